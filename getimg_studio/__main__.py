@@ -1,0 +1,3 @@
+from getimg_studio.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Talks to getimg: domain types, validation, frames, errors, client, downloader (no Qt)."""

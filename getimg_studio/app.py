@@ -1,0 +1,92 @@
+"""Entry point: parse the command line, resolve paths once, then run the window or a subcommand.
+
+Nothing happens at import time. The window, the command line and `--self-check` all build their
+services the same way (`services.build_services`), so they share one engine and one history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from getimg_studio import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from getimg_studio.ui.main_window import MainWindow
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="getimg-studio",
+        description=f"{APP_NAME}: make short videos with the getimg.ai API (demo mode without a key).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="keep history, cache, config and videos under DIR")
+    parser.add_argument("--demo", action="store_true", default=None,
+                        help="use the built-in simulator instead of the real API")
+    parser.add_argument("--base-url", help="API base URL (default: GETIMG_AI_BASE_URL or https://api.getimg.ai)")
+    parser.add_argument("--verbose", action="store_true", help="log debug details")
+    parser.add_argument("--self-check", action="store_true",
+                        help="headless check: one demo generation through the window and the player, then exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="submit a generation (and optionally wait for the video)")
+    gen.add_argument("prompt")
+    gen.add_argument("--model", help="model id (default: the first video model)")
+    gen.add_argument("--aspect-ratio")
+    gen.add_argument("--resolution")
+    gen.add_argument("--duration", type=float)
+    gen.add_argument("--sound", action="store_true")
+    gen.add_argument("--first-frame", type=Path)
+    gen.add_argument("--last-frame", type=Path)
+    gen.add_argument("--reference-image", type=Path, action="append", default=[])
+    gen.add_argument("--variations", type=int, default=1, choices=range(1, 5), metavar="N")
+    gen.add_argument("--wait", action="store_true", help="wait until every video is saved")
+    gen.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    jobs = sub.add_parser("jobs", help="the history of generations")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
+    jlist = jobs_sub.add_parser("list", help="list jobs, newest first")
+    jlist.add_argument("--json", action="store_true")
+    jshow = jobs_sub.add_parser("show", help="one job in detail")
+    jshow.add_argument("id", type=int)
+    jshow.add_argument("--json", action="store_true")
+    jresume = jobs_sub.add_parser("resume", help="finish every unfinished job")
+    jresume.add_argument("--wait", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+
+    from getimg_studio.logs import setup_logging
+    from getimg_studio.paths import resolve_paths
+
+    paths = resolve_paths(args.data_dir).ensure()
+    setup_logging(paths.log_file, verbose=args.verbose, stderr=args.command is not None)
+    if args.command is not None:
+        from getimg_studio.cli import run_command
+
+        return run_command(args, paths)
+    from getimg_studio.ui.launch import run_gui
+
+    return run_gui(args, paths)
+
+
+async def build_main_window(argv: list[str] | None = None) -> MainWindow:
+    """Build the fully wired main window from command-line style arguments, on the running qasync loop.
+
+    For tests and embedding: it does not enter the event loop and does not show the window. Accepts the
+    same `--data-dir`, `--demo` and `--base-url` as `main`. Close it with `await window.shutdown()`.
+    """
+    from getimg_studio.paths import resolve_paths
+    from getimg_studio.ui.launch import create_main_window
+
+    args = build_parser().parse_args(argv or [])
+    return await create_main_window(args, resolve_paths(args.data_dir).ensure())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

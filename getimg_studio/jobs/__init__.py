@@ -1,0 +1,1 @@
+"""The job engine and history (no Qt)."""

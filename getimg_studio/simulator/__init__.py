@@ -1,0 +1,1 @@
+"""A getimg-compatible HTTP server that renders real videos (demo mode and tests)."""

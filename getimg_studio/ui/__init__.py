@@ -1,0 +1,1 @@
+"""Qt widgets, models and the bridge from engine events to signals."""

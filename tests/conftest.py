@@ -1,0 +1,82 @@
+"""Shared fixtures. The test configuration, not the person running it, sets the headless platform."""
+
+from __future__ import annotations
+
+import os
+
+# Before any Qt import: every test runs headless, and qasync binds to PySide6.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_API", "pyside6")
+# Never the real getimg key or host, whatever the developer's shell holds.
+os.environ.pop("GETIMG_API_KEY", None)
+os.environ.pop("GETIMG_AI_BASE_URL", None)
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from getimg_studio.paths import Paths, resolve_paths
+from getimg_studio.simulator.harness import RunningSimulator, SimulatorConfig, start_simulator
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring for tests: headless machines have none, and a test must never touch a real one."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.values.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    """The app's folders, all under a fresh temporary root."""
+    return resolve_paths(tmp_path / "studio").ensure()
+
+
+@pytest.fixture
+def sim() -> Iterator[RunningSimulator]:
+    """A getimg-compatible server on an ephemeral loopback port, fast enough for tests."""
+    with start_simulator(SimulatorConfig(pending_seconds=0.5, seed=1)) as server:
+        yield server
+
+
+@pytest.fixture
+def sim_factory() -> Iterator[Any]:
+    """Start simulators with custom settings; all are closed after the test."""
+    started: list[RunningSimulator] = []
+
+    def factory(**kwargs: Any) -> RunningSimulator:
+        server = start_simulator(SimulatorConfig(**kwargs))
+        started.append(server)
+        return server
+
+    yield factory
+    for server in started:
+        server.close()
