@@ -70,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from getimg_studio.cli import run_command
 
         return run_command(args, paths)
+    if args.self_check:
+        from getimg_studio.selfcheck import run_self_check
+
+        return run_self_check(args, paths)
     from getimg_studio.ui.launch import run_gui
 
     return run_gui(args, paths)

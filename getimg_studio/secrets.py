@@ -11,6 +11,7 @@ Keyring calls can block (a locked wallet asks for a password), so callers on the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Mapping
@@ -158,10 +159,8 @@ class KeyStore:
                 import keyring
                 from keyring.errors import PasswordDeleteError
 
-                try:
+                with contextlib.suppress(PasswordDeleteError):
                     keyring.delete_password(SERVICE, USERNAME)
-                except PasswordDeleteError:
-                    pass
             except Exception as exc:
                 log.warning("removing the key from the keyring failed: %s", exc.__class__.__name__)
         self._key_file.unlink(missing_ok=True)

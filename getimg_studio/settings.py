@@ -7,6 +7,7 @@ defaults and is set aside so it can be inspected, never silently overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -111,7 +112,5 @@ def save_settings(path: Path, settings: Settings) -> None:
 
 
 def _set_aside(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.replace(path, path.with_suffix(".corrupt"))
-    except OSError:
-        pass

@@ -13,14 +13,16 @@ os.environ.pop("GETIMG_AI_BASE_URL", None)
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
 from getimg_studio.paths import Paths, resolve_paths
-from getimg_studio.simulator.harness import RunningSimulator, SimulatorConfig, start_simulator
+
+if TYPE_CHECKING:
+    from getimg_studio.simulator.harness import RunningSimulator
 
 
 class MemoryKeyring(KeyringBackend):
@@ -63,6 +65,8 @@ def paths(tmp_path: Path) -> Paths:
 @pytest.fixture
 def sim() -> Iterator[RunningSimulator]:
     """A getimg-compatible server on an ephemeral loopback port, fast enough for tests."""
+    from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
+
     with start_simulator(SimulatorConfig(pending_seconds=0.5, seed=1)) as server:
         yield server
 
@@ -70,6 +74,8 @@ def sim() -> Iterator[RunningSimulator]:
 @pytest.fixture
 def sim_factory() -> Iterator[Any]:
     """Start simulators with custom settings; all are closed after the test."""
+    from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
+
     started: list[RunningSimulator] = []
 
     def factory(**kwargs: Any) -> RunningSimulator:
