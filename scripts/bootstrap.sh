@@ -48,7 +48,19 @@ find_python() {
   exit 1
 }
 
+ensure_venv_support() {
+  # Debian splits venv and ensurepip out of python3; without them `python3 -m venv` fails half-way.
+  if command -v python3 >/dev/null 2>&1 && python3 -c 'import ensurepip, venv' 2>/dev/null; then return 0; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing python3 and python3-venv" >&2
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3 python3-venv >&2
+  fi
+}
+
 install_python_packages() {
+  [ -x .venv/bin/python ] || ensure_venv_support
   local python; python="$(find_python)"
   if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv || { echo "error: could not create .venv (apt-get install python3-venv)" >&2; exit 1; }
