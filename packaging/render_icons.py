@@ -42,7 +42,7 @@ def render(svg: Path = SVG, sizes: tuple[int, ...] = SIZES) -> list[Path]:
         renderer.render(painter)
         painter.end()
         target = png_path(size)
-        if not image.save(str(target), "PNG"):
+        if not image.save(str(target)):  # the .png suffix picks the format
             raise SystemExit(f"cannot write {target}")
         written.append(target)
     del app

@@ -13,6 +13,7 @@ SYSTEM_PACKAGES=(
   libxrandr2 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxcb-glx0
   fonts-dejavu-core xvfb xauth
+  desktop-file-utils appstream  # validators for packaging/ (tests/unit/test_packaging_metadata.py)
 )
 
 install_system_packages() {
