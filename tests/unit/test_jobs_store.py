@@ -1,0 +1,198 @@
+"""The SQLite history: round trips, views, search, migrations, old and newer schema files, speed."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from getimg_studio.api.types import CostEstimate, FrameRef, GenerationRequest, Role
+from getimg_studio.jobs import migrations
+from getimg_studio.jobs.model import JobFilter, JobState
+from getimg_studio.jobs.store import HistoryError, JobStore
+
+DATA = Path(__file__).parent.parent / "data"
+T0 = datetime(2026, 11, 25, 14, 3, 12, tzinfo=UTC)
+
+
+def request(prompt: str = "a cat on a skateboard", model: str = "sim-fixed-lite") -> GenerationRequest:
+    return GenerationRequest(model=model, prompt=prompt, aspect_ratio="16:9", duration=4.0,
+                             frames=(FrameRef(Role.FIRST_FRAME, path=Path("/data/frames/ab.png")),))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> JobStore:
+    s = JobStore(tmp_path / "history.sqlite3")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_round_trip_keeps_everything(store: JobStore) -> None:
+    estimate = CostEstimate(Decimal("0.04"), "USD", Decimal("0.01"), Decimal("4"), "video_second")
+    [job] = store.insert(request(), estimate=estimate, batch_id="b1", now=T0)
+    assert job.state is JobState.SUBMITTING
+    assert job.request == request()
+    assert job.estimate == estimate
+    assert job.created_at == T0
+    assert job.batch_id == "b1"
+    done = store.update(
+        job.id, now=T0 + timedelta(seconds=9), state=JobState.READY, remote_id="gen-1", submitted_at=T0,
+        completed_at=T0 + timedelta(seconds=8), cost=Decimal("0.04"), width=854, height=480, duration=4.0,
+        fps=24.0, has_sound=False, deletes_at=T0 + timedelta(days=1), file_path=Path("/v/a.mp4"),
+        bytes_done=10, bytes_total=10, result_url="https://x/dl?sig=secret",
+    )
+    assert done.state is JobState.READY
+    assert done.remote_id == "gen-1"
+    assert done.cost == Decimal("0.04")
+    assert done.has_sound is False
+    assert done.file_path == Path("/v/a.mp4")
+    assert done.updated_at == T0 + timedelta(seconds=9)
+    assert "secret" not in repr(done)  # the signed URL is not part of a Job
+    assert store.result_url(job.id) == "https://x/dl?sig=secret"
+    assert store.median_duration("sim-fixed-lite") == 8.0
+    assert store.median_duration("other") is None
+
+
+def test_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    first = JobStore(path)
+    [job] = first.insert(request())
+    first.close()
+    again = JobStore(path)
+    assert again.get(job.id) == job
+    assert again.version == migrations.latest_version()
+    again.close()
+
+
+def test_update_refuses_unknown_columns(store: JobStore) -> None:
+    [job] = store.insert(request())
+    with pytest.raises(ValueError):
+        store.update(job.id, prompt_folded="x")
+    with pytest.raises(KeyError):
+        store.update(9999, state=JobState.READY)
+
+
+def test_views_search_and_order(store: JobStore) -> None:
+    a, b = store.insert(request("Sunset over 100% pure_water"), count=2)
+    [c] = store.insert(request("CAFÉ scene"))
+    store.update(a.id, state=JobState.FAILED)
+    store.update(b.id, state=JobState.READY)
+    store.set_favourite([b.id], True)
+    assert store.ids() == [c.id, b.id, a.id]
+    assert store.ids(JobFilter.ACTIVE) == [c.id]
+    assert store.ids(JobFilter.FAILED) == [a.id]
+    assert store.ids(JobFilter.FAVOURITES) == [b.id]
+    assert store.count(JobFilter.ALL, "sunset") == 2
+    assert store.count(JobFilter.ALL, "café") == 1  # case-insensitive beyond ASCII
+    assert store.count(JobFilter.ALL, "100%") == 2
+    assert store.count(JobFilter.ALL, "1%0") == 0  # % is literal, not a wildcard
+    assert store.count(JobFilter.ALL, "t_over") == 0  # so is _ ("sunset over")
+    assert store.count(JobFilter.ALL, "pure_water") == 2
+    assert [j.id for j in store.page(JobFilter.ALL, "", 1, 1)] == [b.id]
+    assert [j.id for j in store.unfinished()] == [c.id]
+    store.delete([a.id, c.id])
+    assert store.ids() == [b.id]
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    JobStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(HistoryError, match="newer version of getimg Studio"):
+        JobStore(path)
+    assert path.read_bytes() == before
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_text("hello, not sqlite " * 100)
+    with pytest.raises(HistoryError, match="damaged or not a history file"):
+        JobStore(path)
+
+
+def test_backup_before_migrating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "history.sqlite3"
+    old = JobStore(path)
+    [job] = old.insert(request())
+    old.close()
+    step = ("ALTER TABLE jobs ADD COLUMN note TEXT", "UPDATE jobs SET note = 'x'")
+    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, step))
+    new = JobStore(path)
+    assert new.version == 2
+    assert new.get(job.id) == job
+    new.close()
+    backup = tmp_path / "history.v1.backup.sqlite3"
+    with sqlite3.connect(backup) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM jobs").fetchone()[0] == 1
+    db.close()
+
+
+def test_failed_migration_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "history.sqlite3"
+    JobStore(path).close()
+    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("ALTER TABLE jobs ADD COLUMN n TEXT", "BOGUS")))
+    with pytest.raises(HistoryError):
+        JobStore(path)
+    monkeypatch.undo()
+    again = JobStore(path)
+    assert again.version == 1
+    assert "n" not in {r[1] for r in again._db.execute("PRAGMA table_info(jobs)")}
+    again.close()
+
+
+@pytest.mark.parametrize("dump", sorted(DATA.glob("history_v*.sql")), ids=lambda p: p.stem)
+def test_every_past_schema_opens(tmp_path: Path, dump: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(dump.read_text(encoding="utf-8"))
+    db.close()
+    store = JobStore(path)
+    assert store.version == migrations.latest_version()
+    jobs = store.page(JobFilter.ALL, "", 0, 10)
+    assert jobs
+    assert jobs[0].request.prompt
+    assert store.count(JobFilter.ALL, "skateboard") >= 1
+    store.close()
+
+
+def test_dumps_cover_every_past_version() -> None:
+    versions = {int(p.stem.removeprefix("history_v")) for p in DATA.glob("history_v*.sql")}
+    assert versions == set(range(1, migrations.latest_version() + 1))
+
+
+def test_a_page_of_a_large_history_is_fast(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "big.sqlite3")
+    store._db.execute("BEGIN")
+    row = store._db.execute("SELECT * FROM jobs").fetchone()
+    assert row is None
+    req = request()
+    import json
+
+    payload = json.dumps(req.to_json())
+    states = [s.value for s in JobState]
+    store._db.executemany(
+        "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, favourite) "
+        "VALUES (?, 'sim-fixed-lite', ?, ?, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', ?)",
+        ((states[i % len(states)], f"prompt number {i}", payload, int(i % 97 == 0)) for i in range(100_000)),
+    )
+    store._db.execute("COMMIT")
+    timings = {}
+    for view in JobFilter:
+        start = time.perf_counter()
+        store.count(view)
+        store.page(view, "", 50_000 if view is JobFilter.ALL else 0, 50)
+        timings[view] = time.perf_counter() - start
+    start = time.perf_counter()
+    store.page(JobFilter.ALL, "number 99", 0, 50)
+    search = time.perf_counter() - start
+    store.close()
+    assert max(timings.values()) < 0.25, timings
+    assert search < 0.5
