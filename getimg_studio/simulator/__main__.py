@@ -1,0 +1,8 @@
+"""``python -m getimg_studio.simulator``."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""``getimg-studio-sim``: run the simulator until SIGINT/SIGTERM.
+
+The first line on stdout is ``listening on http://HOST:PORT`` (flushed at once); logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .config import SimulatorConfig
+from .server import SimulatorServer
+
+_PARENT_POLL_SECONDS = 1.0
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a decimal amount: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="getimg-studio-sim", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p.add_argument("--pending-seconds", type=float, default=SimulatorConfig.pending_seconds,
+                   help="minimum time a generation stays pending")
+    p.add_argument("--fail-rate", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--state-dir", type=Path, default=None,
+                   help="keep generations, files and balance here across restarts (default: a temp dir)")
+    p.add_argument("--balance", type=_decimal, default=None,
+                   help="set the balance in USD (default: 50.00, or the persisted balance with --state-dir)")
+    p.add_argument("--render-workers", type=int, default=1)
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help="exit when the process that started us goes away (used by the app's demo mode)")
+    p.add_argument("--log-level", default="WARNING")
+    return p
+
+
+async def _watch_parent(stop: asyncio.Event) -> None:
+    parent = os.getppid()
+    while not stop.is_set():
+        await asyncio.sleep(_PARENT_POLL_SECONDS)
+        if os.getppid() != parent:  # re-parented: whoever started us died
+            stop.set()
+
+
+async def _run(args: argparse.Namespace) -> int:
+    config = SimulatorConfig(pending_seconds=args.pending_seconds, fail_rate=args.fail_rate, seed=args.seed,
+                             state_dir=args.state_dir, render_workers=args.render_workers)
+    server = SimulatorServer(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        base = await server.start(args.host, args.port)
+        if args.balance is not None:
+            server.configure(balance=args.balance)
+        sys.stdout.write(f"listening on {base}\n")
+        sys.stdout.flush()
+        watcher = asyncio.create_task(_watch_parent(stop)) if args.exit_with_parent else None
+        await stop.wait()
+        if watcher is not None:
+            watcher.cancel()
+    finally:
+        await server.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with asyncio.Runner() as runner:
+        return runner.run(_run(args))

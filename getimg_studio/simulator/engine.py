@@ -1,0 +1,216 @@
+"""Generation lifecycle: create, render off the event loop, settle (complete/fail, charge once), expire.
+
+All methods run on the server's event loop thread; only :func:`render.render_video` runs in worker threads.
+A generation stays pending until ``pending_seconds`` have passed since creation AND its file is rendered; then
+it completes (and is charged exactly its cost) or fails (``fail_rate`` with a seeded RNG, decided at
+creation, or always when the prompt contains ``[fail]``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from . import catalog
+from .config import SimulatorConfig
+from .render import RenderCancelled, RenderImage, RenderSpec, VideoInfo, probe_video, render_video
+from .signing import signature
+from .state import Generation, State
+from .validation import CreateRequest
+
+log = logging.getLogger(__name__)
+
+FAIL_MARKER = "[fail]"
+
+
+def iso_z(ts: float) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, like the real API's deletes_at."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(ts * 1000) % 1000:03d}Z"
+
+
+def new_id() -> str:
+    # time-ordered like the vendor's ids; random part from secrets so ids never repeat across restarts
+    return f"req-{int(time.time() * 1000):012X}{secrets.token_hex(6).upper()}"
+
+
+class Engine:
+    def __init__(self, config: SimulatorConfig, state: State) -> None:
+        self.config = config
+        self.state = state
+        self.rng = random.Random(config.seed)
+        self._executor = ThreadPoolExecutor(max_workers=max(1, config.render_workers),
+                                            thread_name_prefix="sim-render")
+        self._cancel = threading.Event()
+        self._renders: dict[str, asyncio.Future[VideoInfo]] = {}
+        self._stopped = False
+
+    # ------------------------------------------------------------------ lifecycle
+    def resume(self) -> None:
+        """After a restart: pick up files rendered just before a kill, restart unfinished renders."""
+        for g in self.state.generations.values():
+            if g.status == "pending" and g.fail_code is None and g.video_file is None:
+                path = self._video_path(g)
+                if path.exists():
+                    try:
+                        self._record_render(g, probe_video(path))
+                        continue
+                    except Exception:  # half-written by a killed process: render again
+                        path.unlink(missing_ok=True)
+                self._ensure_render(g)
+        self.state.save()
+
+    async def stop(self) -> None:
+        self._stopped = True
+        self._cancel.set()
+        futures = list(self._renders.values())
+        if futures:
+            await asyncio.wait(futures, timeout=10)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def rendering(self) -> int:
+        return len(self._renders)
+
+    # ------------------------------------------------------------------ create
+    def create(self, req: CreateRequest, now: float) -> Generation:
+        gid = new_id()
+        images: list[dict[str, str | None]] = []
+        for n, img in enumerate(req.images):
+            rel: str | None = None
+            if img.data is not None:
+                rel = f"inputs/{gid}-{n}.{img.ext}"
+                (self.state.root / rel).write_bytes(img.data)
+            images.append({"role": img.role, "path": rel, "remote_host": img.remote_host})
+        price, cost = catalog.estimate_cost(req.model, req.resolution, req.sound, req.duration)
+        width, height = catalog.dimensions(req.resolution, req.aspect_ratio)
+        fail_code = fail_message = None
+        roll = self.rng.random()  # drawn for every creation so a seed gives a repeatable sequence
+        if FAIL_MARKER in req.prompt.lower():
+            fail_code, fail_message = "generation_failed", "The generation failed (the prompt asked for it)."
+        elif roll < self.config.fail_rate:
+            fail_code, fail_message = "generation_failed", "The model could not generate this video."
+        g = Generation(
+            id=gid, model=req.model.id, prompt=req.prompt, aspect_ratio=req.aspect_ratio,
+            resolution=req.resolution, duration=req.duration, sound=req.sound, width=width, height=height,
+            images=images, created_at=now, ready_at=now + self.config.pending_seconds,
+            unit_price=str(price), estimated_cost=str(cost), fail_code=fail_code, fail_message=fail_message,
+        )
+        self.state.generations[gid] = g
+        self.state.save()
+        if fail_code is None:
+            self._ensure_render(g)
+        return g
+
+    # ------------------------------------------------------------------ rendering
+    def _video_path(self, g: Generation) -> Path:
+        return self.state.videos_dir / f"{g.id}.mp4"
+
+    def _ensure_render(self, g: Generation) -> None:
+        if self._stopped or g.id in self._renders:
+            return
+        spec = RenderSpec(
+            prompt=g.prompt, width=g.width, height=g.height, duration=g.duration, sound=g.sound,
+            images=tuple(RenderImage(str(i["role"]), str(self.state.root / i["path"]) if i["path"] else None,
+                                     i["remote_host"]) for i in g.images),
+        )
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(self._executor, render_video, spec, self._video_path(g), self._cancel)
+        self._renders[g.id] = fut
+        fut.add_done_callback(partial(self._render_done, g.id))
+
+    def _render_done(self, gid: str, fut: asyncio.Future[VideoInfo]) -> None:
+        self._renders.pop(gid, None)
+        g = self.state.generations.get(gid)
+        if fut.cancelled():
+            return
+        exc = fut.exception()
+        if g is None or isinstance(exc, RenderCancelled):
+            return
+        if exc is not None:
+            log.error("render of %s failed", gid, exc_info=exc)
+            g.fail_code, g.fail_message = "internal_error", "The video could not be rendered."
+        else:
+            self._record_render(g, fut.result())
+        self.state.save()
+        self.settle(g, time.time())
+
+    def _record_render(self, g: Generation, info: VideoInfo) -> None:
+        g.video_file = f"videos/{g.id}.mp4"
+        g.info = asdict(info)
+        g.rendered_at = time.time()
+
+    # ------------------------------------------------------------------ settle
+    def settle(self, g: Generation, now: float) -> None:
+        if g.status == "completed":
+            if g.deletes_at is not None and now >= g.deletes_at and g.video_file is not None:
+                (self.state.root / g.video_file).unlink(missing_ok=True)
+                g.video_file = None
+                self.state.save()
+            return
+        if g.status != "pending" or now < g.ready_at:
+            return
+        if g.fail_code is not None:
+            g.status = "failed"
+            g.completed_at = now
+            self.state.save()
+            return
+        if g.video_file is None or not (self.state.root / g.video_file).exists():
+            g.video_file = None
+            self._ensure_render(g)
+            return
+        g.status = "completed"
+        g.completed_at = max(g.ready_at, g.rendered_at or now)
+        g.deletes_at = g.completed_at + self.config.retention_seconds
+        if g.charged is None:
+            cost = Decimal(g.estimated_cost)
+            g.charged = str(cost)
+            self.state.balance -= cost
+        self.state.save()
+
+    def settle_all(self, now: float) -> None:
+        for g in list(self.state.generations.values()):
+            self.settle(g, now)
+
+    # ------------------------------------------------------------------ views
+    def view(self, g: Generation, base_url: str, now: float) -> dict[str, Any]:
+        if g.status == "pending":
+            return {"id": g.id, "status": "pending"}
+        if g.status == "failed":
+            return {"id": g.id, "status": "failed", "error": {"code": g.fail_code, "message": g.fail_message}}
+        info = g.info or {}
+        exp = int(now + self.config.url_ttl_seconds)
+        sig = signature(self.state.secret, g.id, exp)
+        assert g.deletes_at is not None
+        price = Decimal(g.unit_price)
+        return {
+            "id": g.id,
+            "status": "completed",
+            "model": g.model,
+            "data": [{
+                "url": f"{base_url}/v2/downloads/{g.id}/0?exp={exp}&sig={sig}",
+                "mime_type": "video/mp4",
+                "deletes_at": iso_z(g.deletes_at),
+                "width": info.get("width", g.width),
+                "height": info.get("height", g.height),
+                "duration": info.get("duration", float(g.duration)),
+                "fps": info.get("fps"),
+                "has_sound": info.get("has_sound", g.sound),
+            }],
+            "usage": {
+                "total_cost": float(g.cost),
+                "billable_unit": "video_second",
+                "unit_price": float(price),
+                "quantity": float(g.duration),
+            },
+        }

@@ -1,0 +1,104 @@
+"""Run the simulator as a child process (the app's demo mode, and tests that kill it).
+
+``spawn_simulator()`` starts ``python -m getimg_studio.simulator --port 0 --exit-with-parent ...``, waits for the
+``listening on`` line and returns a :class:`SimulatorProcess`. ``--exit-with-parent`` makes the child exit on
+its own if we die without stopping it (it notices being re-parented), which also covers threads that spawn it:
+unlike PR_SET_PDEATHSIG, it does not fire when the spawning *thread* exits.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from types import TracebackType
+from typing import IO
+
+_PREFIX = "listening on "
+
+
+class SimulatorStartError(RuntimeError):
+    """The child exited or stayed silent instead of printing its address."""
+
+
+class SimulatorProcess:
+    def __init__(self, proc: subprocess.Popen[str], base_url: str) -> None:
+        self._proc = proc
+        self.base_url = base_url
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    @property
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    @property
+    def returncode(self) -> int | None:
+        return self._proc.poll()
+
+    def stop(self, timeout: float = 10.0) -> int:
+        """SIGTERM, then SIGKILL after ``timeout`` seconds. Returns the exit code. Idempotent."""
+        if self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGTERM)
+            try:
+                self._proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        return self._proc.returncode
+
+    def kill(self) -> None:
+        """SIGKILL at once (crash tests). Reaps the child."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+    def __enter__(self) -> SimulatorProcess:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def _read_first_line(stream: IO[str], timeout: float) -> str | None:
+    deadline = time.monotonic() + timeout
+    buf = ""
+    with selectors.DefaultSelector() as sel:
+        sel.register(stream, selectors.EVENT_READ)
+        while "\n" not in buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                return None
+            chunk = os.read(stream.fileno(), 4096).decode("utf-8", "replace")
+            if not chunk:
+                return None
+            buf += chunk
+    return buf.split("\n", 1)[0]
+
+
+def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, timeout: float = 20,
+                    stderr: int | IO[bytes] | None = None, env: dict[str, str] | None = None) -> SimulatorProcess:
+    """Start the simulator in a child process; returns once it is listening. ``args`` go to the CLI."""
+    cmd = [python, "-m", "getimg_studio.simulator", "--port", "0", "--exit-with-parent", *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
+                            env=env)
+    assert proc.stdout is not None
+    line = _read_first_line(proc.stdout, timeout)
+    if line is None or not line.startswith(_PREFIX):
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        raise SimulatorStartError(f"simulator did not start (exit code {proc.returncode}, said {line!r})")
+    return SimulatorProcess(proc, line[len(_PREFIX):].strip())
