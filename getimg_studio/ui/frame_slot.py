@@ -1,0 +1,391 @@
+"""One image input of the form (first frame, last frame or a reference image) that takes drops and pastes.
+
+A slot accepts a file from the file manager, image data or an https URL from a browser, Ctrl+V while it
+has focus, and a Browse button. Reading and checking the image (api.frames.inspect_frame) and making the
+thumbnail run in an executor: a 40-megapixel photo must not freeze the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QKeySequence,
+    QPixmap,
+)
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from getimg_studio.api.errors import GetimgError
+from getimg_studio.api.frames import FrameInfo, import_frame, inspect_frame
+from getimg_studio.api.types import FrameRef, Role
+from getimg_studio.tasks import TaskOwner
+from getimg_studio.ui.theme import set_hint
+
+log = logging.getLogger(__name__)
+
+THUMB = QSize(112, 72)
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.heic *.avif);;All files (*)"
+_IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "application/x-qt-image")
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"
+
+
+def _thumbnail(path: Path) -> QImage:
+    """Runs in an executor: QImage (unlike QPixmap) may be used off the GUI thread."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        return image
+    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+def _inspect_file(path: Path) -> tuple[FrameInfo, QImage]:
+    info = inspect_frame(path, name=path.name)
+    return info, _thumbnail(path)
+
+
+def _import_bytes(data: bytes, frames_dir: Path, name: str) -> tuple[Path, FrameInfo, QImage]:
+    info = inspect_frame(data, name=name)  # unusable data gets its message before anything is written
+    path = import_frame(data, frames_dir, name=name)
+    return path, info, _thumbnail(path)
+
+
+def image_bytes_from_mime(mime: QMimeData) -> bytes | None:
+    """Encoded image bytes from a browser drag or the clipboard, or None when there are none."""
+    for fmt in ("image/png", "image/jpeg", "image/webp"):
+        if mime.hasFormat(fmt):
+            data = bytes(mime.data(fmt).data())
+            if data:
+                return data
+    if mime.hasImage():
+        image = mime.imageData()
+        if isinstance(image, QPixmap):
+            image = image.toImage()
+        if isinstance(image, QImage) and not image.isNull():
+            array = QByteArray()
+            buffer = QBuffer(array)
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            image.save(buffer, b"PNG")
+            buffer.close()
+            return bytes(array.data())
+    return None
+
+
+class FrameSlot(QFrame):
+    """A drop target for one image. `changed` fires when its frame is set, cleared or failed to load."""
+
+    changed = Signal()
+
+    def __init__(self, role: Role, title: str, frames_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        self.title = title
+        self._frames_dir = frames_dir
+        self._ref: FrameRef | None = None
+        self._info: FrameInfo | None = None
+        self._tasks = TaskOwner(f"slot-{title}")
+        self._load: asyncio.Task[None] | None = None
+        self._dialog: QFileDialog | None = None
+        self._disabled_reason = ""
+        self.setObjectName("frameSlot")
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(f"Drop or paste an image for the {title.lower()}, or use Browse")
+
+        self.heading = QLabel(title)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.thumb = QLabel("Drop an image\nor paste (Ctrl+V)")
+        self.thumb.setFixedSize(THUMB)
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumb.setWordWrap(True)
+        set_hint(self.thumb, "muted")
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        self.details.setAccessibleName(f"{title} details")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(f"{title} message")
+        self.message.hide()
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setAccessibleName(f"Browse for {title.lower()}")
+        self.browse_button.clicked.connect(self.browse)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setAccessibleName(f"Clear {title.lower()}")
+        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.setEnabled(False)
+
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.heading)
+        text.addWidget(self.details)
+        text.addWidget(self.message)
+        text.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.browse_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        text.addLayout(buttons)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(text, 1)
+        self.setTabOrder(self, self.browse_button)
+        self.setTabOrder(self.browse_button, self.clear_button)
+
+    # What the form reads -------------------------------------------------------------------------------
+
+    @property
+    def frame(self) -> FrameRef | None:
+        return self._ref
+
+    @property
+    def info(self) -> FrameInfo | None:
+        return self._info
+
+    @property
+    def loading(self) -> bool:
+        return self._load is not None and not self._load.done()
+
+    async def settled(self) -> None:
+        """Wait until the image being read (if any) is shown: for tests and for submitting."""
+        while self._load is not None and not self._load.done():
+            await asyncio.wait({self._load})
+
+    # Setting the image -----------------------------------------------------------------------------------
+
+    def set_path(self, path: Path) -> None:
+        if not self.isEnabled():
+            return
+        path = Path(path)
+        if path.is_dir():
+            self._fail(f"“{path.name}” is a folder. Drop an image file (PNG, JPEG or WebP).")
+            return
+        if not path.exists():
+            self._fail(f"“{path.name}” was not found.")
+            return
+        self._start(self._load_file(path))
+
+    def set_url(self, url: str) -> None:
+        if not self.isEnabled():
+            return
+        parts = urlsplit(url.strip())
+        if parts.scheme != "https" or not parts.netloc:
+            self._fail("Only https image URLs can be used; download the image and drop the file instead.")
+            return
+        self._cancel_load()
+        self._ref, self._info = FrameRef(self.role, url=url.strip()), None
+        self.thumb.setPixmap(QPixmap())
+        self.thumb.setText("Web image")
+        name = parts.path.rsplit("/", 1)[-1] or parts.netloc
+        self.details.setText(f"{name}\nfrom {parts.netloc}\nThe server fetches it when you generate.")
+        self.details.setToolTip(url)
+        self._show_message("")
+        self.clear_button.setEnabled(True)
+        self.changed.emit()
+
+    def set_image_bytes(self, data: bytes, name: str = "pasted-image.png") -> None:
+        if not self.isEnabled():
+            return
+        self._start(self._load_bytes(data, name))
+
+    def accept_mime(self, mime: QMimeData) -> bool:
+        """Take a drop or paste; False (with a message) when it holds nothing usable."""
+        if mime.hasUrls() and mime.urls():
+            url = mime.urls()[0]
+            if url.isLocalFile():
+                self.set_path(Path(url.toLocalFile()))
+                return True
+        data = image_bytes_from_mime(mime)
+        if data is not None:
+            self.set_image_bytes(data)
+            return True
+        candidates = [u.toString() for u in mime.urls()] if mime.hasUrls() else []
+        if mime.hasText():
+            candidates += [line.strip() for line in mime.text().splitlines() if line.strip()]
+        for text in candidates:
+            url = QUrl(text)
+            if url.isLocalFile():
+                self.set_path(Path(url.toLocalFile()))
+                return True
+            if url.scheme() in ("https", "http"):
+                self.set_url(text)
+                return True
+        self._fail("That is not an image: drop an image file, an image from a browser, or an https URL.")
+        return False
+
+    def clear(self) -> None:
+        self._cancel_load()
+        self._ref, self._info = None, None
+        self._reset_view()
+        self._show_message("")
+        self.changed.emit()
+
+    def set_unsupported(self, reason: str) -> None:
+        """Disable the slot with the reason in words ("" enables it again)."""
+        self._disabled_reason = reason
+        self.setEnabled(not reason)
+        self.setToolTip(reason)
+        if reason and self._ref is not None:
+            self.clear()
+        if reason:
+            self._show_message(reason, "muted")
+        elif self.message.property("hint") == "muted":
+            self._show_message("")
+
+    def set_rule_note(self, text: str) -> None:
+        """A role rule that concerns this slot right now (e.g. a last frame without a first frame)."""
+        if self._disabled_reason:
+            return
+        if text:
+            self._show_message(text, "warning")
+        elif self.message.property("hint") == "warning":
+            note = self._info.note if self._info is not None else ""
+            self._show_message(note, "muted" if note else "")
+
+    def set_server_error(self, text: str) -> None:
+        self._show_message(text, "error")
+
+    def browse(self) -> None:
+        # open(), not a static getOpenFileName: the latter spins a nested loop that stalls every task.
+        if self._dialog is None:
+            self._dialog = QFileDialog(self, f"Choose the {self.title.lower()}")
+            self._dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+            self._dialog.setNameFilter(IMAGE_FILTER)
+            self._dialog.fileSelected.connect(lambda name: self.set_path(Path(name)))
+        self._dialog.open()
+
+    async def shutdown(self) -> None:
+        await self._tasks.close()
+
+    # Qt events ---------------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if self.isEnabled() and (mime.hasUrls() or mime.hasImage() or mime.hasText()
+                                 or any(mime.hasFormat(f) for f in _IMAGE_MIME_TYPES)):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self._set_drag_over(True)
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drag_over(False)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drag_over(False)
+        if not self.isEnabled():
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.accept_mime(event.mimeData())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            mime = QGuiApplication.clipboard().mimeData()
+            if mime is not None:
+                self.accept_mime(mime)
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+            self.clear()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # Internals ---------------------------------------------------------------------------------------------
+
+    def _start(self, coro: object) -> None:
+        self._show_message("Reading the image…", "muted")
+        self._load = self._tasks.start(coro, name="load")  # type: ignore[arg-type]
+
+    def _cancel_load(self) -> None:
+        if self._load is not None and not self._load.done():
+            self._load.cancel()
+        self._load = None
+
+    async def _load_file(self, path: Path) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            info, thumb = await loop.run_in_executor(None, _inspect_file, path)
+        except GetimgError as exc:
+            self._fail(exc.message)
+            return
+        except OSError as exc:
+            self._fail(f"“{path.name}” cannot be read: {exc.strerror or exc}.")
+            return
+        self._loaded(FrameRef(self.role, path=path), info, thumb)
+
+    async def _load_bytes(self, data: bytes, name: str) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            path, info, thumb = await loop.run_in_executor(None, _import_bytes, data, self._frames_dir, name)
+        except GetimgError as exc:
+            self._fail(exc.message)
+            return
+        except OSError as exc:
+            self._fail(f"The image could not be saved: {exc.strerror or exc}.")
+            return
+        self._loaded(FrameRef(self.role, path=path), info, thumb)
+
+    def _loaded(self, ref: FrameRef, info: FrameInfo, thumb: QImage) -> None:
+        self._ref, self._info = ref, info
+        if thumb.isNull():
+            self.thumb.setPixmap(QPixmap())
+            self.thumb.setText(info.format.upper())
+        else:
+            self.thumb.setPixmap(QPixmap.fromImage(thumb))
+        source = ref.path.name if ref.path is not None else info.source
+        self.details.setText(f"{source}\n{info.width} × {info.height} px · {info.format.upper()} · "
+                             f"{human_size(info.file_size)}")
+        self.details.setToolTip(str(ref.path or ""))
+        self._show_message(info.note, "muted" if info.note else "")
+        self.clear_button.setEnabled(True)
+        self.changed.emit()
+
+    def _fail(self, message: str) -> None:
+        self._ref, self._info = None, None
+        self._reset_view()
+        self._show_message(message, "error")
+        self.changed.emit()
+
+    def _reset_view(self) -> None:
+        self.thumb.setPixmap(QPixmap())
+        self.thumb.setText("Drop an image\nor paste (Ctrl+V)")
+        self.details.setText("")
+        self.details.setToolTip("")
+        self.clear_button.setEnabled(False)
+
+    def _show_message(self, text: str, hint: str = "") -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        set_hint(self.message, hint)
+
+    def _set_drag_over(self, on: bool) -> None:
+        self.setProperty("dragOver", "true" if on else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)

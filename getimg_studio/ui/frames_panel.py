@@ -1,0 +1,206 @@
+"""The form's image inputs: first/last frame and reference slots, shown as the chosen model allows.
+
+The role rules (a last frame needs a first frame; reference images cannot be combined with first/last
+frames) are written out in words next to the slots, not only enforced at submit time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from getimg_studio.api.types import FrameRef, ModelInfo, Role
+from getimg_studio.ui.frame_slot import FrameSlot
+from getimg_studio.ui.theme import set_hint
+
+ASPECT_TOLERANCE = 0.03
+LAST_NEEDS_FIRST = "A last frame needs a first frame: add a first frame too."
+REFS_EXCLUSIVE = "Reference images cannot be combined with a first or last frame: use one or the other."
+
+
+def parse_ratio(ratio: str) -> float | None:
+    try:
+        w, h = ratio.split(":")
+        return float(w) / float(h)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def closest_ratio(width: int, height: int, ratios: Sequence[str]) -> str | None:
+    shape = width / height if height else 0.0
+    scored = [(abs(r - shape) / shape, name) for name in ratios if (r := parse_ratio(name)) and shape]
+    return min(scored)[1] if scored else None
+
+
+class FramesPanel(QWidget):
+    changed = Signal()
+    aspectRatioChosen = Signal(str)
+
+    def __init__(self, frames_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._frames_dir = frames_dir
+        self._model: ModelInfo | None = None
+        self.first = FrameSlot(Role.FIRST_FRAME, "First frame", frames_dir)
+        self.last = FrameSlot(Role.LAST_FRAME, "Last frame", frames_dir)
+        self.references: list[FrameSlot] = []
+        for slot in (self.first, self.last):
+            slot.changed.connect(self._on_slot_changed)
+        self.rules = QLabel("")
+        self.rules.setWordWrap(True)
+        self.rules.setAccessibleName("Frame rules")
+        set_hint(self.rules, "muted")
+        self.issue = QLabel("")
+        self.issue.setWordWrap(True)
+        self.issue.setAccessibleName("Frames problem")
+        set_hint(self.issue, "error")
+        self.issue.hide()
+        self.aspect_note = QLabel("")
+        self.aspect_note.setWordWrap(True)
+        self.aspect_note.setAccessibleName("Aspect ratio note")
+        set_hint(self.aspect_note, "warning")
+        self.aspect_button = QPushButton("")
+        self.aspect_button.setAccessibleName("Use the first frame's aspect ratio")
+        self.aspect_button.clicked.connect(self._choose_suggested)
+        self._suggested: str | None = None
+        aspect_row = QHBoxLayout()
+        aspect_row.setContentsMargins(0, 0, 0, 0)
+        aspect_row.addWidget(self.aspect_note, 1)
+        aspect_row.addWidget(self.aspect_button)
+        self._aspect_row = QWidget()
+        self._aspect_row.setLayout(aspect_row)
+        self._aspect_row.hide()
+
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.first)
+        self._layout.addWidget(self._aspect_row)
+        self._layout.addWidget(self.last)
+        self._refs_box = QVBoxLayout()
+        self._refs_box.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(self._refs_box)
+        self._layout.addWidget(self.rules)
+        self._layout.addWidget(self.issue)
+
+    @property
+    def slots(self) -> list[FrameSlot]:
+        return [self.first, self.last, *self.references]
+
+    def visible_slots(self) -> list[FrameSlot]:
+        return [s for s in self.slots if not s.isHidden()]
+
+    def configure(self, model: ModelInfo | None) -> None:
+        """Show the slots the model takes; roles it does not take stay visible but disabled, with why."""
+        self._model = model
+        name = model.name if model else "This model"
+        for slot, role in ((self.first, Role.FIRST_FRAME), (self.last, Role.LAST_FRAME)):
+            supported = model is not None and model.supports(role)
+            slot.set_unsupported("" if supported else f"{name} does not take a {role.label.lower()}.")
+        wanted = model.max_count(Role.REFERENCE_IMAGE) if model else 0
+        while len(self.references) < max(wanted, 1):
+            self._add_reference_slot()
+        for i, slot in enumerate(self.references):
+            title = f"Reference image {i + 1}" if wanted > 1 else "Reference image"
+            slot.title = title
+            slot.heading.setText(title)
+            slot.setAccessibleName(title)
+            if i == 0:
+                slot.setVisible(True)
+                slot.set_unsupported("" if wanted else f"{name} does not take reference images.")
+            else:
+                slot.setVisible(i < wanted)
+                if i >= wanted and slot.frame is not None:
+                    slot.clear()
+        # Hide roles the model does not take when it takes the other kind, so the column stays short;
+        # one disabled example of each missing kind still explains why.
+        takes_frames = model is not None and (model.supports(Role.FIRST_FRAME) or model.supports(Role.LAST_FRAME))
+        self.last.setVisible(model is None or model.supports(Role.LAST_FRAME) or not wanted)
+        self.references[0].setVisible(bool(wanted) or not takes_frames)
+        rules: list[str] = []
+        if model is not None and model.supports(Role.LAST_FRAME):
+            rules.append(LAST_NEEDS_FIRST.split(":")[0] + ".")
+        if wanted and takes_frames:
+            rules.append("Reference images cannot be combined with a first or last frame.")
+        if wanted > 1:
+            rules.append(f"Up to {wanted} reference images.")
+        if model is not None and not takes_frames and not wanted:
+            rules.append(f"{name} makes videos from the prompt alone: it takes no images.")
+        self.rules.setText(" ".join(rules))
+        self.rules.setVisible(bool(rules))
+        self._update_rule_notes()
+
+    def frames(self) -> tuple[FrameRef, ...]:
+        return tuple(s.frame for s in self.slots if s.frame is not None and s.isEnabled() and not s.isHidden())
+
+    def slot_for(self, role: Role, index: int = 0) -> FrameSlot | None:
+        if role is Role.FIRST_FRAME:
+            return self.first
+        if role is Role.LAST_FRAME:
+            return self.last
+        while index >= len(self.references):
+            self._add_reference_slot()
+        return self.references[index]
+
+    def clear_all(self) -> None:
+        for slot in self.slots:
+            if slot.frame is not None:
+                slot.clear()
+
+    def set_issue(self, text: str) -> None:
+        self.issue.setText(text)
+        self.issue.setVisible(bool(text))
+
+    def update_aspect(self, aspect_ratio: str | None, supported: Sequence[str]) -> None:
+        """Say when the first frame's shape differs from the video's, and offer the closest supported ratio."""
+        info = self.first.info
+        wanted = parse_ratio(aspect_ratio) if aspect_ratio else None
+        if info is None or wanted is None or not info.height or self.first.isHidden():
+            self._aspect_row.hide()
+            return
+        shape = info.width / info.height
+        if abs(shape - wanted) / wanted <= ASPECT_TOLERANCE:
+            self._aspect_row.hide()
+            return
+        best = closest_ratio(info.width, info.height, supported)
+        self.aspect_note.setText(
+            f"The first frame is {info.width} × {info.height}, not {aspect_ratio}: "
+            "the video may be cropped or padded."
+        )
+        self._suggested = best if best and best != aspect_ratio else None
+        self.aspect_button.setText(f"Use {best}" if self._suggested else "")
+        self.aspect_button.setVisible(self._suggested is not None)
+        self._aspect_row.show()
+
+    async def settled(self) -> None:
+        for slot in self.slots:
+            await slot.settled()
+
+    async def shutdown(self) -> None:
+        for slot in self.slots:
+            await slot.shutdown()
+
+    def _add_reference_slot(self) -> None:
+        slot = FrameSlot(Role.REFERENCE_IMAGE, "Reference image", self._frames_dir)
+        slot.changed.connect(self._on_slot_changed)
+        self.references.append(slot)
+        self._refs_box.addWidget(slot)
+
+    def _choose_suggested(self) -> None:
+        if self._suggested:
+            self.aspectRatioChosen.emit(self._suggested)
+
+    def _on_slot_changed(self) -> None:
+        self._update_rule_notes()
+        self.changed.emit()
+
+    def _update_rule_notes(self) -> None:
+        has_first = self.first.frame is not None and self.first.isEnabled()
+        has_last = self.last.frame is not None and self.last.isEnabled()
+        has_refs = any(s.frame is not None for s in self.references if s.isEnabled() and not s.isHidden())
+        self.last.set_rule_note(LAST_NEEDS_FIRST if has_last and not has_first else "")
+        note = REFS_EXCLUSIVE if has_refs and (has_first or has_last) else ""
+        for slot in self.references:
+            if slot.frame is not None:
+                slot.set_rule_note(note)
