@@ -90,7 +90,10 @@ def _read_first_line(stream: IO[str], timeout: float) -> str | None:
 def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, timeout: float = 20,
                     stderr: int | IO[bytes] | None = None, env: dict[str, str] | None = None) -> SimulatorProcess:
     """Start the simulator in a child process; returns once it is listening. ``args`` go to the CLI."""
-    cmd = [python, "-m", "getimg_studio.simulator", "--port", "0", "--exit-with-parent", *args]
+    # In a PyInstaller bundle sys.executable is the app, which has no -m: packaging/entry.py takes this flag.
+    frozen = getattr(sys, "frozen", False) and python == sys.executable
+    runner = [python, "--run-simulator"] if frozen else [python, "-m", "getimg_studio.simulator"]
+    cmd = [*runner, "--port", "0", "--exit-with-parent", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
                             env=env)
     assert proc.stdout is not None

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the one-folder bundle dist/getimg-studio/ with PyInstaller, then prints its size and the build time.
+#   packaging/build.sh            build (installs PyInstaller into .venv when it is missing)
+#   packaging/build.sh --check    build, then run `getimg-studio --self-check` from the bundle
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=.venv/bin/python
+if [ ! -x "$python" ]; then
+  echo "error: no .venv: run scripts/bootstrap.sh first" >&2; exit 1
+fi
+if ! "$python" -c 'import PyInstaller' 2>/dev/null; then
+  echo "installing PyInstaller into .venv" >&2
+  "$python" -m pip install -q --disable-pip-version-check "pyinstaller>=6.10,<7" >&2
+fi
+
+start=$(date +%s)
+"$python" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath dist --workpath build/pyinstaller packaging/getimg-studio.spec
+elapsed=$(( $(date +%s) - start ))
+bundle=dist/getimg-studio
+echo "bundle: $bundle ($(du -sh "$bundle" | cut -f1) on disk, $(find "$bundle" -type f | wc -l) files)"
+echo "build time: ${elapsed} s"
+
+if [ "${1:-}" = "--check" ]; then
+  start=$(date +%s)
+  QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}" "$bundle/getimg-studio" --self-check
+  echo "self-check from the bundle: $(( $(date +%s) - start )) s"
+fi
