@@ -324,9 +324,16 @@ class FrameSlot(QFrame):
         self._load = self._tasks.start(coro, name="load")  # type: ignore[arg-type]
 
     def _cancel_load(self) -> None:
-        if self._load is not None and not self._load.done():
-            self._load.cancel()
-        self._load = None
+        """Forget the image being read; a load finishing now (the current task) is just let go."""
+        task, self._load = self._load, None
+        if task is None or task.done():
+            return
+        try:
+            current = asyncio.current_task()
+        except RuntimeError:  # no running loop: surely not called from the task itself
+            current = None
+        if task is not current:
+            task.cancel()
 
     async def _load_file(self, path: Path) -> None:
         loop = asyncio.get_running_loop()
@@ -353,6 +360,7 @@ class FrameSlot(QFrame):
         self._loaded(FrameRef(self.role, path=path), info, thumb)
 
     def _loaded(self, ref: FrameRef, info: FrameInfo, thumb: QImage) -> None:
+        self._cancel_load()
         self._ref, self._info = ref, info
         if thumb.isNull():
             self.thumb.setPixmap(QPixmap())
@@ -368,6 +376,7 @@ class FrameSlot(QFrame):
         self.changed.emit()
 
     def _fail(self, message: str) -> None:
+        self._cancel_load()
         self._ref, self._info = None, None
         self._reset_view()
         self._show_message(message, "error")
