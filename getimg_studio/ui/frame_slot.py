@@ -84,7 +84,7 @@ def image_bytes_from_mime(mime: QMimeData) -> bytes | None:
             array = QByteArray()
             buffer = QBuffer(array)
             buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, b"PNG")
+            image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide wants str
             buffer.close()
             return bytes(array.data())
     return None
