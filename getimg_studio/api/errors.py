@@ -16,6 +16,7 @@ class ErrorKind(StrEnum):
     INVALID = "invalid"  # 400 or local validation; `param` names the field
     NOT_FOUND = "not_found"  # 404
     SERVER = "server"  # >= 500 or a malformed answer
+    UNAVAILABLE = "unavailable"  # 503 on a creation: the server refused it before acceptance (nothing created)
     OFFLINE = "offline"  # the request surely did not reach the server (refused, DNS)
     TIMEOUT = "timeout"  # no answer in time; the request may have reached the server
     UNCERTAIN = "uncertain"  # a creation that may have reached the server with no id back
@@ -65,4 +66,5 @@ class GetimgError(Exception):
             ErrorKind.NOT_FOUND,
             ErrorKind.OFFLINE,
             ErrorKind.FRAME,
+            ErrorKind.UNAVAILABLE,
         }
