@@ -1,0 +1,84 @@
+"""Blocking PyAV helpers for the player: a clip's metadata and its last frame. Run them in an executor."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+@dataclass(frozen=True, slots=True)
+class ClipInfo:
+    width: int
+    height: int
+    fps: float
+    duration: float
+    has_sound: bool
+
+
+def probe_clip(path: Path) -> ClipInfo:
+    """Raises OSError or PyAV's errors when the file is missing or not a video."""
+    import av
+
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            raise ValueError(f"{path.name} has no video stream")
+        video = container.streams.video[0]
+        if video.duration is not None and video.time_base is not None:
+            duration = float(video.duration * video.time_base)
+        else:
+            duration = float(container.duration or 0) / av.time_base
+        rate = video.average_rate or video.base_rate
+        return ClipInfo(int(video.codec_context.width), int(video.codec_context.height),
+                        float(rate) if rate else 0.0, duration, bool(container.streams.audio))
+
+
+def last_frame(path: Path) -> Image.Image:
+    """The clip's final frame, exactly as a decoder shows it.
+
+    Seeks to a key frame a few seconds before the end and decodes from there, so a long clip costs
+    the same as a short one; a stream that cannot seek is decoded from the start.
+    """
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if stream.duration is not None and stream.time_base is not None:
+            target = max(0, int(stream.duration - 3 / stream.time_base))
+            with contextlib.suppress(av.error.FFmpegError):
+                container.seek(target, stream=stream, backward=True, any_frame=False)
+        final = None
+        for frame in container.decode(stream):
+            final = frame
+        if final is None:
+            container.seek(0)
+            for frame in container.decode(stream):
+                final = frame
+        if final is None:
+            raise ValueError(f"{path.name} holds no video frame")
+        image: Image.Image = final.to_image()
+        return image
+
+
+def save_last_frame(video: Path, folder: Path) -> Path:
+    """Writes the last frame as a PNG named after the clip and its size/mtime; returns its path."""
+    stat = video.stat()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{video.stem}-last-{stat.st_size:x}{stat.st_mtime_ns:x}.png"
+    if target.exists():
+        return target
+    image = last_frame(video)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        image.save(tmp, format="PNG")
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return target
