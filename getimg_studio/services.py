@@ -1,0 +1,138 @@
+"""What the window and the command line both run on: the key, the API (or the demo simulator), the engine.
+
+Demo mode is chosen on purpose (`--demo`, the setting) or falls out of having neither a key nor a base
+URL: the simulator then runs in a child process, with its state under the data folder so demo jobs
+survive a restart like real ones. Demo and live keep separate model caches, so an offline start in live
+mode never offers the simulator's models.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
+
+from getimg_studio.jobs.engine import Engine, EngineConfig
+from getimg_studio.logs import register_secret
+from getimg_studio.paths import Paths
+from getimg_studio.secrets import KeySource, KeyStatus, KeyStore
+from getimg_studio.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.getimg.ai"
+DEMO_KEY = "demo"
+
+
+class SimulatorHandle(Protocol):
+    base_url: str
+
+    def stop(self, timeout: float = 10.0) -> int: ...
+
+
+@dataclass
+class Services:
+    paths: Paths
+    settings: Settings
+    engine: Engine
+    mode: Literal["demo", "live"]
+    base_url: str
+    host: str  # for the status bar: "api.getimg.ai" or "demo simulator (127.0.0.1:port)"
+    key_status: KeyStatus
+    key_store: KeyStore
+    simulator: SimulatorHandle | None = None
+
+    @property
+    def key_source(self) -> KeySource:
+        return self.key_status.source
+
+    @property
+    def demo(self) -> bool:
+        return self.mode == "demo"
+
+
+def engine_config(settings: Settings) -> EngineConfig:
+    return EngineConfig(
+        poll_timeout=max(settings.poll_timeout_minutes, 0) * 60.0,
+        max_concurrent_polls=max(settings.max_concurrent_polls, 1),
+        max_concurrent_downloads=max(settings.max_concurrent_downloads, 1),
+        auto_download=settings.auto_download,
+    )
+
+
+def output_dir(paths: Paths, settings: Settings) -> Path:
+    return Path(settings.output_dir).expanduser() if settings.output_dir else paths.output
+
+
+async def build_services(
+    paths: Paths,
+    settings: Settings,
+    *,
+    demo: bool | None,
+    base_url: str | None,
+    key_store: KeyStore | None = None,
+) -> Services:
+    """Everything wired; close it with `close_services`. Raises GetimgError when the history is unusable."""
+    from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.client import GetimgClient
+    from getimg_studio.api.download import Downloader
+    from getimg_studio.jobs.store import JobStore
+
+    key_store = key_store or KeyStore(paths.key_file)
+    status = await key_store.aload()
+    explicit_url = base_url or os.environ.get("GETIMG_AI_BASE_URL") or None
+    use_demo = demo if demo is not None else settings.demo_mode
+    if demo is None and not use_demo and status.key is None and explicit_url is None:
+        use_demo = True  # nothing to talk to: show the workflow on the simulator rather than an error
+    loop = asyncio.get_running_loop()
+    simulator: SimulatorHandle | None = None
+    if use_demo:
+        simulator = await loop.run_in_executor(None, _spawn_demo, paths)
+        url, key = simulator.base_url, DEMO_KEY
+        host = f"demo simulator ({urlsplit(url).netloc})"
+        cache = paths.data / "models-demo.json"
+    else:
+        url = (explicit_url or DEFAULT_BASE_URL).rstrip("/")
+        key = status.key or ""
+        host = urlsplit(url).netloc or url
+        cache = paths.catalogue_cache
+    register_secret(key)
+    store: JobStore | None = None
+    client: GetimgClient | None = None
+    try:
+        store = await loop.run_in_executor(None, JobStore, paths.database)
+        # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
+        client = GetimgClient(url, key or "missing-key")
+        engine = Engine(store, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
+                        output_dir=output_dir(paths, settings), config=engine_config(settings))
+    except BaseException:
+        if client is not None:
+            await client.aclose()
+        if store is not None:
+            store.close()
+        if simulator is not None:
+            await loop.run_in_executor(None, simulator.stop)
+        raise
+    return Services(paths=paths, settings=settings, engine=engine, mode="demo" if use_demo else "live",
+                    base_url=url, host=host, key_status=status, key_store=key_store, simulator=simulator)
+
+
+async def close_services(services: Services) -> None:
+    """Stop the engine (jobs stay pending in the history), close the history, stop the simulator."""
+    try:
+        await services.engine.close()
+    finally:
+        services.engine.store.close()
+        if services.simulator is not None:
+            await asyncio.get_running_loop().run_in_executor(None, services.simulator.stop)
+
+
+def _spawn_demo(paths: Paths) -> SimulatorHandle:
+    from getimg_studio.simulator.process import spawn_simulator
+
+    paths.simulator_state.mkdir(parents=True, exist_ok=True)
+    return spawn_simulator(["--state-dir", str(paths.simulator_state)])
