@@ -95,7 +95,7 @@ class DownloadHandler:
         path = state.root / g.video_file if g.video_file else None
         if g.status != "completed" or path is None or not path.exists():
             raise ApiError(404, "not_found", "No such file.")
-        return await self._send(request, gid, path, request.get("fault"))
+        return await self._send(request, gid, path, self.server.request_faults.get(id(request)))
 
     async def _send(self, request: web.Request, gid: str, path: Path, fault: Fault | None) -> web.StreamResponse:
         st = os.stat(path)  # a local stat is cheap; not worth a thread hop

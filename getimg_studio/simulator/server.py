@@ -56,6 +56,8 @@ class SimulatorServer:
         self._ticker: asyncio.Task[None] | None = None
         self._creates: deque[float] = deque()
         self.base_url = ""
+        self.outcomes: dict[int, str] = {}
+        self.request_faults: dict[int, Fault] = {}
         self.state: State
         self.engine: Engine
         self.reset_stats()
@@ -135,8 +137,13 @@ class SimulatorServer:
                 return ApiError(404, "not_found", "Not found.").response()
             return await _guarded(request, handler)
         fault = self.faults.take(route) if route in ROUTES else None
-        resp = await self._apply(request, handler, route, fault)
-        self._count(route or "unknown", request.get("outcome", str(resp.status)))
+        try:
+            resp = await self._apply(request, handler, route, fault)
+            self._count(route or "unknown", self.outcomes.get(id(request), str(resp.status)))
+        finally:
+            # per-request side channel (request storage wants aiohttp>=3.14 RequestKey objects)
+            self.outcomes.pop(id(request), None)
+            self.request_faults.pop(id(request), None)
         return resp
 
     async def _apply(self, request: web.Request, handler: Handler, route: str | None,
@@ -159,12 +166,12 @@ class SimulatorServer:
         if route == "download":
             if fault.reset_after_body:
                 await request.read()
-                return _reset(request)
-            request["fault"] = fault  # delay and drop_after_bytes happen inside the streaming handler
+                return self._reset(request)
+            self.request_faults[id(request)] = fault  # delay and drop_after_bytes happen inside the streaming handler
             return await _guarded(request, handler)
         resp = await _guarded(request, handler)
         if fault.reset_after_body:
-            return _reset(request)
+            return self._reset(request)
         if fault.delay:
             await asyncio.sleep(fault.delay)
         if not isinstance(resp, web.Response):
@@ -177,13 +184,20 @@ class SimulatorServer:
             await partial.write(body[:fault.drop_after_bytes])
             if request.transport is not None:
                 request.transport.abort()
-            request["outcome"] = "dropped"
+            self.outcomes[id(request)] = "dropped"
             return partial
         if fault.malformed:
             return web.Response(status=resp.status, body=body, headers={
                 k: v for k, v in resp.headers.items() if k.lower() not in ("content-length", "content-type")},
                 content_type="application/json")
         return resp
+
+    def _reset(self, request: web.Request) -> web.StreamResponse:
+        """Close the connection without an answer (the request has been read and processed)."""
+        if request.transport is not None:
+            request.transport.abort()
+        self.outcomes[id(request)] = "reset"
+        return web.Response(status=499)  # never sent: aiohttp finds the transport closed
 
     # ------------------------------------------------------------------ stats
     def reset_stats(self) -> None:
@@ -286,14 +300,6 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         log.exception("simulator bug while handling %s %s", request.method, request.path)
         return json_response({"error": {"message": "Internal simulator error.", "type": "api_error",
                                         "param": None, "code": "internal_error"}}, status=500)
-
-
-def _reset(request: web.Request) -> web.StreamResponse:
-    """Close the connection without an answer (the request has been read and processed)."""
-    if request.transport is not None:
-        request.transport.abort()
-    request["outcome"] = "reset"
-    return web.Response(status=499)  # never sent: aiohttp finds the transport closed
 
 
 def _is_loopback(remote: str | None) -> bool:
