@@ -50,7 +50,7 @@ def parse_decimal(value: Any) -> Decimal | None:
 def _strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(str(v) for v in value if isinstance(v, str | int | float) and not isinstance(v, bool))
+    return tuple(str(v) for v in value if isinstance(v, str | int | float | Decimal) and not isinstance(v, bool))
 
 
 def _durations(value: Any) -> tuple[float, ...]:
@@ -58,7 +58,8 @@ def _durations(value: Any) -> tuple[float, ...]:
         return ()
     out: list[float] = []
     for v in value:
-        if isinstance(v, int | float) and not isinstance(v, bool) and v > 0:
+        # Decimal too: the client parses JSON numbers as Decimal to keep prices exact
+        if isinstance(v, int | float | Decimal) and not isinstance(v, bool) and v > 0:
             out.append(float(v))
     return tuple(out)
 

@@ -84,3 +84,11 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     catalogue = ModelCatalogue(cache)
     assert not catalogue.load_cache()
     assert catalogue.models() == []
+
+
+def test_numbers_parsed_as_decimal_are_understood() -> None:
+    # the client reads JSON with parse_float=Decimal so prices stay exact; durations must survive that
+    payload = json.loads(json.dumps(PAYLOAD[:1]), parse_float=Decimal)
+    (model,) = parse_models(payload)
+    assert model.durations == (5.0, 10.0)
+    assert model.default_duration == 5.0
