@@ -1,0 +1,108 @@
+"""Starting and stopping the window: the QApplication, the qasync loop, the services, the crash handler.
+
+Shutdown runs in a fixed order: stop taking work, close the window's parts (their tasks are cancelled and
+awaited), close the services (engine, HTTP clients, history, demo simulator), then leave the loop. A job
+still running on the server is not lost: it is pending in the history and resumes at the next start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from getimg_studio import APP_ID, APP_NAME
+from getimg_studio.paths import Paths
+from getimg_studio.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from getimg_studio.ui.crash import CrashHandler
+
+log = logging.getLogger(__name__)
+
+
+async def create_main_window(args: argparse.Namespace, paths: Paths) -> MainWindow:
+    """The fully wired main window on the running qasync loop, not shown. Close it with `window.shutdown()`."""
+    from PySide6.QtWidgets import QApplication
+
+    from getimg_studio.services import build_services, close_services
+    from getimg_studio.settings import load_settings
+    from getimg_studio.ui.theme import apply_theme
+
+    loop = asyncio.get_running_loop()
+    settings = await loop.run_in_executor(None, load_settings, paths.settings_file)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, settings.theme)
+    services = await build_services(paths, settings, demo=args.demo, base_url=args.base_url)
+    try:
+        window = MainWindow(services)
+        await window.start()
+    except BaseException:
+        await close_services(services)
+        raise
+    return window
+
+
+def run_gui(args: argparse.Namespace, paths: Paths) -> int:
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from getimg_studio.resources_path import APP_ICON, resource
+    from getimg_studio.ui.crash import CrashHandler
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    try:
+        app.setWindowIcon(QIcon(str(resource(APP_ICON))))
+    except FileNotFoundError as exc:
+        log.warning("no app icon: %s", exc)
+    # The launcher, not Qt, decides when to quit: after the services are closed.
+    app.setQuitOnLastWindowClosed(False)
+    crash = CrashHandler(paths.log_file, parent_getter=lambda: app.activeWindow())
+    failure: list[str] = []
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        code = runner.run(_run(args, paths, crash, failure))
+    if failure:
+        from PySide6.QtWidgets import QMessageBox
+
+        # The loop has ended: a blocking message box stalls nothing now.
+        QMessageBox.critical(None, APP_NAME, failure[0])
+    return code
+
+
+async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, failure: list[str]) -> int:
+    from getimg_studio.api.errors import GetimgError
+
+    loop = asyncio.get_running_loop()
+    crash.install(loop)
+    try:
+        try:
+            window = await create_main_window(args, paths)
+        except GetimgError as exc:
+            log.error("could not start: %s", exc.message)
+            failure.append(f"{APP_NAME} could not start:\n\n{exc.message}\n\nLog: {paths.log_file}")
+            return 1
+        closed: asyncio.Future[None] = loop.create_future()
+
+        def on_closing() -> None:
+            if not closed.done():
+                closed.set_result(None)
+
+        window.closing.connect(on_closing)
+        window.show()
+        await closed
+        window.hide()
+        await window.shutdown()
+        window.deleteLater()
+        return 0
+    finally:
+        crash.uninstall(loop)
