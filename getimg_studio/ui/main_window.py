@@ -125,10 +125,7 @@ class MainWindow(QMainWindow):
                                                    s.key_status, live_url, s.paths.output, self)
             self._settings_dialog.settingsSaved.connect(self._settings_saved)
             self._settings_dialog.keyChanged.connect(self._key_changed)
-        self._settings_dialog.open()  # non-modal-friendly: never exec() while the loop runs tasks
-        self._settings_dialog.setModal(False)
-        self._settings_dialog.show()
-        self._settings_dialog.raise_()
+        self._settings_dialog.open()  # non-modal; never exec() while the loop runs tasks
         return self._settings_dialog
 
     def remix(self, request: GenerationRequest) -> None:

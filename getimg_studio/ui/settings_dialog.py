@@ -65,7 +65,8 @@ class SettingsDialog(QDialog):
         self.key_edit.setPlaceholderText("Paste your key (from the getimg.ai dashboard)")
         self.key_edit.setAccessibleName("API key")
         self.storage = KeyStorageChoice(key_status.keyring_available, key_status.keyring_name)
-        self.storage.set_choice(key_status.source if key_status.source is not KeySource.ENV else KeySource.KEYRING)
+        if key_status.source in (KeySource.KEYRING, KeySource.FILE, KeySource.SESSION):
+            self.storage.set_choice(key_status.source)
         self.save_key_button = QPushButton("Save key")
         self.save_key_button.setAccessibleName("Save key")
         self.test_key_button = QPushButton("Test key")
@@ -137,6 +138,13 @@ class SettingsDialog(QDialog):
         save.clicked.connect(lambda: self._start(self.save(), "save"))
         self.buttons.rejected.connect(self.close)
         self._show_status(key_status)
+
+    def open(self) -> None:
+        """Show without blocking anything: QDialog.open() would make it window-modal, exec() a nested loop."""
+        self.setModal(False)
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     # Actions (coroutines, also called directly by tests) ---------------------------------------------------
 
