@@ -1,0 +1,191 @@
+"""The queue model over a real history file: lazy paging, views, search, and live updates from events.
+
+Events are sent the way the engine sends them (after its store write, through `subscribe`), so the
+model is checked against the store's own answer for every view after each change, with Qt's model
+tester watching every signal.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex
+from PySide6.QtTest import QAbstractItemModelTester
+
+from getimg_studio.api.types import GenerationRequest
+from getimg_studio.jobs.model import Job, JobAdded, JobChanged, JobEvent, JobFilter, JobsRemoved, JobState
+from getimg_studio.jobs.store import JobStore
+from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.queue_model import ETA_ROLE, JOB_ROLE, QueueModel, matches
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+WORDS = ["fox", "city", "ocean", "Forest", "neon", "Ünïcode", "drone"]
+
+
+class Hub:
+    """The engine's observer list, as `Engine.subscribe` offers it."""
+
+    def __init__(self) -> None:
+        self.observers: list[Callable[[JobEvent], None]] = []
+
+    def subscribe(self, observer: Callable[[JobEvent], None]) -> Callable[[], None]:
+        self.observers.append(observer)
+        return lambda: self.observers.remove(observer)
+
+    def send(self, event: JobEvent) -> None:
+        for observer in list(self.observers):
+            observer(event)
+
+
+class CountingStore:
+    """The real store, counting how many rows the model pulled out of it."""
+
+    def __init__(self, store: JobStore) -> None:
+        self.store = store
+        self.rows_read = 0
+        self.pages = 0
+
+    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]:
+        self.pages += 1
+        jobs = self.store.page(view, search, offset, limit)
+        self.rows_read += len(jobs)
+        return jobs
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    s = JobStore(tmp_path / "history.sqlite3")
+    yield s
+    s.close()
+
+
+def add(store: JobStore, hub: Hub | None, prompt: str, state: JobState = JobState.PENDING,
+        model: str = "seedance-v1-5-pro") -> Job:
+    job = store.insert(GenerationRequest(model=model, prompt=prompt, duration=5.0), now=T0)[0]
+    if state is not JobState.SUBMITTING:
+        job = store.update(job.id, state=state, submitted_at=T0, remote_id=f"req-{job.id}")
+    if hub is not None:
+        hub.send(JobAdded(job))
+    return job
+
+
+def change(store: JobStore, hub: Hub, job: Job, **fields: Any) -> Job:
+    new = store.update(job.id, **fields)
+    hub.send(JobChanged(new, job.state))
+    return new
+
+
+def rows(model: QueueModel) -> list[int]:
+    return [model.data(model.index(r, 0), JOB_ROLE).id for r in range(model.rowCount())]
+
+
+def test_model_pages_lazily_and_matches_the_store(qapp: Any, store: JobStore) -> None:
+    for i in range(1000):
+        add(store, None, f"clip {i} {WORDS[i % len(WORDS)]}", JobState.READY if i % 3 else JobState.FAILED)
+    counting = CountingStore(store)
+    hub = Hub()
+    model = QueueModel(counting, EngineBridge(hub.subscribe), block_size=50)  # type: ignore[arg-type]
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    assert model.rowCount() == 1000
+    assert counting.rows_read <= 100  # the tester reads a few rows; nothing like the whole history
+    assert model.data(model.index(0, 0)) == "clip 999 Ünïcode"
+    assert model.data(model.index(999, 0)) == "clip 0 fox"
+    assert counting.rows_read <= 200
+    model.set_filter(view=JobFilter.FAILED, search="FOREST")
+    expected = store.ids(JobFilter.FAILED, "forest")
+    assert rows(model) == expected and expected
+
+
+def test_live_updates_follow_views_and_search(qapp: Any, store: JobStore) -> None:
+    hub = Hub()
+    model = QueueModel(store, EngineBridge(hub.subscribe), block_size=7)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    jobs = [add(store, hub, f"{WORDS[i % len(WORDS)]} {i}") for i in range(30)]
+    assert rows(model) == [j.id for j in reversed(jobs)]
+
+    model.set_filter(view=JobFilter.ACTIVE)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, _last: inserted.append(first))
+    newest = add(store, hub, "a brand new fox")
+    assert inserted == [0] and rows(model)[0] == newest.id
+
+    # A job finishing leaves the Active view, wherever its row is and whether or not it was loaded.
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles=(): changed.append(top.row()))
+    middle = change(store, hub, jobs[10], state=JobState.READY, finished_at=T0)
+    assert middle.id not in rows(model)
+    still = change(store, hub, jobs[20], state=JobState.DOWNLOADING)
+    assert changed and model.data(model.index(model.row_of(still.id) or 0, 0), JOB_ROLE).state is \
+        JobState.DOWNLOADING
+
+    # Favourites: a job enters the view at its place in newest-first order, not at the top.
+    model.set_filter(view=JobFilter.FAVOURITES, search="")
+    for job in (jobs[3], jobs[25], jobs[14]):
+        new = store.update(job.id, favourite=True)
+        hub.send(JobChanged(new, new.state))
+    assert rows(model) == [jobs[25].id, jobs[14].id, jobs[3].id]
+
+    model.set_filter(view=JobFilter.ALL, search="fox")
+    assert rows(model) == store.ids(JobFilter.ALL, "fox")
+    store.delete([jobs[0].id, jobs[7].id, jobs[14].id])
+    hub.send(JobsRemoved((jobs[0].id, jobs[7].id, jobs[14].id)))
+    assert rows(model) == store.ids(JobFilter.ALL, "fox")
+
+
+def test_random_events_keep_every_view_equal_to_the_store(qapp: Any, store: JobStore) -> None:
+    rng = random.Random(7)
+    hub = Hub()
+    models = {view: QueueModel(store, EngineBridge(hub.subscribe), block_size=5) for view in JobFilter}
+    for view, model in models.items():
+        model.set_filter(view=view, search="o" if view is JobFilter.ALL else "")
+        QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    live: list[Job] = []
+    states = list(JobState)
+    for step in range(300):
+        roll = rng.random()
+        if roll < 0.3 or not live:
+            live.append(add(store, hub, f"{rng.choice(WORDS)} {step}", rng.choice(states)))
+        elif roll < 0.75:
+            i = rng.randrange(len(live))
+            live[i] = change(store, hub, live[i], state=rng.choice(states))
+        elif roll < 0.9:
+            i = rng.randrange(len(live))
+            new = store.update(live[i].id, favourite=not live[i].favourite)
+            hub.send(JobChanged(new, new.state))
+            live[i] = new
+        else:
+            gone = rng.sample(live, k=min(len(live), rng.randint(1, 4)))
+            store.delete([j.id for j in gone])
+            hub.send(JobsRemoved(tuple(j.id for j in gone)))
+            live = [j for j in live if j not in gone]
+        if step % 50 == 49:
+            for model in models.values():
+                assert rows(model) == store.ids(model.view, model.search)
+    for model in models.values():
+        assert rows(model) == store.ids(model.view, model.search)
+        for row in range(model.rowCount()):
+            job = model.data(model.index(row, 0), JOB_ROLE)
+            assert matches(job, model.view, model.search)
+            assert job == store.get(job.id)  # rows hold the job as it is now, not as it was loaded
+
+
+def test_eta_uses_the_median_of_past_jobs(qapp: Any, store: JobStore) -> None:
+    hub = Hub()
+    for seconds in (20, 30, 100):
+        job = add(store, None, "past")
+        store.update(job.id, state=JobState.READY, completed_at=T0 + timedelta(seconds=seconds))
+    now = T0 + timedelta(seconds=12)
+    model = QueueModel(store, EngineBridge(hub.subscribe), clock=lambda: now)
+    pending = add(store, hub, "waiting")
+    assert model.data(model.index(0, 0), ETA_ROLE) == pytest.approx(30 - 12)
+    assert model.data(model.index(1, 0), ETA_ROLE) is None  # finished jobs have no ETA
+    assert model.rowCount(model.index(0, 0)) == 0 and not model.data(QModelIndex())
+    assert pending.id == model.data(model.index(0, 0), JOB_ROLE).id
