@@ -16,13 +16,13 @@ import pytest
 
 os.environ.setdefault("QT_API", "pyside6")
 
-import qasync  # noqa: E402
-from PIL import Image  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from PIL import Image
+from PySide6.QtWidgets import QApplication
 
-from getimg_studio.api.catalogue import parse_models  # noqa: E402
-from getimg_studio.api.types import ModelInfo  # noqa: E402
-from getimg_studio.simulator.catalog import MODELS  # noqa: E402
+from getimg_studio.api.catalogue import parse_models
+from getimg_studio.api.types import ModelInfo
+from getimg_studio.simulator.catalog import MODELS
 
 T = TypeVar("T")
 Runner = Callable[..., Any]
@@ -84,3 +84,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)"))
+
+
+def send_drop(widget: Any, mime: Any) -> bool:
+    """What a file manager or a browser does: a drag-enter, then the drop. False when the enter is refused."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    pos = QPointF(20, 20)
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+    enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    event = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+@pytest.fixture
+def drop() -> Callable[[Any, Any], bool]:
+    return send_drop
+
+
+@pytest.fixture
+def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
+    """open_window(base_url) -> a fully wired, shown MainWindow against that server; shut down afterwards."""
+    from getimg_studio.app import build_parser
+    from getimg_studio.ui.launch import create_main_window
+
+    opened: list[Any] = []
+
+    def factory(base_url: str, *extra: str) -> Any:
+        args = build_parser().parse_args(["--data-dir", str(paths.data.parent), "--base-url", base_url, *extra])
+        window = run(create_main_window(args, paths))
+        opened.append(window)
+        window.resize(1440, 900)
+        window.show()
+        return window
+
+    yield factory
+    for window in opened:
+        run(window.shutdown())
+        window.close()
+        window.deleteLater()

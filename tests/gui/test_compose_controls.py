@@ -57,7 +57,7 @@ def test_each_simulator_model_drives_the_controls(compose: ComposePanel, video_m
             assert combo.isEnabled() == (len(values) > 1)
             if len(values) == 1:
                 assert "only offers" in combo.toolTip()
-        first, last = compose.frames.first, compose.frames.last
+        first, _last = compose.frames.first, compose.frames.last
         assert first.isEnabled() == model.supports(Role.FIRST_FRAME)
         if not model.supports(Role.FIRST_FRAME):
             assert "does not take a first frame" in first.toolTip()
@@ -98,7 +98,8 @@ def test_prompt_count_and_generate_reason(compose: ComposePanel, qtbot: QtBot) -
     assert not compose.generate_button.isEnabled()
     assert compose.prompt_count.text() == "4,100 / 4,096"
     message = compose.messages.labels["prompt"]
-    assert message.isVisible() and "remove 4" in message.text()
+    assert message.isVisible()
+    assert "remove 4" in message.text()
 
 
 def test_cost_estimate_follows_the_options_and_warns_over_balance(compose: ComposePanel) -> None:

@@ -49,13 +49,15 @@ def test_drop_a_file_from_the_file_manager(slot: FrameSlot, run: Callable[..., A
         await slot.settled()
 
     run(act())
-    assert slot.frame is not None and slot.frame.path == path
+    assert slot.frame is not None
+    assert slot.frame.path == path
     assert "1280 × 720 px · JPEG" in slot.details.text()
     assert "sunset.jpg" in slot.details.text()
     assert not slot.thumb.pixmap().isNull()
     assert slot.clear_button.isEnabled()
     slot.clear_button.click()
-    assert slot.frame is None and slot.details.text() == ""
+    assert slot.frame is None
+    assert slot.details.text() == ""
 
 
 def test_drop_image_data_from_a_browser(slot: FrameSlot, run: Callable[..., Any], tmp_path: Path) -> None:
@@ -69,8 +71,10 @@ def test_drop_image_data_from_a_browser(slot: FrameSlot, run: Callable[..., Any]
         await slot.settled()
 
     run(act())
-    assert slot.frame is not None and slot.frame.path is not None
-    assert slot.frame.path.is_file() and (tmp_path / "frames") in slot.frame.path.parents
+    assert slot.frame is not None
+    assert slot.frame.path is not None
+    assert slot.frame.path.is_file()
+    assert (tmp_path / "frames") in slot.frame.path.parents
     assert "300 × 200 px · PNG" in slot.details.text()
 
 
@@ -85,7 +89,8 @@ def test_drop_png_bytes_in_image_png_format(slot: FrameSlot, run: Callable[..., 
         await slot.settled()
 
     run(act())
-    assert slot.info is not None and (slot.info.width, slot.info.height) == (64, 48)
+    assert slot.info is not None
+    assert (slot.info.width, slot.info.height) == (64, 48)
 
 
 @pytest.mark.parametrize("how", ["uri-list", "text"])
@@ -101,8 +106,10 @@ def test_drop_an_https_url(slot: FrameSlot, run: Callable[..., Any], how: str) -
         assert drop(slot, mime)
 
     run(act())
-    assert slot.frame is not None and slot.frame.url == url
-    assert "tabby.webp" in slot.details.text() and "images.example.com" in slot.details.text()
+    assert slot.frame is not None
+    assert slot.frame.url == url
+    assert "tabby.webp" in slot.details.text()
+    assert "images.example.com" in slot.details.text()
 
 
 def test_folder_non_image_and_unreadable_get_a_message(slot: FrameSlot, run: Callable[..., Any],
@@ -124,7 +131,8 @@ def test_folder_non_image_and_unreadable_get_a_message(slot: FrameSlot, run: Cal
     assert "is a folder" in run(act(folder))
     for path in (notes, broken):
         message = run(act(path))
-        assert message and slot.message.isVisible(), path
+        assert message, path
+        assert slot.message.isVisible()
         assert slot.message.property("hint") == "error"
         assert slot.frame is None
     plain = QMimeData()
@@ -134,7 +142,8 @@ def test_folder_non_image_and_unreadable_get_a_message(slot: FrameSlot, run: Cal
     http = QMimeData()
     http.setText("http://insecure.example.com/a.png")
     run(_drop_async(slot, http))
-    assert "https" in slot.message.text() and slot.frame is None
+    assert "https" in slot.message.text()
+    assert slot.frame is None
 
 
 async def _drop_async(slot: FrameSlot, mime: QMimeData) -> None:
@@ -155,10 +164,12 @@ def test_ctrl_v_pastes_an_image_or_a_url(slot: FrameSlot, run: Callable[..., Any
         await slot.settled()
 
     run(paste())
-    assert slot.info is not None and (slot.info.width, slot.info.height) == (120, 90)
+    assert slot.info is not None
+    assert (slot.info.width, slot.info.height) == (120, 90)
     clipboard.setText("https://example.org/still.png")
     run(paste())
-    assert slot.frame is not None and slot.frame.url == "https://example.org/still.png"
+    assert slot.frame is not None
+    assert slot.frame.url == "https://example.org/still.png"
     clipboard.clear()
 
 

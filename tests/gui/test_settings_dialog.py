@@ -74,7 +74,8 @@ def test_without_a_keyring_the_choice_is_spelled_out(qtbot: QtBot, paths: Paths,
     storage = dialog.storage
     assert not storage.keyring.isEnabled()
     assert "No system keyring is available" in storage.notice.text()
-    assert storage.session.isChecked() and "This session only" in storage.session.text()
+    assert storage.session.isChecked()
+    assert "This session only" in storage.session.text()
     assert "only you can read" in storage.file.text()
     storage.file.setChecked(True)
     dialog.key_edit.setText("file-key")
