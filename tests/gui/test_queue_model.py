@@ -101,7 +101,8 @@ def test_model_pages_lazily_and_matches_the_store(qapp: Any, store: JobStore) ->
     assert counting.rows_read <= 200
     model.set_filter(view=JobFilter.FAILED, search="FOREST")
     expected = store.ids(JobFilter.FAILED, "forest")
-    assert rows(model) == expected and expected
+    assert rows(model) == expected
+    assert expected
 
 
 def test_live_updates_follow_views_and_search(qapp: Any, store: JobStore) -> None:
@@ -115,7 +116,8 @@ def test_live_updates_follow_views_and_search(qapp: Any, store: JobStore) -> Non
     inserted: list[int] = []
     model.rowsInserted.connect(lambda _p, first, _last: inserted.append(first))
     newest = add(store, hub, "a brand new fox")
-    assert inserted == [0] and rows(model)[0] == newest.id
+    assert inserted == [0]
+    assert rows(model)[0] == newest.id
 
     # A job finishing leaves the Active view, wherever its row is and whether or not it was loaded.
     changed: list[int] = []
@@ -123,7 +125,8 @@ def test_live_updates_follow_views_and_search(qapp: Any, store: JobStore) -> Non
     middle = change(store, hub, jobs[10], state=JobState.READY, finished_at=T0)
     assert middle.id not in rows(model)
     still = change(store, hub, jobs[20], state=JobState.DOWNLOADING)
-    assert changed and model.data(model.index(model.row_of(still.id) or 0, 0), JOB_ROLE).state is \
+    assert changed
+    assert model.data(model.index(model.row_of(still.id) or 0, 0), JOB_ROLE).state is \
         JobState.DOWNLOADING
 
     # Favourites: a job enters the view at its place in newest-first order, not at the top.
@@ -187,5 +190,6 @@ def test_eta_uses_the_median_of_past_jobs(qapp: Any, store: JobStore) -> None:
     pending = add(store, hub, "waiting")
     assert model.data(model.index(0, 0), ETA_ROLE) == pytest.approx(30 - 12)
     assert model.data(model.index(1, 0), ETA_ROLE) is None  # finished jobs have no ETA
-    assert model.rowCount(model.index(0, 0)) == 0 and not model.data(QModelIndex())
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert not model.data(QModelIndex())
     assert pending.id == model.data(model.index(0, 0), JOB_ROLE).id
