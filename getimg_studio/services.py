@@ -56,12 +56,24 @@ class Services:
 
 
 def engine_config(settings: Settings) -> EngineConfig:
+    # `extra.poll_initial` / `extra.poll_max` (seconds) are for tests and the impatient: no UI sets them.
+    defaults = EngineConfig()
     return EngineConfig(
+        poll_initial=_seconds(settings.extra.get("poll_initial"), defaults.poll_initial),
+        poll_max=_seconds(settings.extra.get("poll_max"), defaults.poll_max),
         poll_timeout=max(settings.poll_timeout_minutes, 0) * 60.0,
         max_concurrent_polls=max(settings.max_concurrent_polls, 1),
         max_concurrent_downloads=max(settings.max_concurrent_downloads, 1),
         auto_download=settings.auto_download,
     )
+
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def output_dir(paths: Paths, settings: Settings) -> Path:

@@ -374,7 +374,7 @@ def _delete_files(folder: Path, files: Sequence[Path]) -> None:
         if not is_inside(folder, path):
             log.warning("not deleting %s: it is outside the output folder %s", path, folder)
             continue
-        for victim in (path, path.with_name(path.name + ".part")):
+        for victim in (path, path.with_name(path.name + ".part"), path.with_name(path.name + ".part.json")):
             try:
                 victim.unlink(missing_ok=True)
             except OSError as exc:

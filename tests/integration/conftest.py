@@ -1,0 +1,65 @@
+"""Helpers for engine and command-line tests: an engine wired to the test simulator, fast polling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from getimg_studio.paths import Paths
+
+if TYPE_CHECKING:
+    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.model import JobEvent
+    from getimg_studio.simulator.harness import RunningSimulator
+
+FAST = {"poll_initial": 0.1, "poll_max": 0.3}
+
+EngineOpener = Callable[..., AbstractAsyncContextManager["Engine"]]
+
+
+@pytest.fixture
+def open_engine(sim: RunningSimulator, paths: Paths) -> EngineOpener:
+    """`async with open_engine(**EngineConfig overrides) as engine:` started, models loaded, closed after."""
+
+    # Imported here so that other integration tests collect even while a module is being written.
+    from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.client import GetimgClient
+    from getimg_studio.api.download import Downloader
+    from getimg_studio.jobs.engine import Engine, EngineConfig
+    from getimg_studio.jobs.store import JobStore
+
+    @asynccontextmanager
+    async def opener(*, events: list[JobEvent] | None = None, start: bool = True,
+                     client_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, **overrides: Any,
+                     ) -> AsyncIterator[Engine]:
+        store = JobStore(paths.database)
+        client = GetimgClient(sim.base_url, "test", sleep=client_sleep)
+        engine = Engine(store, client, Downloader(), ModelCatalogue(paths.catalogue_cache),
+                        frames_dir=paths.frames, output_dir=paths.output,
+                        config=EngineConfig(**{**FAST, **overrides}), sleep=sleep)
+        if events is not None:
+            engine.subscribe(events.append)
+        try:
+            if start:
+                await engine.start()
+            await engine.refresh_catalogue()
+            yield engine
+        finally:
+            await engine.close()
+            store.close()
+
+    return opener
+
+
+@pytest.fixture
+def fast_cli_settings(paths: Paths) -> Paths:
+    """Settings that make the command line poll every 0.1 s (the default 5 s would make tests slow)."""
+    paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text(json.dumps({"extra": {"poll_initial": "0.1", "poll_max": "0.3"}}))
+    return paths
