@@ -18,7 +18,8 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 LITE = "sim-fixed-lite"  # 4 s 480p, renders in about half a second
 
 
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48),
+                color: tuple[int, int, int] = (200, 40, 40)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, color).save(buf, format=fmt)
     return buf.getvalue()
