@@ -1,5 +1,9 @@
 """Handlers of the getimg v2 API routes (models, video generations, billing).
 
+Rate limits: the RPM window counts accepted creations in the last 60 s (refused requests do not count);
+the concurrency cap counts generations still pending. Both answer 429 ``rate_limit``; only RPM sends
+``Retry-After``. The balance check subtracts the estimated cost of generations still pending.
+
 Request size: a create body larger than ``max_body_bytes`` is read to the end (so the client sees the answer,
 not a broken pipe) and answered **413** with code ``request_too_large`` (type ``invalid_request_error``).
 """
@@ -182,4 +186,8 @@ def _parse_time(value: str | None, name: str) -> datetime:
         raise invalid(name, f"'{name}' must be an ISO 8601 timestamp.") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise invalid(name, f"'{name}' must include a time zone.")
+    try:
+        parsed.astimezone(UTC)  # year 1 or 9999 with an offset falls off the calendar
+    except OverflowError:
+        raise invalid(name, f"'{name}' is out of range.") from None
     return parsed

@@ -274,3 +274,19 @@ def test_random_bytes_never_crash(fuzz_client: httpx.Client, fuzz_sim: RunningSi
         r = client.post("/v2/videos/generations", content=raw, headers={**AUTH, "Content-Type": "application/json"})
         assert r.status_code == 400
     assert "500" not in json.dumps(fuzz_sim.stats()["requests"])
+
+
+def test_random_queries_and_paths_never_crash(fuzz_client: httpx.Client, fuzz_sim: RunningSimulator) -> None:
+    rng = random.Random(11)
+    pieces = ["2026-01-01T00:00:00Z", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "", "x",
+              "2026-13-01T00:00:00Z", "2026-01-01", "2026-01-01T00:00:00+99:00", "%00", "1" * 300]
+    for _ in range(120):
+        params = {k: rng.choice(pieces) for k in ("start", "end") if rng.random() < 0.9}
+        r = fuzz_client.get("/v2/billing/costs", params=params, headers=AUTH)
+        assert r.status_code in (200, 400), (params, r.text)
+    for path in ("/v2/models/%2e%2e", "/v2/videos/generations/" + "a" * 5000, "/v2/downloads/x/0",
+                 "/v2/downloads/x/0?exp=1&sig=" + "f" * 64, "/v2/downloads/x/abc?exp=1&sig=1", "/v2/models?type=",
+                 "/_sim/nothing"):
+        r = fuzz_client.get(path, headers=AUTH)
+        assert r.status_code < 500, (path, r.status_code)
+    assert "500" not in json.dumps(fuzz_sim.stats()["requests"])
