@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import tempfile
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.model import Job
     from getimg_studio.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -78,9 +81,11 @@ def run_self_check(args: argparse.Namespace, paths: Paths) -> int:
                                              ignore_cleanup_errors=True) as tmp:
                 report = _run_in_qt(Path(tmp))
     except SelfCheckError as exc:
+        log.error("self-check failed: %s", exc, exc_info=exc.__cause__)
         print(f"self-check failed: {exc}", file=sys.stderr, flush=True)
         return EXIT_FAILED
     except Exception as exc:  # a bug still deserves a one-line reason and a non-zero exit
+        log.exception("self-check failed")
         print(f"self-check failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return EXIT_FAILED
     print(report.summary(time.monotonic() - started), flush=True)
@@ -92,10 +97,13 @@ def _run_in_qt(data_root: Path) -> Report:
     from PySide6.QtWidgets import QApplication
 
     with _step("starting Qt"):
-        if QApplication.instance() is None:
-            QApplication([sys.argv[0] if sys.argv else APP_ID])
-        QApplication.setApplicationName(APP_NAME)
-        QApplication.setDesktopFileName(APP_ID)
+        existing = QApplication.instance()
+        app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1] or [APP_ID])
+        app.setApplicationName(APP_ID)
+        app.setApplicationDisplayName(APP_NAME)
+        app.setDesktopFileName(APP_ID)
+        # As in the launcher: closing the window must not end the loop before the services are closed.
+        app.setQuitOnLastWindowClosed(False)
     runner = asyncio.Runner(loop_factory=qasync.QEventLoop)
     try:
         return runner.run(asyncio.wait_for(_check(data_root), TOTAL_TIMEOUT))
@@ -123,8 +131,8 @@ async def _check(data_root: Path) -> Report:
             await _play(window, job, report)
     finally:
         with _step("closing the main window"):
+            window.hide()
             await window.shutdown()
-            window.close()
             window.deleteLater()
     return report
 
@@ -144,14 +152,9 @@ def _show(window: MainWindow) -> None:
 
 
 def _engine_of(window: MainWindow) -> Engine:
-    services = getattr(window, "services", None)
-    engine = getattr(services, "engine", None) or getattr(window, "engine", None)
-    if engine is None:
-        raise SelfCheckError("the main window exposes no engine (window.services.engine)")
-    mode = getattr(services, "mode", "demo")
-    if mode != "demo":
-        raise SelfCheckError(f"expected demo mode, the window runs in {mode!r} mode")
-    return engine
+    if window.services.mode != "demo":
+        raise SelfCheckError(f"expected demo mode, the window runs in {window.services.mode!r} mode")
+    return window.engine
 
 
 def shortest_request(models: list[ModelInfo]) -> GenerationRequest:
@@ -202,11 +205,7 @@ async def _play(window: MainWindow, job: Job, report: Report) -> None:
     """Load the job the way a double-click in the queue does, and count the frames the video output gets."""
     from PySide6.QtMultimedia import QVideoFrame
 
-    from getimg_studio.ui.player import PlayerPanel
-
-    panel = window.findChild(PlayerPanel)
-    if panel is None:
-        raise SelfCheckError("the main window has no player")
+    panel = window.player
     service = panel.service
     sink = service.sink()
     loop = asyncio.get_running_loop()
