@@ -54,7 +54,9 @@ class JobStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         existed = path.exists() and path.stat().st_size > 0
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            # Opened (and migrated) in an executor so a backup never stalls the loop; used from then on only
+            # by the loop's thread, one statement at a time, hence no same-thread check.
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
         except sqlite3.Error as exc:
             raise HistoryError(f"The history file {path} cannot be opened ({exc}).") from exc
         try:
