@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from getimg_studio import APP_ID, APP_NAME
 from getimg_studio.paths import Paths
@@ -105,12 +105,31 @@ def _run_in_qt(data_root: Path) -> Report:
         # As in the launcher: closing the window must not end the loop before the services are closed.
         app.setQuitOnLastWindowClosed(False)
     runner = asyncio.Runner(loop_factory=qasync.QEventLoop)
+    previous = _route_qt_messages_to_log()
     try:
         return runner.run(asyncio.wait_for(_check(data_root), TOTAL_TIMEOUT))
     except TimeoutError:
         raise SelfCheckError(f"did not finish within {TOTAL_TIMEOUT:.0f} s") from None
     finally:
         runner.close()
+        from PySide6.QtCore import qInstallMessageHandler
+
+        qInstallMessageHandler(previous)
+
+
+def _route_qt_messages_to_log() -> Any:
+    """Qt's chatter on a headless machine (no PulseAudio, no GPU) goes to the log, so stdout holds the
+    verdict and stderr only the reason for a failure. Returns the handler it replaced."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING}
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.ERROR), "%s (%s)", message, context.category)
+
+    return qInstallMessageHandler(handler)
 
 
 async def _check(data_root: Path) -> Report:
