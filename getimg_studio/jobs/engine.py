@@ -52,6 +52,7 @@ UNCERTAIN_MESSAGE = (
     "The request may have reached getimg, but no answer came back. It was not sent again, so you are not "
     "billed twice. Check your getimg dashboard; use Retry to submit a new one."
 )
+NOT_SENT_MESSAGE = "Not sent: submitting was interrupted. Nothing was created or billed; use Retry."
 STOPPED_MESSAGE = "You stopped tracking this job. getimg may still finish it, and bill it."
 
 
@@ -212,6 +213,12 @@ class Engine:
                     for other in jobs[1:]:
                         results.append(self._reject(other, rejection))
                     raise rejection
+        except asyncio.CancelledError:
+            # Interrupted (quit, Ctrl+C): rows never sent are surely not created; say so now rather than
+            # leave them `submitting` for recovery to call uncertain.
+            for job in jobs[len(results) + 1:]:
+                self._reject(job, GetimgError(ErrorKind.OFFLINE, NOT_SENT_MESSAGE, code="not_sent"))
+            raise
         finally:
             self._submitting.difference_update(j.id for j in jobs)
             self._notify()
@@ -239,8 +246,8 @@ class Engine:
             log.warning("creation of job %d is uncertain (%s)", job.id, exc.kind.value)
             return self._update(job, state=JobState.UNCERTAIN, error_code="uncertain",
                                 error_message=UNCERTAIN_MESSAGE), None
-        except Exception:
-            # A bug or an unexpected library error: the POST may have gone out. Never resend it.
+        except (Exception, asyncio.CancelledError):
+            # Interrupted mid-request, a bug, or an unexpected library error: the POST may have gone out.
             self._update(job, state=JobState.UNCERTAIN, error_code="uncertain", error_message=UNCERTAIN_MESSAGE)
             raise
         job = self._update(job, state=JobState.PENDING, remote_id=created.id, submitted_at=self._clock())

@@ -84,6 +84,12 @@ class Job:
     overdue: bool = False  # still pending past the poll timeout; still tracked
     batch_id: str | None = None  # jobs submitted together share it
 
+    @property
+    def awaiting_download(self) -> bool:
+        """Completed on the server but not saved: auto-download is off (the engine keeps such jobs
+        `pending` with `completed_at` set rather than adding a state); Redownload saves it."""
+        return self.state is JobState.PENDING and self.completed_at is not None
+
 
 class JobFilter(StrEnum):
     """The queue panel's views."""

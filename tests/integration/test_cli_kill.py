@@ -117,3 +117,18 @@ def test_killed_mid_download_then_resumed_from_the_partial_file(sim: RunningSimu
     gets = [r for r in downloads["requests"] if r["method"] == "GET"]
     assert gets[0]["start"] == cut  # resumed from the partial file, not from zero
     assert cut + sum(r["bytes"] for r in gets) == saved.stat().st_size
+
+
+def test_ctrl_c_while_waiting_leaves_jobs_pending_and_says_how_to_finish(sim: RunningSimulator,
+                                                                         fast_cli_settings: Paths) -> None:
+    paths = fast_cli_settings
+    sim.configure(pending_seconds=30)
+    proc = subprocess.Popen(cli(sim, paths, "generate", "Clouds racing", "--model", LITE, "--wait"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env())
+    wait_for(lambda: states(paths) == ["pending"], proc)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "jobs resume --wait" in stderr
+    assert states(paths) == ["pending"]
+    assert sim.stats()["total_creations"] == 1
