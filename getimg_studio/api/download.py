@@ -5,7 +5,7 @@
 - `Accept-Encoding: identity` and `aiter_raw`, so the bytes on disk are the bytes of the file and a byte
   offset into `<dest>.part` is an offset into the remote file: a break resumes with `Range` + `If-Range`
   (the validator is kept beside the part in `<dest>.part.json`, so a resume survives a restart).
-- A stall watchdog: no byte for `stall_timeout` seconds means reconnect and resume.
+- A stall watchdog (httpx's read timeout): no byte for `stall_timeout` seconds means reconnect and resume.
 - Length checked against Content-Length/Content-Range, MP4 signature checked, fsync, then an atomic rename:
   `dest` exists only when it is complete.
 """
@@ -31,6 +31,14 @@ from .fsutil import fsync_dir, write_atomic
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
+
+
+_SYNC_EVERY = 16 * 1024 * 1024
+_datasync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)  # macOS and Windows lack fdatasync
+
+
+def _write(f: IO[bytes], data: bytes) -> None:
+    f.write(data)
 
 
 class _Restart(Exception):
@@ -215,29 +223,49 @@ class Downloader:
             part.meta_path.unlink(missing_ok=True)  # no validator: this part cannot be resumed safely
 
     async def _receive(self, response: httpx.Response, part: _Part, offset: int, progress: Progress | None) -> int:
+        """Stream the body into the part file; returns the offset reached.
+
+        The stall watchdog is httpx's read timeout (`stall_timeout`): it fires when one socket read waits that
+        long for a byte, which is exactly "no data for N s". Network chunks are gathered up to `chunk_size`
+        and written in a worker thread while the next ones arrive (one write in flight, so order holds and
+        memory stays flat). Every `_SYNC_EVERY` bytes another worker flushes what is written so far to the
+        disk while the download goes on, so the final fsync is short instead of a pause as long as writing
+        the whole file. Whatever arrived before a break is still written: a resume starts where bytes stopped.
+        """
         loop = asyncio.get_running_loop()
         f: IO[bytes] = await loop.run_in_executor(None, part.path.open, "r+b")
-        # Network chunks are gathered up to `chunk_size` before each write (few thread hops, flat memory);
-        # whatever arrived before a break is still written, so the resume starts exactly where bytes stopped.
         buffer = bytearray()
+        writing: asyncio.Future[None] | None = None
+        syncing: asyncio.Future[None] | None = None
+        unsynced = 0
         try:
             await loop.run_in_executor(None, f.seek, offset)
-            chunks = response.aiter_raw().__aiter__()
-            while True:
-                try:
-                    async with asyncio.timeout(self._stall):  # the watchdog: a silent socket is a broken one
-                        chunk = await chunks.__anext__()
-                except StopAsyncIteration:
-                    break
-                except TimeoutError:
-                    raise _Retry(f"no data for {self._stall:g} s") from None
+            async for chunk in response.aiter_raw():
                 buffer += chunk
-                if len(buffer) >= self._chunk:
-                    offset = await self._write(f, buffer, offset, part, progress)
+                if len(buffer) < self._chunk:
+                    continue
+                if writing is not None:
+                    await writing
+                if unsynced >= _SYNC_EVERY and (syncing is None or syncing.done()):
+                    if syncing is not None:
+                        syncing.result()  # a sync that failed (disk trouble) stops the download here
+                    syncing, unsynced = loop.run_in_executor(None, _datasync, f.fileno()), 0
+                writing = loop.run_in_executor(None, _write, f, bytes(buffer))
+                unsynced += len(buffer)
+                offset += len(buffer)
+                buffer.clear()
+                if progress is not None:
+                    progress(offset, part.total)
         finally:
             try:
+                for pending in (writing, syncing):
+                    if pending is not None:
+                        await pending
                 if buffer:
-                    offset = await self._write(f, buffer, offset, part, progress)
+                    await loop.run_in_executor(None, _write, f, bytes(buffer))
+                    offset += len(buffer)
+                    if progress is not None:
+                        progress(offset, part.total)
                 await loop.run_in_executor(None, f.flush)
             finally:
                 await loop.run_in_executor(None, f.close)
@@ -245,16 +273,6 @@ class Downloader:
             raise _Retry(f"the connection closed at {offset:,} of {part.total:,} bytes")
         if part.total is not None and offset > part.total:
             raise _Restart("more bytes than announced")
-        return offset
-
-    @staticmethod
-    async def _write(f: IO[bytes], buffer: bytearray, offset: int, part: _Part, progress: Progress | None) -> int:
-        data = bytes(buffer)
-        buffer.clear()
-        await asyncio.get_running_loop().run_in_executor(None, f.write, data)
-        offset += len(data)
-        if progress is not None:
-            progress(offset, part.total)
         return offset
 
     async def _finish(self, part: _Part, dest: Path, size: int) -> int:
