@@ -37,6 +37,8 @@ async def create_main_window(args: argparse.Namespace, paths: Paths) -> MainWind
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_theme(app, settings.theme)
+        # Closing the window must not stop the loop under the shutdown that follows it.
+        app.setQuitOnLastWindowClosed(False)
     services = await build_services(paths, settings, demo=args.demo, base_url=args.base_url)
     try:
         window = MainWindow(services)

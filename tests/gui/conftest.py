@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import os
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -130,19 +131,34 @@ def drop() -> Callable[[Any, Any], bool]:
 
 @pytest.fixture
 def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
-    """open_window(base_url) -> a fully wired, shown MainWindow against that server; shut down afterwards."""
+    """`await open_window(base_url)`: a fully wired, shown MainWindow against that server, shut down afterwards.
+
+    Call it inside the test's coroutine and do the whole scenario in one `run(...)`: Qt events processed
+    while the loop is stopped would step the window's pending tasks with no running loop.
+    """
     from getimg_studio.app import build_parser
     from getimg_studio.ui.launch import create_main_window
 
     opened: list[Any] = []
 
-    def factory(base_url: str, *extra: str) -> Any:
+    async def create(base_url: str, extra: tuple[str, ...]) -> Any:
+        if not paths.settings_file.exists():  # poll the simulator often: its videos are ready in 0.5 s
+            paths.settings_file.write_text(json.dumps({"extra": {"poll_initial": "0.2", "poll_max": "0.5"}}))
         args = build_parser().parse_args(["--data-dir", str(paths.data.parent), "--base-url", base_url, *extra])
-        window = run(create_main_window(args, paths))
+        window = await create_main_window(args, paths)
         opened.append(window)
         window.resize(1440, 900)
         window.show()
+        window.activateWindow()  # shortcuts (Ctrl+Enter) go to the active window
+        # A fresh data folder has no cached catalogue: the form fills when the background fetch lands.
+        for _ in range(200):
+            if window.compose.model_combo.count():
+                break
+            await asyncio.sleep(0.05)
         return window
+
+    async def factory(base_url: str, *extra: str) -> Any:
+        return await create(base_url, extra)
 
     yield factory
     for window in opened:
