@@ -72,6 +72,8 @@ def run_self_check(args: argparse.Namespace, paths: Paths) -> int:
     """Run the check; `paths` is used only when `--data-dir` was given, else a temporary folder is."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")
+    # Qt's FFmpeg backend prints each opened file's stream dump straight to stderr unless told not to.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.ffmpeg*=false")
     started = time.monotonic()
     try:
         if getattr(args, "data_dir", None) is not None:
