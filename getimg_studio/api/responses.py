@@ -129,8 +129,9 @@ def error_from_response(status: int, text: str, headers: Mapping[str, str]) -> G
         return GetimgError(ErrorKind.NOT_FOUND, f"getimg does not know this item. ({detail})", code=code,
                            param=param, status=status)
     if status in (400, 413, 422) or kind is ErrorKind.INVALID:
-        where = f"The {param.replace('_', ' ')} was refused" if param else "getimg refused the request"
-        return GetimgError(ErrorKind.INVALID, f"{where}: {detail}", code=code, param=param, status=status)
+        what = f"the {param.replace('_', ' ')}" if param else "the request"
+        return GetimgError(ErrorKind.INVALID, f"getimg refused {what}: {detail}", code=code, param=param,
+                           status=status)
     if status >= 500:
         return GetimgError(ErrorKind.SERVER, f"getimg is having trouble (HTTP {status}): {_wait_text(wait)}. "
                            f"({detail})", code=code, status=status, retry_after=wait)

@@ -181,7 +181,7 @@ def test_server_validation_names_the_parameter(sim: RunningSimulator) -> None:
         with_client(sim, lambda c: c.create_generation(REQUEST, [frame]))
     assert caught.value.kind is ErrorKind.INVALID
     assert caught.value.param is not None
-    assert caught.value.message.startswith(f"The {caught.value.param.replace('_', ' ')} was refused")
+    assert caught.value.message.startswith(f"getimg refused the {caught.value.param.replace('_', ' ')}: ")
     assert sim.stats()["total_creations"] == 0
 
 
@@ -212,3 +212,12 @@ def test_unknown_generation_and_costs(sim: RunningSimulator) -> None:
     total, days = with_client(sim, body)
     assert total == Decimal(0)
     assert len(days) == 3
+
+
+@pytest.mark.parametrize("fault", [{"malformed": True}, {"drop_after_bytes": 5}])
+def test_accepted_but_unreadable_answer_is_uncertain(sim: RunningSimulator, fault: dict[str, Any]) -> None:
+    sim.add_fault("create", **fault)
+    with pytest.raises(GetimgError) as caught:
+        with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=Sleeps(real=False))
+    assert caught.value.kind is ErrorKind.UNCERTAIN
+    assert sim.stats()["total_creations"] == 1
