@@ -25,10 +25,20 @@ from getimg_studio.api.download import Downloader
 from getimg_studio.api.types import GenerationRequest
 from getimg_studio.jobs.engine import Engine, EngineConfig
 from getimg_studio.jobs.model import JobState
+from getimg_studio.jobs.schedule import poll_delay
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
 
 MODEL = "sim-fixed-lite"
+
+
+def schedule_polls(wait: float, initial: float) -> int:
+    """Polls the schedule (without jitter) needs to see a job that completes after `wait` seconds."""
+    elapsed, polls = 0.0, 0
+    while elapsed < wait:
+        elapsed += poll_delay(elapsed, lambda: 0.5, initial=initial)
+        polls += 1
+    return max(polls, 1)
 
 
 async def run(args: argparse.Namespace, base_url: str, root: Path) -> dict[str, float]:
@@ -48,7 +58,8 @@ async def run(args: argparse.Namespace, base_url: str, root: Path) -> dict[str, 
         completed = sum(1 for j in done if j.state is JobState.PENDING and j.completed_at is not None)
         spans = [(j.completed_at - j.submitted_at).total_seconds() for j in done
                  if j.completed_at is not None and j.submitted_at is not None]
-        return {"jobs": len(jobs), "completed": completed, "polls": engine.tracker.polls_sent,
+        ideal = sum(schedule_polls(w, args.poll_initial) for w in spans)
+        return {"jobs": len(jobs), "completed": completed, "polls": engine.tracker.polls_sent, "ideal": ideal,
                 "submit_s": submitted, "elapsed_s": elapsed, "median_wait_s": statistics.median(spans),
                 "max_wait_s": max(spans)}
     finally:
@@ -81,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"polls: {figures['polls']:.0f} sent, {retrieve} seen by the simulator; {per_job:.2f} per job "
           f"(floor for {args.pending:.0f} s pending: {floor}); "
           f"{figures['polls'] / figures['elapsed_s']:.1f} polls/s overall")
+    print(f"the schedule without jitter needs {figures['ideal'] / figures['jobs']:.2f} per job for the "
+          "waits observed (the excess is jitter and the in-flight limit)")
     print(f"creations: {stats['total_creations']} (expected {figures['jobs']:.0f})")
     return 0
 

@@ -242,17 +242,31 @@ class Engine:
             created = await self.client.create_generation(job.request, prepared)
         except GetimgError as exc:
             if exc.surely_not_created:
-                return self._reject(job, exc), exc
+                return self._after_post(job, state=JobState.REJECTED, error_code=exc.code or exc.kind.value,
+                                        error_message=exc.message), exc
             log.warning("creation of job %d is uncertain (%s)", job.id, exc.kind.value)
-            return self._update(job, state=JobState.UNCERTAIN, error_code="uncertain",
-                                error_message=UNCERTAIN_MESSAGE), None
+            return self._after_post(job, state=JobState.UNCERTAIN, error_code="uncertain",
+                                    error_message=UNCERTAIN_MESSAGE), None
         except (Exception, asyncio.CancelledError):
             # Interrupted mid-request, a bug, or an unexpected library error: the POST may have gone out.
-            self._update(job, state=JobState.UNCERTAIN, error_code="uncertain", error_message=UNCERTAIN_MESSAGE)
+            self._after_post(job, state=JobState.UNCERTAIN, error_code="uncertain", error_message=UNCERTAIN_MESSAGE)
             raise
-        job = self._update(job, state=JobState.PENDING, remote_id=created.id, submitted_at=self._clock())
-        self.track(job.id)
+        job = self._after_post(job, state=JobState.PENDING, remote_id=created.id, submitted_at=self._clock())
+        if job.state is JobState.PENDING:
+            self.track(job.id)
         return job, None
+
+    def _after_post(self, job: Job, **fields: Any) -> Job:
+        """Write the POST's outcome, unless the creator stopped or removed the row meanwhile."""
+        current = self.store.get(job.id)
+        if current is None:
+            log.warning("job %d was removed while it was being submitted (remote id %s)", job.id,
+                        fields.get("remote_id"))
+            return job
+        if current.state is not JobState.SUBMITTING:  # stopped: keep the id so the dashboard can be matched
+            kept = {k: v for k, v in fields.items() if k in ("remote_id", "submitted_at")}
+            return self._update(current, **kept) if kept else current
+        return self._update(current, **fields)
 
     def _reject(self, job: Job, exc: GetimgError) -> Job:
         return self._update(job, state=JobState.REJECTED, error_code=exc.code or exc.kind.value,

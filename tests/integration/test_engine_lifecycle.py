@@ -222,3 +222,24 @@ def test_overdue_jobs_are_flagged_and_still_tracked(open_engine: EngineOpener, s
             assert done.state is JobState.READY
 
     asyncio.run(scenario())
+
+
+def test_stopping_a_job_while_its_post_is_in_flight_keeps_it_stopped(open_engine: EngineOpener,
+                                                                     sim: RunningSimulator) -> None:
+    sim.add_fault("create", delay=1.0)
+
+    async def scenario() -> None:
+        async with open_engine() as engine:
+            submitting = asyncio.ensure_future(engine.submit(LITE_REQUEST))
+            await asyncio.sleep(0.4)
+            [row] = engine.store.unfinished()
+            assert row.state is JobState.SUBMITTING
+            await engine.stop_tracking(row.id)
+            [job] = await submitting
+            assert job.state is JobState.STOPPED
+            assert job.remote_id  # kept, so the creator can match it on the dashboard
+            await asyncio.sleep(0.3)
+            assert "retrieve" not in sim.stats()["requests"]
+
+    asyncio.run(scenario())
+    assert creations(sim) == 1
