@@ -8,6 +8,7 @@ bootstrap cannot install them, does the test skip, saying what to install.
 from __future__ import annotations
 
 import configparser
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -75,3 +76,23 @@ def test_metainfo_names_the_desktop_entry_release_and_existing_screenshots() -> 
         pytest.skip("docs/screenshots/ has no screenshots yet (the queue and player issue adds them)")
     missing = [name for name in names if not (shots / name).is_file()]
     assert missing == [], f"metainfo screenshots not in docs/screenshots/: {missing}"
+
+
+def test_install_desktop_puts_entry_icons_and_metainfo_where_desktops_look(tmp_path: Path) -> None:
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "share"), GETIMG_STUDIO_BIN_DIR=str(tmp_path / "bin"))
+    script = PACKAGING / "install-desktop.sh"
+    installed = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=60, env=env,
+                               check=False)
+    assert installed.returncode == 0, installed.stderr
+    share = tmp_path / "share"
+    assert (share / "applications" / DESKTOP.name).read_bytes() == DESKTOP.read_bytes()
+    assert (share / "metainfo" / METAINFO.name).is_file()
+    assert (share / "icons/hicolor/scalable/apps/getimg-studio.svg").is_file()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        assert (share / f"icons/hicolor/{size}x{size}/apps/getimg-studio.png").is_file()
+
+    removed = subprocess.run(["bash", str(script), "--uninstall"], capture_output=True, text=True, timeout=60,
+                             env=env, check=False)
+    assert removed.returncode == 0, removed.stderr
+    assert not (share / "applications" / DESKTOP.name).exists()
+    assert not list(share.rglob("getimg-studio*.png"))
