@@ -13,13 +13,15 @@ Schema (JSON object; only ``route`` is required)::
                                   # seconds late (a create IS created even if the client gives up)
       "drop_after_bytes": 1000,   # headers announce the full length, then the connection is dropped
                                   # after this many body bytes (downloads: of the requested range)
-      "malformed": true,          # 200 (or "status") with a Content-Type: application/json body that is
-                                  # not JSON
+      "malformed": true,          # a Content-Type: application/json body that is not JSON. Without
+                                  # "status" the request is processed normally (a create IS created) and
+                                  # only the answer's body is garbled; with "status" nothing is processed
       "reset_after_body": true    # the request body is read and the request is processed (a create IS
                                   # created server-side) but the connection is closed with no answer
     }
 
-Several faults may be queued for one route; they apply in the order they were added, each to ``count``
+``drop_after_bytes`` and ``delay`` combine with the others; for downloads the delay comes before the first
+byte. Several faults may be queued for one route; they apply in the order they were added, each to ``count``
 consecutive answers. ``status`` + ``malformed`` together give a malformed body with that status.
 """
 

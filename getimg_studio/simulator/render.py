@@ -1,7 +1,8 @@
 """Real MP4 rendering for the simulator: H.264 yuv420p (libx264) and AAC stereo, made with PyAV and numpy.
 
 What a clip shows, derived from the request so a person can tell clips apart:
-- first_frame (+ last_frame): the first image with a slow zoom, cross-fading into the last image;
+- first_frame + last_frame: hold the first image, cross-fade to the last, hold it (images cover-cropped);
+- first_frame alone: a slow zoom into it;
 - reference_image: a Ken Burns pan and zoom over the (first) reference image;
 - otherwise: a plasma-like animation whose colours and motion come from a hash of the prompt, with a glowing
   orb drifting across it.
@@ -9,9 +10,11 @@ The prompt's words are drawn once with Pillow into an overlay (lower third) and 
 numpy, in YUV, so no per-frame Pillow work and no per-frame RGB->YUV conversion for the generated animation.
 Remote (https) images cannot be fetched offline: they render as a labelled placeholder card.
 
-Speed, measured on the 2-core CI machine (preset ultrafast, 24 fps), 5 s 1280x720 clip:
-  prompt animation, no sound: ~1.1 s; with AAC stereo sound: ~1.2 s;
-  first->last crossfade: ~1.3 s; Ken Burns reference: ~1.6 s.
+Speed, measured on the 2-core dev machine while other test suites were running (load average 7-8), libx264
+preset ultrafast, 24 fps, 5 s 1280x720 clip (median of 5 runs, best in brackets):
+  prompt animation, no sound: 1.9 s wall (1.25 s), 1.3 s CPU;
+  prompt animation with AAC stereo sound: 1.25 s wall (1.2 s), 1.25 s CPU;
+  first->last crossfade: ~1.0-1.5 s; Ken Burns reference: ~1.5-2.3 s; 4 s 480p lite model: ~0.4 s.
 The file is written to ``<out>.tmp`` and renamed into place only once complete.
 """
 
