@@ -92,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"polls: {figures['polls']:.0f} sent, {retrieve} seen by the simulator; {per_job:.2f} per job "
           f"(floor for {args.pending:.0f} s pending: {floor}); "
           f"{figures['polls'] / figures['elapsed_s']:.1f} polls/s overall")
-    print(f"the schedule without jitter needs {figures['ideal'] / figures['jobs']:.2f} per job for the "
-          "waits observed (the excess is jitter and the in-flight limit)")
+    print(f"the schedule alone would send {figures['ideal'] / figures['jobs']:.2f} per job over the waits "
+          f"observed; fewer means the in-flight limit ({args.max_polls}) paced the polls")
     print(f"creations: {stats['total_creations']} (expected {figures['jobs']:.0f})")
     return 0
 
