@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from getimg_studio.simulator import catalog
+from getimg_studio.simulator.audio import synth_audio
 from getimg_studio.simulator.downloads import if_range_matches, parse_range
 from getimg_studio.simulator.engine import iso_z, new_id
 from getimg_studio.simulator.faults import Fault, FaultError, FaultQueue, parse_fault
-from getimg_studio.simulator.render import synth_audio
 from getimg_studio.simulator.signing import signature, verify
 from getimg_studio.simulator.testing import image_bytes
 from getimg_studio.simulator.validation import sniff_image
