@@ -28,7 +28,7 @@ from ..logs import register_secret
 from . import responses
 from .catalogue import parse_models
 from .errors import ErrorKind, GetimgError
-from .frames import PreparedFrame
+from .frames import PreparedFrame, check_body_size
 from .types import Balance, Created, GenerationRequest, ModelInfo, RemoteStatus
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,7 @@ class GetimgClient:
 
     async def create_generation(self, request: GenerationRequest, frames: Sequence[PreparedFrame]) -> Created:
         """POST once; resend only when the last send surely created nothing (see the module docstring)."""
+        check_body_size(frames)  # an oversized body would be refused anyway: refuse it before it costs a POST
         body = self._body(request, frames)
         for attempt in range(self._create_attempts):
             try:
