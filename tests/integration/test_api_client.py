@@ -127,6 +127,7 @@ def test_reset_after_body_is_uncertain(sim: RunningSimulator) -> None:
     assert not caught.value.surely_not_created
     # the server did create it: a resend would have made (and billed) a second one
     assert sim.stats()["total_creations"] == 1
+    assert sum(create_requests(sim).values()) == 1
 
 
 def test_timeout_on_create_is_uncertain(sim: RunningSimulator) -> None:
