@@ -117,7 +117,6 @@ class Downloader:
                  connect_timeout: float = 20.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         """`max_failures` bounds consecutive breaks that bring no new byte before giving up."""
-        self._stall = stall_timeout
         self._chunk = chunk_size
         self._max_failures = max(1, max_failures)
         self._sleep = sleep
@@ -131,7 +130,7 @@ class Downloader:
 
     async def download(self, url: str, dest: Path, *, progress: Progress | None = None) -> int:
         """Save `url` to `dest` (see the module docstring); returns the file's size."""
-        part = _Part(dest.with_suffix(dest.suffix + ".part"), dest.with_suffix(dest.suffix + ".part.json"))
+        part = _Part(dest.with_name(dest.name + ".part"), dest.with_name(dest.name + ".part.json"))
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(None, lambda: dest.parent.mkdir(parents=True, exist_ok=True))
