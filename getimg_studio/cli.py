@@ -3,6 +3,10 @@
 Exit codes: 0 done (with `--wait`: every video saved), 1 a job did not end `ready` or getimg refused,
 2 bad arguments or input (nothing was sent), 130 interrupted (jobs stay in the history; `jobs resume
 --wait` finishes them). Progress goes to stderr; saved file paths (or JSON) go to stdout.
+
+`jobs resume --wait` follows every unfinished job to its end; without `--wait` it checks each one once
+(one status request, and the download of whatever is already finished) and says what is still running.
+`generate` without `--wait` exits once getimg accepted the jobs; they stay pending in the history.
 """
 
 from __future__ import annotations
@@ -269,6 +273,6 @@ class _Progress:
                 print(job.file_path, flush=True)
         elif isinstance(event, DownloadProgress) and event.job_id in self._ids and event.total:
             step = event.received * 4 // event.total * 25
-            if step > self._percent.get(event.job_id, -1):
+            if step > self._percent.get(event.job_id, 0):
                 self._percent[event.job_id] = step
                 print(f"job {event.job_id}: downloaded {step} %", file=sys.stderr)
