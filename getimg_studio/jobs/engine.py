@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import Balance, FrameRef, GenerationRequest
-from getimg_studio.jobs.files import is_inside
+from getimg_studio.jobs.files import delete_videos, is_inside
 from getimg_studio.jobs.model import (
     BalanceChanged,
     CatalogueChanged,
@@ -293,7 +293,7 @@ class Engine:
             self._cancel(job.id)
         if delete_files:
             files = [j.file_path for j in jobs if j.file_path is not None]
-            await asyncio.get_running_loop().run_in_executor(None, _delete_files, self.tracker.output_dir, files)
+            await asyncio.get_running_loop().run_in_executor(None, delete_videos, self.tracker.output_dir, files)
         self.store.delete([j.id for j in jobs])
         if jobs:
             self._emit(JobsRemoved(tuple(j.id for j in jobs)))
@@ -388,15 +388,3 @@ def _prepare_frames(frames: Sequence[FrameRef]) -> list[PreparedFrame]:
     prepared = [prepare_frame(f) for f in frames]
     check_body_size(prepared)
     return prepared
-
-
-def _delete_files(folder: Path, files: Sequence[Path]) -> None:
-    for path in files:
-        if not is_inside(folder, path):
-            log.warning("not deleting %s: it is outside the output folder %s", path, folder)
-            continue
-        for victim in (path, path.with_name(path.name + ".part"), path.with_name(path.name + ".part.json")):
-            try:
-                victim.unlink(missing_ok=True)
-            except OSError as exc:
-                log.warning("could not delete %s: %s", victim, exc)

@@ -9,10 +9,14 @@ is plain ASCII, short, and resolves to a file directly in the output folder.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 MAX_SLUG = 48
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -79,3 +83,16 @@ def unique_path(folder: Path, name: str) -> Path:
 
 def _part(path: Path) -> Path:
     return path.with_name(path.name + ".part")
+
+
+def delete_videos(folder: Path, files: Sequence[Path]) -> None:
+    """Delete saved videos and their partial downloads, but never a file outside `folder`. Blocking."""
+    for path in files:
+        if not is_inside(folder, path):
+            log.warning("not deleting %s: it is outside the output folder %s", path, folder)
+            continue
+        for victim in (path, _part(path), path.with_name(path.name + ".part.json")):
+            try:
+                victim.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("could not delete %s: %s", victim, exc)
