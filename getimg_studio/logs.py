@@ -20,8 +20,12 @@ _known_secrets: set[str] = set()
 
 
 def register_secret(value: str | None) -> None:
-    """Make sure this exact string (the API key) never reaches a log, whatever format it is in."""
-    if value and len(value) >= 4:
+    """Make sure this exact string (the API key) never reaches a log, whatever format it is in.
+
+    Short values are not secrets worth hiding (demo mode's key is "demo") and would blank out ordinary
+    words all over the log, so only key-length strings are registered.
+    """
+    if value and len(value) >= 12:
         _known_secrets.add(value)
 
 

@@ -20,6 +20,11 @@ def test_signed_urls_and_keys_are_redacted() -> None:
     assert "exp=1" in text
 
 
+def test_short_placeholder_keys_do_not_blank_out_words() -> None:
+    register_secret("demo")
+    assert redact("started with --demo") == "started with --demo"
+
+
 def test_log_file_never_holds_a_secret(tmp_path: Path) -> None:
     root = logging.getLogger()
     before = list(root.handlers)
