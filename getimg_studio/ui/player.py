@@ -9,7 +9,9 @@ the compose form's first-frame slot to chain clips into longer sequences.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import tempfile
 from collections.abc import Coroutine, Generator
 from datetime import UTC, datetime
@@ -55,6 +57,22 @@ class _Unwound:
     def __await__(self) -> Generator[Any, None, None]:
         if self._tasks:
             yield from asyncio.wait(self._tasks, timeout=5).__await__()
+
+
+def _save_png(image: QImage, dest: Path) -> bool:
+    """Blocking: writes through a temporary name, so the chosen name never holds half a PNG."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    png: Any = "PNG"  # the stubs say bytes; PySide6 6.12 accepts only str here
+    try:
+        if not image.save(str(tmp), png):
+            return False
+        os.replace(tmp, dest)
+        return True
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 class _Video(QVideoWidget):
@@ -287,7 +305,7 @@ class PlayerPanel(QWidget):
 
     async def _write_image(self, image: QImage, dest: Path) -> None:
         loop = asyncio.get_running_loop()
-        ok = await loop.run_in_executor(None, lambda: image.save(str(dest), b"PNG"))
+        ok = await loop.run_in_executor(None, _save_png, image, dest)
         self.statusMessage.emit(f"Saved {dest}" if ok else f"Could not write {dest}")
 
     def _use_last_frame(self) -> None:
