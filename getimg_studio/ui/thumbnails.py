@@ -124,9 +124,10 @@ class ThumbnailCache(QObject):
             return self._memory[key]
         if key not in self._pending and not self._tasks.closed:
             try:
-                self._tasks.start(self._make(key, source))
-            except RuntimeError:  # no running loop (a view painted outside qasync): nothing to do
+                asyncio.get_running_loop()
+            except RuntimeError:  # painted outside a running loop (a plain Qt loop): no thumbnails then
                 return None
+            self._tasks.start(self._make(key, source))
             self._pending.add(key)
             self._idle.clear()
         return None
