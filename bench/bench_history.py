@@ -27,7 +27,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 STATES = ["ready"] * 80 + ["failed"] * 8 + ["expired"] * 4 + ["stopped"] * 3 + ["pending"] * 3 + ["rejected"] * 2
-WORDS = "fox city ocean forest neon drone sunset storm kite lighthouse paper boat mountain river".split()
+WORDS = ("fox", "city", "ocean", "forest", "neon", "drone", "sunset", "storm", "kite", "lighthouse", "paper",
+         "boat", "mountain", "river")
 
 
 def rss_mb() -> float:
