@@ -40,11 +40,8 @@ def _make_frame(path: Path) -> None:
 
 
 async def _settle(seconds: float = 0.3) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    for _ in range(int(seconds / 0.05)):
-        QApplication.processEvents()
-        await asyncio.sleep(0.05)
+    # The qasync loop paints while we sleep; processEvents() here would re-enter running tasks.
+    await asyncio.sleep(seconds)
 
 
 def _grab(window: object, out: Path, theme: str, n: int, step: str) -> None:

@@ -304,8 +304,8 @@ class ComposePanel(QWidget):
         finally:
             self._submitting = None
             self._refresh()
-        noun = "video" if len(jobs) == 1 else "videos"
-        self._show_form_message(f"Submitted {len(jobs)} {noun}: follow them in the queue.", "muted")
+        what = "1 video: follow it" if len(jobs) == 1 else f"{len(jobs)} videos: follow them"
+        self._show_form_message(f"Submitted {what} in the queue.", "muted")
         self.submitted.emit(jobs)
 
     @staticmethod
@@ -390,7 +390,7 @@ class ComposePanel(QWidget):
         est = self._estimate
         detail = ""
         if est.amount is not None and est.unit_price is not None and est.quantity is not None:
-            unit = "s" if est.billable_unit == "video_second" else f" {est.billable_unit or 'unit'}"
+            unit = " s" if est.billable_unit == "video_second" else f" {est.billable_unit or 'unit'}"
             per = est.quantity / count
             detail = f"  ({per:g}{unit} × {format_money(est.unit_price, est.currency)}"
             detail += f" × {count})" if count > 1 else ")"
