@@ -220,7 +220,7 @@ async def _generate(engine: Any, args: argparse.Namespace, request: GenerationRe
 
 async def _resume(engine: Any, *, wait: bool) -> int:
     await engine.start(track=wait)
-    ids = [j.id for j in engine.store.unfinished()]
+    ids = [j.id for j in engine.unfinished()]
     if not ids:
         print("Nothing to resume: every job has finished.", file=sys.stderr)
         return 0

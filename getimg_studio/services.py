@@ -120,7 +120,8 @@ async def build_services(
         # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
         client = GetimgClient(url, key or "missing-key")
         engine = Engine(store, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
-                        output_dir=output_dir(paths, settings), config=engine_config(settings))
+                        output_dir=output_dir(paths, settings), config=engine_config(settings),
+                        backend="demo" if use_demo else url)
     except BaseException:
         if client is not None:
             await client.aclose()

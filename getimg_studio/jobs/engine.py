@@ -80,8 +80,10 @@ class Engine:
         clock: Callable[[], datetime] = utcnow,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
+        backend: str | None = None,
     ) -> None:
         self.store = store
+        self.backend = backend  # recorded on each job, so a job is only followed by the server that knows it
         self.catalogue = catalogue
         self.client = client
         self.config = config
@@ -199,7 +201,7 @@ class Engine:
         request = await self._import_frames(request)
         prepared = await asyncio.get_running_loop().run_in_executor(None, _prepare_frames, request.frames)
         jobs = self.store.insert(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
-                                 now=self._clock())
+                                 now=self._clock(), backend=self.backend)
         self._submitting.update(j.id for j in jobs)
         for job in jobs:
             self._emit(JobAdded(job))
@@ -345,7 +347,7 @@ class Engine:
 
     async def wait_idle(self, job_ids: Sequence[int] | None = None, timeout: float | None = None) -> list[Job]:
         """The jobs once none is being worked on (all unfinished ones when `job_ids` is None)."""
-        ids = list(job_ids) if job_ids is not None else [j.id for j in self.store.unfinished()]
+        ids = list(job_ids) if job_ids is not None else [j.id for j in self.unfinished()]
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while True:
@@ -362,13 +364,17 @@ class Engine:
             except TimeoutError:
                 return self.store.get_many(ids)
 
+    def unfinished(self) -> list[Job]:
+        """Unfinished jobs this engine's backend can follow (a demo job waits for demo mode, and so on)."""
+        return self.store.unfinished(self.backend)
+
     def set_output_dir(self, path: Path) -> None:
         self.tracker.output_dir = path
 
     def set_auto_download(self, on: bool) -> None:
         self.tracker.auto_download = on
         if on:
-            for job in self.store.unfinished():
+            for job in self.unfinished():
                 if job.state is JobState.PENDING and job.completed_at is not None and not self.busy(job.id):
                     self.track(job.id)
 

@@ -52,7 +52,13 @@ _V1 = (
     "CREATE INDEX jobs_remote_id ON jobs (remote_id)",
 )
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1,)
+# v2: which backend a job was sent to ("demo" or the API's base URL). A job made in demo mode is only
+# followed while demo mode runs, and a live one only against its own host: polling a generation id on the
+# wrong server would call it unknown and fail a job that is really still on its way. NULL (jobs from v1)
+# means "not recorded" and is followed by whatever backend runs.
+_V2 = ("ALTER TABLE jobs ADD COLUMN backend TEXT",)
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 
 
 def latest_version() -> int:

@@ -83,6 +83,7 @@ class Job:
     favourite: bool = False
     overdue: bool = False  # still pending past the poll timeout; still tracked
     batch_id: str | None = None  # jobs submitted together share it
+    backend: str | None = None  # "demo" or the API base URL it was sent to; None: not recorded (old rows)
 
     @property
     def awaiting_download(self) -> bool:

@@ -34,7 +34,7 @@ async def recover(engine: Engine, *, track: bool = True) -> None:
     if track:
         engine.start_task(engine.refresh_balance(), name="balance")
 
-    for job in engine.store.unfinished():
+    for job in engine.unfinished():
         if engine.busy(job.id):
             continue
         if job.state is JobState.SUBMITTING:
@@ -45,7 +45,7 @@ async def recover(engine: Engine, *, track: bool = True) -> None:
     if not track:
         return
     resumed = 0
-    for job in engine.store.unfinished():
+    for job in engine.unfinished():
         if not engine.busy(job.id):
             engine.track(job.id)
             resumed += 1

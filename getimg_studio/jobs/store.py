@@ -143,11 +143,18 @@ class JobStore:
         where, params = _where(view, search)
         return [int(r[0]) for r in self._db.execute(f"SELECT id FROM jobs {where} ORDER BY id DESC", params)]
 
-    def unfinished(self) -> list[Job]:
-        """Jobs not in a terminal state, oldest first (the order they were asked for)."""
+    def unfinished(self, backend: str | None = None) -> list[Job]:
+        """Jobs not in a terminal state, oldest first (the order they were asked for).
+
+        With `backend`, only the jobs sent to it (and old rows that did not record one).
+        """
         marks = ",".join("?" * len(_ACTIVE))
-        rows = self._db.execute(f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", _ACTIVE)
-        return [_to_job(r) for r in rows]
+        sql = f"SELECT * FROM jobs WHERE state IN ({marks})"
+        params: tuple[str, ...] = _ACTIVE
+        if backend is not None:
+            sql += " AND (backend IS NULL OR backend = ?)"
+            params = (*params, backend)
+        return [_to_job(r) for r in self._db.execute(sql + " ORDER BY id", params)]
 
     def median_duration(self, model: str, sample: int = 50) -> float | None:
         """Median seconds from accepted to completed over the model's latest completions (for ETAs)."""
@@ -180,19 +187,20 @@ class JobStore:
         batch_id: str | None = None,
         state: JobState = JobState.SUBMITTING,
         now: datetime | None = None,
+        backend: str | None = None,
     ) -> list[Job]:
         """`count` new rows for one request, in one transaction."""
         stamp = _iso(now or utcnow())
         values = (
             state.value, request.model, request.prompt.casefold(), json.dumps(request.to_json()), stamp, stamp,
-            _estimate_json(estimate), estimate.currency if estimate else "USD", batch_id,
+            _estimate_json(estimate), estimate.currency if estimate else "USD", batch_id, backend,
         )
         ids: list[int] = []
         with self._write() as db:
             for _ in range(count):
                 cursor = db.execute(
                     "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, estimate, "
-                    "currency, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "currency, batch_id, backend) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 )
                 ids.append(int(cursor.lastrowid or 0))
@@ -327,4 +335,5 @@ def _to_job(row: sqlite3.Row) -> Job:
         favourite=bool(row["favourite"]),
         overdue=bool(row["overdue"]),
         batch_id=row["batch_id"],
+        backend=row["backend"],
     )

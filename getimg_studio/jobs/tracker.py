@@ -209,7 +209,11 @@ class Tracker:
                 if exc.kind is ErrorKind.DISK:
                     return self._update(job, state=JobState.FAILED, error_code="disk", error_message=exc.message)
                 failures += 1
-                if exc.kind is not ErrorKind.OFFLINE and failures >= MAX_DOWNLOAD_FAILURES:
+                if exc.kind is ErrorKind.OFFLINE:
+                    # The host that signed the URL may be gone for good (demo mode's simulator comes back on
+                    # a new port after a restart): ask the API for a fresh URL on the next try.
+                    self._store.update(job.id, result_url=None)
+                elif failures >= MAX_DOWNLOAD_FAILURES:
                     return self._update(job, state=JobState.FAILED, error_code="download", error_message=(
                         f"{exc.message} The video is still on getimg until it expires: use Redownload."))
                 log.warning("download of job %d failed (%s); trying again", job.id, exc.kind.value)

@@ -36,13 +36,14 @@ def open_engine(sim: RunningSimulator, paths: Paths) -> EngineOpener:
     @asynccontextmanager
     async def opener(*, events: list[JobEvent] | None = None, start: bool = True,
                      client_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, **overrides: Any,
+                     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, backend: str | None = None,
+                     base_url: str | None = None, **overrides: Any,
                      ) -> AsyncIterator[Engine]:
         store = JobStore(paths.database)
-        client = GetimgClient(sim.base_url, "test", sleep=client_sleep)
+        client = GetimgClient(base_url or sim.base_url, "test", sleep=client_sleep)
         engine = Engine(store, client, Downloader(), ModelCatalogue(paths.catalogue_cache),
                         frames_dir=paths.frames, output_dir=paths.output,
-                        config=EngineConfig(**{**FAST, **overrides}), sleep=sleep)
+                        config=EngineConfig(**{**FAST, **overrides}), sleep=sleep, backend=backend)
         if events is not None:
             engine.subscribe(events.append)
         try:

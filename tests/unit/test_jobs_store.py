@@ -122,15 +122,16 @@ def test_backup_before_migrating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     old = JobStore(path)
     [job] = old.insert(request())
     old.close()
+    current = migrations.latest_version()
     step = ("ALTER TABLE jobs ADD COLUMN note TEXT", "UPDATE jobs SET note = 'x'")
     monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, step))
     new = JobStore(path)
-    assert new.version == 2
+    assert new.version == current + 1
     assert new.get(job.id) == job
     new.close()
-    backup = tmp_path / "history.v1.backup.sqlite3"
+    backup = tmp_path / f"history.v{current}.backup.sqlite3"
     with sqlite3.connect(backup) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == current
         assert db.execute("SELECT count(*) FROM jobs").fetchone()[0] == 1
     db.close()
 
@@ -143,7 +144,7 @@ def test_failed_migration_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch:
         JobStore(path)
     monkeypatch.undo()
     again = JobStore(path)
-    assert again.version == 1
+    assert again.version == migrations.latest_version()
     assert "n" not in {r[1] for r in again._db.execute("PRAGMA table_info(jobs)")}
     again.close()
 
@@ -196,3 +197,18 @@ def test_a_page_of_a_large_history_is_fast(tmp_path: Path) -> None:
     store.close()
     assert max(timings.values()) < 0.25, timings
     assert search < 0.5
+
+
+def test_unfinished_jobs_belong_to_their_backend(tmp_path: Path) -> None:
+    from getimg_studio.api.types import GenerationRequest
+
+    store = JobStore(tmp_path / "h.sqlite3")
+    request = GenerationRequest(model="m", prompt="p")
+    [demo] = store.insert(request, backend="demo")
+    [live] = store.insert(request, backend="https://api.getimg.ai")
+    [old] = store.insert(request)  # rows from schema 1 recorded no backend
+    assert [j.id for j in store.unfinished("demo")] == [demo.id, old.id]
+    assert [j.id for j in store.unfinished("https://api.getimg.ai")] == [live.id, old.id]
+    assert len(store.unfinished()) == 3
+    assert store.get(demo.id).backend == "demo"  # type: ignore[union-attr]
+    store.close()
