@@ -38,7 +38,7 @@ async def _submit(window: MainWindow) -> None:
     await window.compose.wait_submitted()
 
 
-def test_end_to_end_prompt_frame_ctrl_enter_to_ready(open_window: OpenWindow, sim: Any, run: Callable[..., Any],
+def test_end_to_end_prompt_frame_ctrl_enter_to_ready(sim: Any, open_window: OpenWindow, run: Callable[..., Any],
                                                      qtbot: QtBot, drop: Callable[..., bool],
                                                      image_file: Callable[..., Path]) -> None:
     estimate = Decimal("0.375")  # 720p with sound, 5 s at 0.075
@@ -72,7 +72,7 @@ def test_end_to_end_prompt_frame_ctrl_enter_to_ready(open_window: OpenWindow, si
     assert window.status.mode_label.text().startswith("Live: 127.0.0.1")
 
 
-def test_rejections_show_at_the_right_place(open_window: OpenWindow, sim: Any, run: Callable[..., Any],
+def test_rejections_show_at_the_right_place(sim: Any, open_window: OpenWindow, run: Callable[..., Any],
                                             qtbot: QtBot, drop: Callable[..., bool]) -> None:
     async def scenario() -> None:
         window = await open_window(sim.base_url)
@@ -105,7 +105,7 @@ def test_rejections_show_at_the_right_place(open_window: OpenWindow, sim: Any, r
     run(scenario())
 
 
-def test_400_with_param_lands_next_to_the_images(open_window: OpenWindow, sim_factory: Any,
+def test_400_with_param_lands_next_to_the_images(sim_factory: Any, open_window: OpenWindow,
                                                  run: Callable[..., Any], qtbot: QtBot,
                                                  drop: Callable[..., bool],
                                                  image_file: Callable[..., Path]) -> None:
@@ -123,7 +123,7 @@ def test_400_with_param_lands_next_to_the_images(open_window: OpenWindow, sim_fa
     run(scenario())
 
 
-def test_bad_key_is_explained_with_a_way_to_settings(open_window: OpenWindow, sim: Any, sim_factory: Any,
+def test_bad_key_is_explained_with_a_way_to_settings(sim: Any, sim_factory: Any, open_window: OpenWindow,
                                                      run: Callable[..., Any], qtbot: QtBot,
                                                      drop: Callable[..., bool]) -> None:
     keyed = sim_factory(api_keys=frozenset({"good"}), pending_seconds=0.2)
