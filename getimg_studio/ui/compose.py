@@ -30,18 +30,26 @@ from PySide6.QtWidgets import (
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.pricing import estimate_cost
-from getimg_studio.api.types import CostEstimate, GenerationRequest, ModelInfo, Role, format_money
+from getimg_studio.api.types import CostEstimate, GenerationRequest, ModelInfo, Role
 from getimg_studio.api.validation import MAX_PROMPT, Issue, format_seconds, validate
 from getimg_studio.jobs.model import Job
 from getimg_studio.settings import Settings
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui.compose_fields import FieldMessages, fill_combo, ratio_text
+from getimg_studio.ui.compose_fields import (
+    FieldMessages,
+    cost_text,
+    cost_warning,
+    fill_combo,
+    issue_for_error,
+    ratio_text,
+    select_data,
+)
 from getimg_studio.ui.crash import report_exception
 from getimg_studio.ui.frames_panel import FramesPanel
 from getimg_studio.ui.theme import set_hint
 
 SubmitFn = Callable[[GenerationRequest, int], Awaitable[list[Job]]]
-_FRAME_FIELDS = {r.value: r for r in Role}
+_FRAME_FIELDS = {r.value for r in Role}
 
 
 class ComposePanel(QWidget):
@@ -232,8 +240,8 @@ class ComposePanel(QWidget):
         self.prompt.setPlainText(request.prompt)
         if request.aspect_ratio:
             self.set_aspect_ratio(request.aspect_ratio)
-        self._select_data(self.resolution_combo, request.resolution)
-        self._select_data(self.duration_combo, request.duration)
+        select_data(self.resolution_combo, request.resolution)
+        select_data(self.duration_combo, request.duration)
         self.sound_check.setChecked(request.sound and self.sound_check.isEnabled())
         self.frames.clear_all()
         counts: dict[Role, int] = {}
@@ -258,8 +266,8 @@ class ComposePanel(QWidget):
         if settings.last_model:
             self.select_model(settings.last_model)
         self.set_aspect_ratio(settings.last_aspect_ratio)
-        self._select_data(self.resolution_combo, settings.last_resolution or None)
-        self._select_data(self.duration_combo, settings.last_duration or None)
+        select_data(self.resolution_combo, settings.last_resolution or None)
+        select_data(self.duration_combo, settings.last_duration or None)
         if self.sound_check.isEnabled():
             self.sound_check.setChecked(settings.last_sound)
         self.variations.setValue(settings.last_variations)
@@ -295,7 +303,7 @@ class ComposePanel(QWidget):
         try:
             jobs = await self._submit_fn(request, count)
         except GetimgError as exc:
-            self._server_issue = self._issue_for(exc)
+            self._server_issue = issue_for_error(exc)
             self._show_form_message("" if self._server_issue.field != "form" else self._server_issue.message,
                                     "error")
             if exc.kind is ErrorKind.AUTH:
@@ -307,18 +315,6 @@ class ComposePanel(QWidget):
         what = "1 video: follow it" if len(jobs) == 1 else f"{len(jobs)} videos: follow them"
         self._show_form_message(f"Submitted {what} in the queue.", "muted")
         self.submitted.emit(jobs)
-
-    @staticmethod
-    def _issue_for(exc: GetimgError) -> Issue:
-        param = (exc.param or "").split("[")[0].split(".")[0]
-        if exc.kind is ErrorKind.CONTENT_POLICY and not param:
-            param = "prompt"
-        if param in {"model", "prompt", "aspect_ratio", "resolution", "duration", "sound", "images",
-                     *_FRAME_FIELDS}:
-            return Issue(param, exc.message)
-        if exc.kind is ErrorKind.QUOTA:
-            return Issue("cost", exc.message)
-        return Issue("form", exc.message)
 
     def _on_model_changed(self) -> None:
         model = self.model
@@ -387,22 +383,11 @@ class ComposePanel(QWidget):
     def _refresh_cost(self, request: GenerationRequest, model: ModelInfo | None, server: Issue | None) -> None:
         count = self.variations.value()
         self._estimate = estimate_cost(request, model).times(count) if model else CostEstimate(None)
-        est = self._estimate
-        detail = ""
-        if est.amount is not None and est.unit_price is not None and est.quantity is not None:
-            unit = " s" if est.billable_unit == "video_second" else f" {est.billable_unit or 'unit'}"
-            per = est.quantity / count
-            detail = f"  ({per:g}{unit} × {format_money(est.unit_price, est.currency)}"
-            detail += f" × {count})" if count > 1 else ")"
-        self.cost_label.setText(f"Estimated cost: {est.text()}{detail}")
-        warning, hint = "", "warning"
+        self.cost_label.setText(cost_text(self._estimate, count))
         if server is not None and server.field == "cost":
             warning, hint = server.message, "error"
-        elif est.amount is None and model is not None:
-            warning = "This model lists no price for these settings; the server will bill its own rate."
-        elif est.amount is not None and self._balance is not None and est.amount > self._balance:
-            warning = (f"This is more than your balance ({format_money(self._balance, est.currency)}): "
-                       "the server will refuse it.")
+        else:
+            warning, hint = cost_warning(self._estimate, self._balance, model is not None), "warning"
         self.cost_warning.setText(warning)
         self.cost_warning.setVisible(bool(warning))
         set_hint(self.cost_warning, hint)
@@ -411,15 +396,3 @@ class ComposePanel(QWidget):
         self.form_message.setText(text)
         self.form_message.setVisible(bool(text))
         set_hint(self.form_message, hint)
-
-    @staticmethod
-    def _select_data(combo: QComboBox, value: object) -> None:
-        if value is None:
-            return
-        for i in range(combo.count()):
-            data = combo.itemData(i)
-            if data == value or (isinstance(data, float) and isinstance(value, (int, float))
-                                 and abs(data - float(value)) < 1e-9):
-                combo.setCurrentIndex(i)
-                return
-

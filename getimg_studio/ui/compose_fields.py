@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
+from getimg_studio.api.errors import ErrorKind, GetimgError
+from getimg_studio.api.types import CostEstimate, Role, format_money
+from getimg_studio.api.validation import Issue
 from getimg_studio.ui.theme import set_hint
 
 _RATIO_NAMES = {"16:9": "landscape", "9:16": "portrait", "1:1": "square", "21:9": "cinema"}
@@ -47,6 +51,25 @@ def fill_combo(combo: QComboBox, values: Sequence[object], labels: Sequence[str]
         combo.setToolTip("")
 
 
+def cost_text(est: CostEstimate, count: int) -> str:
+    """ "Estimated cost: $0.75  (5 s × $0.05 × 3)" or "...: no listed price"."""
+    detail = ""
+    if est.amount is not None and est.unit_price is not None and est.quantity is not None:
+        unit = " s" if est.billable_unit == "video_second" else f" {est.billable_unit or 'unit'}"
+        detail = f"  ({est.quantity / count:g}{unit} × {format_money(est.unit_price, est.currency)}"
+        detail += f" × {count})" if count > 1 else ")"
+    return f"Estimated cost: {est.text()}{detail}"
+
+
+def cost_warning(est: CostEstimate, balance: Decimal | None, has_model: bool) -> str:
+    if est.amount is None and has_model:
+        return "This model lists no price for these settings; the server will bill its own rate."
+    if est.amount is not None and balance is not None and est.amount > balance:
+        return (f"This is more than your balance ({format_money(balance, est.currency)}): "
+                "the server will refuse it.")
+    return ""
+
+
 class FieldMessages:
     """One message label under each form control, shown only when it has something to say."""
 
@@ -75,3 +98,28 @@ class FieldMessages:
 
     def text(self, field: str) -> str:
         return self.labels[field].text()
+
+
+def issue_for_error(exc: GetimgError) -> Issue:
+    """Where a server rejection is shown: the field its `param` names, the cost (402), or the form."""
+    param = (exc.param or "").split("[")[0].split(".")[0]
+    if exc.kind is ErrorKind.CONTENT_POLICY and not param:
+        param = "prompt"
+    if param in {"model", "prompt", "aspect_ratio", "resolution", "duration", "sound", "images",
+                 *{r.value for r in Role}}:
+        return Issue(param, exc.message)
+    if exc.kind is ErrorKind.QUOTA:
+        return Issue("cost", exc.message)
+    return Issue("form", exc.message)
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Choose the item whose data is `value` (durations compare as floats); unchanged when absent."""
+    if value is None:
+        return
+    for i in range(combo.count()):
+        data = combo.itemData(i)
+        if data == value or (isinstance(data, float) and isinstance(value, (int, float))
+                             and abs(data - float(value)) < 1e-9):
+            combo.setCurrentIndex(i)
+            return

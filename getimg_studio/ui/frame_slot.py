@@ -12,14 +12,13 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
     QGuiApplication,
     QImage,
-    QImageReader,
     QKeyEvent,
     QKeySequence,
     QPixmap,
@@ -27,67 +26,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from getimg_studio.api.errors import GetimgError
-from getimg_studio.api.frames import FrameInfo, import_frame, inspect_frame
+from getimg_studio.api.frames import FrameInfo
 from getimg_studio.api.types import FrameRef, Role
 from getimg_studio.tasks import TaskOwner
+from getimg_studio.ui.frame_io import THUMB, human_size, image_bytes_from_mime, import_bytes, inspect_file
 from getimg_studio.ui.theme import set_hint
 
 log = logging.getLogger(__name__)
 
-THUMB = QSize(112, 72)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.heic *.avif);;All files (*)"
 _IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "application/x-qt-image")
-
-
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} bytes"
-
-
-def _thumbnail(path: Path) -> QImage:
-    """Runs in an executor: QImage (unlike QPixmap) may be used off the GUI thread."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    image = reader.read()
-    if image.isNull():
-        return image
-    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-
-
-def _inspect_file(path: Path) -> tuple[FrameInfo, QImage]:
-    info = inspect_frame(path, name=path.name)
-    return info, _thumbnail(path)
-
-
-def _import_bytes(data: bytes, frames_dir: Path, name: str) -> tuple[Path, FrameInfo, QImage]:
-    info = inspect_frame(data, name=name)  # unusable data gets its message before anything is written
-    path = import_frame(data, frames_dir, name=name)
-    return path, info, _thumbnail(path)
-
-
-def image_bytes_from_mime(mime: QMimeData) -> bytes | None:
-    """Encoded image bytes from a browser drag or the clipboard, or None when there are none."""
-    for fmt in ("image/png", "image/jpeg", "image/webp"):
-        if mime.hasFormat(fmt):
-            data = bytes(mime.data(fmt).data())
-            if data:
-                return data
-    if mime.hasImage():
-        image = mime.imageData()
-        if isinstance(image, QPixmap):
-            image = image.toImage()
-        if isinstance(image, QImage) and not image.isNull():
-            array = QByteArray()
-            buffer = QBuffer(array)
-            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide wants str
-            buffer.close()
-            return bytes(array.data())
-    return None
 
 
 class FrameSlot(QFrame):
@@ -338,7 +286,7 @@ class FrameSlot(QFrame):
     async def _load_file(self, path: Path) -> None:
         loop = asyncio.get_running_loop()
         try:
-            info, thumb = await loop.run_in_executor(None, _inspect_file, path)
+            info, thumb = await loop.run_in_executor(None, inspect_file, path)
         except GetimgError as exc:
             self._fail(exc.message)
             return
@@ -350,7 +298,7 @@ class FrameSlot(QFrame):
     async def _load_bytes(self, data: bytes, name: str) -> None:
         loop = asyncio.get_running_loop()
         try:
-            path, info, thumb = await loop.run_in_executor(None, _import_bytes, data, self._frames_dir, name)
+            path, info, thumb = await loop.run_in_executor(None, import_bytes, data, self._frames_dir, name)
         except GetimgError as exc:
             self._fail(exc.message)
             return
