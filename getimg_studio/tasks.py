@@ -40,7 +40,12 @@ class TaskOwner:
             previous = self._named.pop(name, None)
             if previous is not None and not previous.done():
                 previous.cancel()
-        task = asyncio.get_running_loop().create_task(coro, name=f"{self._name}:{name or 'task'}")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            coro.close()  # never started, so never "never awaited": the caller gets the real error
+            raise
+        task = loop.create_task(coro, name=f"{self._name}:{name or 'task'}")
         self._tasks.add(task)
         if name is not None:
             self._named[name] = task

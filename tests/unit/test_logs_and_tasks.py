@@ -73,3 +73,12 @@ def test_task_owner_keeps_and_cancels_tasks() -> None:
 
     asyncio.run(scenario())
     assert [str(e) for e in errors] == ["boom"]
+
+
+def test_task_owner_without_a_loop_raises_cleanly() -> None:
+    async def never() -> None:  # pragma: no cover - must not run
+        raise AssertionError
+
+    # filterwarnings=error turns a "coroutine was never awaited" warning into a failure here.
+    with pytest.raises(RuntimeError):
+        TaskOwner("no-loop").start(never())
