@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
+from getimg_studio.instance_lock import InstanceLock
 from getimg_studio.jobs.engine import Engine, EngineConfig
 from getimg_studio.logs import register_secret
 from getimg_studio.paths import Paths
@@ -45,6 +46,7 @@ class Services:
     key_status: KeyStatus
     key_store: KeyStore
     simulator: SimulatorHandle | None = None
+    lock: InstanceLock | None = None
 
     @property
     def key_source(self) -> KeySource:
@@ -88,7 +90,21 @@ async def build_services(
     base_url: str | None,
     key_store: KeyStore | None = None,
 ) -> Services:
-    """Everything wired; close it with `close_services`. Raises GetimgError when the history is unusable."""
+    """Everything wired; close it with `close_services`.
+
+    Raises GetimgError when the history is unusable or another window or command is already working on it.
+    """
+    lock = InstanceLock(paths.data / "engine.lock")
+    lock.acquire()  # before anything else: the simulator's state and the history are this process's alone
+    try:
+        return await _build(paths, settings, demo=demo, base_url=base_url, key_store=key_store, lock=lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_url: str | None,
+                 key_store: KeyStore | None, lock: InstanceLock) -> Services:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
@@ -131,7 +147,8 @@ async def build_services(
             await loop.run_in_executor(None, simulator.stop)
         raise
     return Services(paths=paths, settings=settings, engine=engine, mode="demo" if use_demo else "live",
-                    base_url=url, host=host, key_status=status, key_store=key_store, simulator=simulator)
+                    base_url=url, host=host, key_status=status, key_store=key_store, simulator=simulator,
+                    lock=lock)
 
 
 async def close_services(services: Services) -> None:
@@ -140,8 +157,12 @@ async def close_services(services: Services) -> None:
         await services.engine.close()
     finally:
         services.engine.store.close()
-        if services.simulator is not None:
-            await asyncio.get_running_loop().run_in_executor(None, services.simulator.stop)
+        try:
+            if services.simulator is not None:
+                await asyncio.get_running_loop().run_in_executor(None, services.simulator.stop)
+        finally:
+            if services.lock is not None:
+                services.lock.release()
 
 
 def _spawn_demo(paths: Paths) -> SimulatorHandle:
