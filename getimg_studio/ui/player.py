@@ -40,7 +40,7 @@ from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.player_controls import PlayerControls
 from getimg_studio.ui.player_frames import ClipInfo, probe_clip, save_last_frame
 from getimg_studio.ui.player_service import PlayerService
-from getimg_studio.ui.queue_format import duration_text
+from getimg_studio.ui.queue_format import remaining_text
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.engine import Engine
@@ -138,7 +138,7 @@ class PlayerPanel(QWidget):
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.controls)
         layout.addWidget(self.details)
@@ -211,7 +211,7 @@ class PlayerPanel(QWidget):
         can_fetch = self._can_redownload(job)
         if can_fetch and job.deletes_at is not None:
             left = job.deletes_at - datetime.now(UTC)
-            text += f"\n\nThe server keeps it for {duration_text(left.total_seconds())} more."
+            text += f"\n\ngetimg keeps it for {remaining_text(left.total_seconds())} more."
         elif job.state is JobState.READY:
             text += "\n\nThe server no longer keeps it, so it cannot be downloaded again."
         self.message.setText(text)

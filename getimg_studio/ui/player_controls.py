@@ -7,13 +7,14 @@ F fullscreen (Esc leaves), M mute.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,9 +24,15 @@ from getimg_studio.ui.player_service import SPEEDS, PlayerService
 from getimg_studio.ui.queue_format import duration_text
 
 
-def _button(parent: QWidget, text: str, name: str, tip: str) -> QToolButton:
+def _icon(widget: QWidget, pixmap: QStyle.StandardPixmap) -> QIcon:
+    return widget.style().standardIcon(pixmap)
+
+
+def _button(parent: QWidget, icon: QStyle.StandardPixmap, name: str, tip: str) -> QToolButton:
+    # The style's own media icons: symbol characters (⏮, 🔊) are missing from many desktop fonts.
     button = QToolButton(parent)
-    button.setText(text)
+    button.setIcon(_icon(parent, icon))
+    button.setText(name)
     button.setAccessibleName(name)
     button.setToolTip(tip)
     button.setAutoRaise(True)
@@ -39,15 +46,16 @@ class PlayerControls(QWidget):
         super().__init__(parent)
         self.service = service
         player = service.player
-        self.play_button = _button(self, "▶", "Play", "Play or pause (Space)")
-        self.back_button = _button(self, "⏮", "Previous frame", "One frame back (,)")
-        self.forward_button = _button(self, "⏭", "Next frame", "One frame forward (.)")
+        sp = QStyle.StandardPixmap
+        self.play_button = _button(self, sp.SP_MediaPlay, "Play", "Play or pause (Space)")
+        self.back_button = _button(self, sp.SP_MediaSeekBackward, "Previous frame", "One frame back (,)")
+        self.forward_button = _button(self, sp.SP_MediaSeekForward, "Next frame", "One frame forward (.)")
         self.seek = QSlider(Qt.Orientation.Horizontal, self)
         self.seek.setAccessibleName("Seek")
         self.seek.setRange(0, 0)
         self.time = QLabel("0:00 / 0:00", self)
         self.time.setAccessibleName("Time")
-        self.loop_button = _button(self, "⟳", "Loop", "Loop the clip")
+        self.loop_button = _button(self, sp.SP_BrowserReload, "Loop", "Loop the clip")
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(service.loop)
         self.speed = QComboBox(self)
@@ -55,14 +63,14 @@ class PlayerControls(QWidget):
         for rate in SPEEDS:
             self.speed.addItem(f"{rate:g}×", rate)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
-        self.mute_button = _button(self, "🔊", "Mute", "Mute (M)")
+        self.mute_button = _button(self, sp.SP_MediaVolume, "Mute", "Mute (M)")
         self.mute_button.setCheckable(True)
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
         self.volume.setAccessibleName("Volume")
         self.volume.setRange(0, 100)
         self.volume.setValue(round(service.audio.volume() * 100))
         self.volume.setMaximumWidth(90)
-        self.fullscreen_button = _button(self, "⛶", "Fullscreen", "Fullscreen (F, Esc leaves)")
+        self.fullscreen_button = _button(self, sp.SP_TitleBarMaxButton, "Fullscreen", "Fullscreen (F, Esc leaves)")
 
         row1 = QHBoxLayout()
         row1.setContentsMargins(0, 0, 0, 0)
@@ -133,9 +141,11 @@ class PlayerControls(QWidget):
 
     def _state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state is QMediaPlayer.PlaybackState.PlayingState
-        self.play_button.setText("⏸" if playing else "▶")
+        self.play_button.setIcon(_icon(self, QStyle.StandardPixmap.SP_MediaPause if playing
+                                       else QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
 
     def _muted_changed(self, muted: bool) -> None:
         self.mute_button.setChecked(muted)
-        self.mute_button.setText("🔇" if muted else "🔊")
+        self.mute_button.setIcon(_icon(self, QStyle.StandardPixmap.SP_MediaVolumeMuted if muted
+                                       else QStyle.StandardPixmap.SP_MediaVolume))
