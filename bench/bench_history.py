@@ -137,9 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="keep the filled histories in this folder")
     args = parser.parse_args(argv)
-    from getimg_studio.app import pin_singleton_refcounts
 
-    pin_singleton_refcounts()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

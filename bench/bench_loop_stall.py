@@ -171,9 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from getimg_studio.app import pin_singleton_refcounts
 
-    pin_singleton_refcounts()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         runner: Any = asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app))

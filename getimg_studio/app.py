@@ -58,29 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def pin_singleton_refcounts() -> None:
-    """Work around PySide6/shiboken6 6.12.0 returning `None` and `True` without a new reference.
-
-    Every call of a void Qt method from Python (`widget.update()`, `timer.setInterval(5)`,
-    `app.processEvents()`...) drops one reference to `None`, and every `signal.emit(...)` one to `True`;
-    after enough calls CPython aborts ("Fatal Python error: none_dealloc" / "bool_dealloc"). Python
-    3.12+ makes these objects immortal, so only older interpreters need this: give `None`, `True` and
-    `False` a reference count no session can use up (ob_refcnt is the first field of every CPython
-    object). Remove once PySide6 is fixed or pinned below 6.12.
-    """
-    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    for value in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
-
-
-pin_bool_refcounts = pin_singleton_refcounts  # the first name this had
-
-
 def main(argv: list[str] | None = None) -> int:
-    pin_singleton_refcounts()
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
 
     from getimg_studio.logs import setup_logging

@@ -87,7 +87,7 @@ async def _run(theme: str, out: Path, data: Path) -> None:
         mime.setUrls([QUrl.fromLocalFile(str(frame))])
         pos, actions = QPointF(30, 30), Qt.DropAction.CopyAction
         buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-        QApplication.sendEvent(compose.frames.first, QDragEnterEvent(pos, actions, mime, buttons, mods))
+        QApplication.sendEvent(compose.frames.first, QDragEnterEvent(pos.toPoint(), actions, mime, buttons, mods))
         QApplication.sendEvent(compose.frames.first, QDropEvent(pos, actions, mime, buttons, mods))
         await compose.frames.settled()
         await _settle()

@@ -225,9 +225,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from getimg_studio import APP_ID, APP_NAME
-    from getimg_studio.app import pin_singleton_refcounts
 
-    pin_singleton_refcounts()
     app = QApplication([sys.argv[0]])
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)

@@ -19,10 +19,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from getimg_studio.app import pin_singleton_refcounts
 from getimg_studio.paths import Paths, resolve_paths
-
-pin_singleton_refcounts()  # PySide6 6.12.0 drops references to None and True on calls: see app.py
 
 if TYPE_CHECKING:
     from getimg_studio.simulator.harness import RunningSimulator

@@ -19,6 +19,7 @@ import pytest
 os.environ.setdefault("QT_API", "pyside6")
 
 import qasync
+from gui_drops import send_drop  # this folder is on sys.path for its tests
 from PIL import Image
 from PySide6.QtWidgets import QApplication
 
@@ -106,22 +107,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)",
                                                       *MULTIMEDIA_ENVIRONMENT))
-
-
-def send_drop(widget: Any, mime: Any) -> bool:
-    """What a file manager or a browser does: a drag-enter, then the drop. False when the enter is refused."""
-    from PySide6.QtCore import QPointF, Qt
-    from PySide6.QtGui import QDragEnterEvent, QDropEvent
-
-    pos = QPointF(20, 20)
-    actions = Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
-    enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, enter)
-    if not enter.isAccepted():
-        return False
-    event = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-    return event.isAccepted()
 
 
 @pytest.fixture

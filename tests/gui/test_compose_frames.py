@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeyEvent
+from gui_drops import send_drop as drop  # this folder is on sys.path for its tests
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -23,19 +24,6 @@ def slot(qtbot: QtBot, qloop: Any, tmp_path: Path) -> FrameSlot:
     widget.resize(420, 120)
     widget.show()
     return widget
-
-
-def drop(widget: FrameSlot, mime: QMimeData) -> bool:
-    """What a file manager or a browser does: enter, then drop. Returns whether the enter was accepted."""
-    pos = QPointF(20, 20)
-    actions = Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
-    enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, enter)
-    if not enter.isAccepted():
-        return False
-    event = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-    return event.isAccepted()
 
 
 def test_drop_a_file_from_the_file_manager(slot: FrameSlot, run: Callable[..., Any],
