@@ -89,6 +89,10 @@ case "$mode" in
   test)
     .venv/bin/ruff check .
     .venv/bin/mypy
+    # The app as creators install it: build the bundle and run --self-check from it (about a minute).
+    # GETIMG_SKIP_BUNDLE=1 leaves it out of a quick local run.
+    if [ -z "${GETIMG_SKIP_BUNDLE:-}" ]; then bash packaging/build.sh --check; fi
+    # pytest last, so its summary is the run's closing line.
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)
