@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what getimg Studio needs on a Debian-like machine, then starts the app or runs the tests.
 #   scripts/bootstrap.sh app [ARGS...]   install, then start the app (demo mode when there is no API key)
-#   scripts/bootstrap.sh test [PYTEST ARGS...]  install, then ruff, mypy and the whole test suite, headless
+#   scripts/bootstrap.sh test [PYTEST ARGS...]  install, then ruff, mypy, the bundle self-check and the whole
+#                                               test suite, headless
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
