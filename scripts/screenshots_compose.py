@@ -45,11 +45,16 @@ async def _settle(seconds: float = 0.3) -> None:
 
 
 def _grab(window: object, out: Path, theme: str, n: int, step: str) -> None:
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QWidget
 
     assert isinstance(window, QWidget)
     target = out / f"compose-{theme}-{n}-{step}.png"
-    if not window.grab().save(str(target)):
+    # From the screen, not QWidget.grab(): the playing video is a native surface a grab leaves blank.
+    geometry = window.frameGeometry()
+    shot = QGuiApplication.primaryScreen().grabWindow(0, geometry.x(), geometry.y(), geometry.width(),
+                                                      geometry.height())
+    if not shot.save(str(target)):
         raise SystemExit(f"could not write {target}")
     print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
 
