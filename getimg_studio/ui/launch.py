@@ -19,13 +19,18 @@ from getimg_studio.paths import Paths
 from getimg_studio.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from getimg_studio.secrets import KeyStore
     from getimg_studio.ui.crash import CrashHandler
 
 log = logging.getLogger(__name__)
 
 
-async def create_main_window(args: argparse.Namespace, paths: Paths) -> MainWindow:
-    """The fully wired main window on the running qasync loop, not shown. Close it with `window.shutdown()`."""
+async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_store: KeyStore | None = None,
+                             ) -> MainWindow:
+    """The fully wired main window on the running qasync loop, not shown. Close it with `window.shutdown()`.
+
+    `key_store` carries a session-only key over when the window is rebuilt (demo mode to live mode).
+    """
     from PySide6.QtWidgets import QApplication
 
     from getimg_studio.services import build_services, close_services
@@ -39,7 +44,7 @@ async def create_main_window(args: argparse.Namespace, paths: Paths) -> MainWind
         apply_theme(app, settings.theme)
         # Closing the window must not stop the loop under the shutdown that follows it.
         app.setQuitOnLastWindowClosed(False)
-    services = await build_services(paths, settings, demo=args.demo, base_url=args.base_url)
+    services = await build_services(paths, settings, demo=args.demo, base_url=args.base_url, key_store=key_store)
     try:
         window = MainWindow(services)
         await window.start()
@@ -86,25 +91,31 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
 
     loop = asyncio.get_running_loop()
     crash.install(loop)
+    key_store: KeyStore | None = None
     try:
-        try:
-            window = await create_main_window(args, paths)
-        except GetimgError as exc:
-            log.error("could not start: %s", exc.message)
-            failure.append(f"{APP_NAME} could not start:\n\n{exc.message}\n\nLog: {paths.log_file}")
-            return 1
-        closed: asyncio.Future[None] = loop.create_future()
+        while True:
+            try:
+                window = await create_main_window(args, paths, key_store=key_store)
+            except GetimgError as exc:
+                log.error("could not start: %s", exc.message)
+                failure.append(f"{APP_NAME} could not start:\n\n{exc.message}\n\nLog: {paths.log_file}")
+                return 1
+            closed: asyncio.Future[None] = loop.create_future()
 
-        def on_closing() -> None:
-            if not closed.done():
-                closed.set_result(None)
+            def on_closing(closed: asyncio.Future[None] = closed) -> None:
+                if not closed.done():
+                    closed.set_result(None)
 
-        window.closing.connect(on_closing)
-        window.show()
-        await closed
-        window.hide()
-        await window.shutdown()
-        window.deleteLater()
-        return 0
+            window.closing.connect(on_closing)
+            window.show()
+            await closed
+            window.hide()
+            await window.shutdown()
+            window.deleteLater()
+            if not window.switch_to_live:
+                return 0
+            # Same process, same key store (a session-only key survives), the real API this time.
+            key_store, args.demo = window.services.key_store, False
+            log.info("switching from demo mode to live mode")
     finally:
         crash.uninstall(loop)

@@ -38,6 +38,8 @@ DEFAULT_SPLIT = (460, 560, 420)
 
 class MainWindow(QMainWindow):
     closing = Signal()  # the creator closed the window: the launcher shuts everything down
+    # Set before `closing` when the creator asked to leave demo mode: the launcher then opens a live window.
+    switch_to_live = False
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         self.compose.submitted.connect(self._submitted)
         self.banner.addKeyRequested.connect(self.open_settings)
         self.banner.dismissed.connect(self._banner_dismissed)
+        self.banner.switchRequested.connect(self.request_live_mode)
         self.bridge.balanceChanged.connect(self._balance_changed)
         self.bridge.jobChanged.connect(self._job_changed)
         self.bridge.jobChanged.connect(self.notifier.job_changed)
@@ -199,7 +202,15 @@ class MainWindow(QMainWindow):
     def _key_changed(self, status: KeyStatus) -> None:
         self.services.key_status = status
         if self.services.demo and status.key:
-            self.status.showMessage("Key saved: restart getimg Studio to make real videos with it.", 15000)
+            self.banner.offer_switch()
+            self.status.showMessage("Key saved: switch to live mode to make real videos with it.", 15000)
+
+    def request_live_mode(self) -> None:
+        """Close this demo window; the launcher rebuilds the services on the real API and opens a new one."""
+        if self.settings.demo_mode:
+            self._save(self.settings.with_changes(demo_mode=False))
+        self.switch_to_live = True
+        self.close()
 
     def _restore(self) -> None:
         s = self.settings
