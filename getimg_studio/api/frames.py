@@ -110,7 +110,7 @@ def _open(data: bytes, label: str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _frame_error(label, "the image has too many pixels to be used safely.") from None
     except UnidentifiedImageError:
-        raise _frame_error(label, "this is not an image Pillow can read (use PNG, JPEG or WebP).") from None
+        raise _frame_error(label, "this is not an image getimg Studio can read (use PNG, JPEG or WebP).") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise _frame_error(label, f"the image is damaged or incomplete ({exc}).") from None
     if image.width < 1 or image.height < 1:

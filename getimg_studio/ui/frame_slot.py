@@ -325,6 +325,11 @@ class FrameSlot(QFrame):
 
     def _fail(self, message: str) -> None:
         self._cancel_load()
+        if self._ref is not None:
+            # A bad drop onto a filled slot must not cost the creator the good image already there.
+            self._show_message(f"{message} The previous image is kept.", "error")
+            self.changed.emit()
+            return
         self._ref, self._info = None, None
         self._reset_view()
         self._show_message(message, "error")

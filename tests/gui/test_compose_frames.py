@@ -173,3 +173,19 @@ def test_disabled_slot_refuses_drops_and_says_why(slot: FrameSlot, image_file: C
 
 async def _enter_only(slot: FrameSlot, mime: QMimeData) -> bool:
     return drop(slot, mime)
+
+
+def test_a_bad_drop_keeps_the_good_image_already_there(slot: FrameSlot, run: Callable[..., Any],
+                                                       image_file: Callable[..., Path], tmp_path: Path) -> None:
+    good = image_file("harbour.png", (640, 360))
+    notes = tmp_path / "notes.png"
+    notes.write_text("these are my notes, not a picture")
+    for path in (good, notes):
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        run(_drop_async(slot, mime))
+    assert slot.frame is not None
+    assert slot.frame.path == good
+    assert "notes.png" in slot.message.text()
+    assert "previous image is kept" in slot.message.text()
+    assert "harbour.png" in slot.details.text()
