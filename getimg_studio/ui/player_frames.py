@@ -1,12 +1,15 @@
-"""Blocking PyAV helpers for the player: a clip's metadata and its last frame. Run them in an executor."""
+"""Blocking PyAV helpers for the player and the thumbnails: a clip's metadata, its first and last frames,
+and PNGs written atomically. Run them in an executor."""
 
 from __future__ import annotations
 
 import contextlib
-import os
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from getimg_studio.api.fsutil import write_atomic
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -36,6 +39,25 @@ def probe_clip(path: Path) -> ClipInfo:
         rate = video.average_rate or video.base_rate
         return ClipInfo(int(video.codec_context.width), int(video.codec_context.height),
                         float(rate) if rate else 0.0, duration, bool(container.streams.audio))
+
+
+def first_video_frame(path: Path) -> Image.Image:
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            image: Image.Image = frame.to_image()
+            return image
+    raise ValueError(f"{path.name} holds no video frame")
+
+
+def save_png(image: Image.Image, target: Path) -> None:
+    """A reader never sees half a PNG: written beside `target`, then renamed over it."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    write_atomic(target, buffer.getvalue())
 
 
 def last_frame(path: Path) -> Image.Image:
@@ -73,12 +95,5 @@ def save_last_frame(video: Path, folder: Path) -> Path:
     target = folder / f"{video.stem}-last-{stat.st_size:x}{stat.st_mtime_ns:x}.png"
     if target.exists():
         return target
-    image = last_frame(video)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        image.save(tmp, format="PNG")
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    save_png(last_frame(video), target)
     return target

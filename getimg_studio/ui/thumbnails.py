@@ -9,7 +9,6 @@ never decoded twice. Requests come from painting, so only visible rows ever cost
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import os
@@ -23,9 +22,10 @@ from PySide6.QtGui import QImage, QPixmap
 from getimg_studio.api.types import Role
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
+from getimg_studio.ui.player_frames import first_video_frame, save_png
 
 if TYPE_CHECKING:
-    from PIL import Image
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +49,6 @@ def cache_key(path: Path, stat: os.stat_result) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
-def first_video_frame(path: Path) -> Image.Image:
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        for frame in container.decode(stream):
-            return frame.to_image()
-    raise ValueError(f"{path.name} holds no video frame")
-
-
 def make_thumbnail(source: Path, folder: Path) -> Path:
     """Blocking: the cached PNG for `source`, made if needed. Raises OSError/ValueError when unreadable."""
     from PIL import Image, ImageOps
@@ -74,14 +63,7 @@ def make_thumbnail(source: Path, folder: Path) -> Path:
         with Image.open(source) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
     image.thumbnail((THUMB_WIDTH, THUMB_HEIGHT))
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
-    try:
-        image.save(tmp, format="PNG")
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    save_png(image, target)
     return target
 
 
