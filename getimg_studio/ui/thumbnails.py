@@ -14,7 +14,6 @@ import logging
 import os
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -23,9 +22,6 @@ from getimg_studio.api.types import Role
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.player_frames import first_video_frame, save_png
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
