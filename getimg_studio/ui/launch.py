@@ -88,10 +88,20 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
 
 async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, failure: list[str]) -> int:
     from getimg_studio.api.errors import GetimgError
+    from getimg_studio.ui.quit_signals import QuitOnSignals
 
     loop = asyncio.get_running_loop()
     crash.install(loop)
     key_store: KeyStore | None = None
+    current: list[MainWindow] = []
+    stopping: list[int] = []
+
+    def on_signal(signum: int) -> None:
+        stopping.append(signum)
+        if current:
+            current[-1].close()  # the same ordered shutdown as the window's close button
+
+    signals = QuitOnSignals(on_signal)
     try:
         while True:
             try:
@@ -107,7 +117,10 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
                     closed.set_result(None)
 
             window.closing.connect(on_closing)
+            current.append(window)
             window.show()
+            if stopping:  # a signal came while the window was being built
+                window.close()
             await closed
             window.hide()
             await window.shutdown()
@@ -118,4 +131,5 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
             key_store, args.demo = window.services.key_store, False
             log.info("switching from demo mode to live mode")
     finally:
+        signals.close()
         crash.uninstall(loop)
