@@ -245,3 +245,29 @@ def test_missing_file_downloads_again_and_plays(run: Any, sim: RunningSimulator,
             panel.deleteLater()
 
     run(scenario(), timeout=90)
+
+
+# Fullscreen turns the video widget into a top-level window, which the offscreen platform can only
+# pretend to do ("does not support setParent"); the widget's state is what the test checks.
+@pytest.mark.qt_log_ignore(r"^This plugin does not support setParent!$")
+def test_fullscreen_mute_and_volume_from_the_keyboard(run: Any, panel: PlayerPanel, clip: Path) -> None:
+    async def scenario() -> None:
+        panel.load_job(ready_job(clip))
+        await until(lambda: panel.service.player.duration() > 0, what="duration")
+        panel.activateWindow()
+        panel.controls.setFocus()
+        QTest.keyClick(panel.controls, Qt.Key.Key_F)
+        await until(lambda: panel.video.isFullScreen(), what="fullscreen")
+        QTest.keyClick(panel.video, Qt.Key.Key_Escape)
+        await until(lambda: not panel.video.isFullScreen(), what="fullscreen left")
+
+        assert not panel.service.audio.isMuted()
+        QTest.keyClick(panel.controls, Qt.Key.Key_M)
+        assert panel.service.audio.isMuted()
+        assert panel.controls.mute_button.isChecked()
+        QTest.keyClick(panel.controls, Qt.Key.Key_M)
+        assert not panel.service.audio.isMuted()
+        panel.controls.volume.setValue(25)
+        assert abs(panel.service.audio.volume() - 0.25) < 0.01
+
+    run(scenario())
