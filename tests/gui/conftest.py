@@ -105,8 +105,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
+            # pytest-qt reads only the closest qt_log_ignore mark: merge a test's own patterns with these
+            # and put the result first, so neither list silently replaces the other.
+            own = [pattern for mark in item.iter_markers("qt_log_ignore") for pattern in mark.args]
             item.add_marker(pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)",
-                                                      *MULTIMEDIA_ENVIRONMENT))
+                                                      *MULTIMEDIA_ENVIRONMENT, *own), append=False)
 
 
 @pytest.fixture

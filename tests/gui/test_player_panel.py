@@ -35,16 +35,6 @@ from getimg_studio.ui.player import PlayerPanel
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
-# QtMultimedia on a headless machine says what it lacks and falls back by itself: no VA-API or PipeWire
-# libraries (software decoding), no sound server (no audio sink), no GPU (CPU frame conversion). Facts
-# about the machine, not warnings about our code; tests/gui/conftest.py may list them too.
-pytestmark = pytest.mark.qt_log_ignore(
-    r"^Couldn't (load|resolve) (va|va-drm|va-x11|va\(in plugin\)|pipewire-0\.3) (library|symbols)$",
-    r"^PulseAudioService: pa_context_connect\(\) failed$",
-    r"^No audio device detected$",
-    r"No RHI backend\. Using CPU conversion\.$",
-)
-
 
 async def until(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
     deadline = asyncio.get_running_loop().time() + timeout
