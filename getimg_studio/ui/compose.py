@@ -62,6 +62,8 @@ class ComposePanel(QWidget):
         self._models_fn = models
         self._submit_fn = submit
         self._models: list[ModelInfo] = []
+        # Why there is no model to choose from (first start offline, bad key): shown instead of a rule.
+        self._models_unavailable = "Loading the model list…"
         self._balance: Decimal | None = None
         self._server_issue: Issue | None = None
         self._tasks = TaskOwner("compose", on_error=report_exception)
@@ -196,6 +198,11 @@ class ComposePanel(QWidget):
         self.model_combo.blockSignals(False)
         self.model_combo.setEnabled(bool(ids))
         self._on_model_changed()
+
+    def set_models_unavailable(self, reason: str) -> None:
+        """What to say while the model list is empty (the window retries the fetch meanwhile)."""
+        self._models_unavailable = reason
+        self._refresh()
 
     def select_model(self, model_id: str) -> bool:
         index = self.model_combo.findData(model_id)
@@ -354,7 +361,9 @@ class ComposePanel(QWidget):
             by_field.setdefault(issue.field, []).append(issue.message)
         server = self._server_issue
         for field in ("model", "prompt", "aspect_ratio", "resolution", "duration", "sound"):
-            if server is not None and server.field == field:
+            if field == "model" and not self._models:
+                self.messages.show(field, self._models_unavailable, "warning")
+            elif server is not None and server.field == field:
                 self.messages.show(field, server.message, "error")
             elif field == "prompt" and not text.strip():
                 self.messages.show(field, "", "")
@@ -373,6 +382,8 @@ class ComposePanel(QWidget):
         reason = ""
         if busy:
             reason = ""
+        elif not self._models:
+            reason = "Waiting for the model list."
         elif not text.strip():
             reason = "Write a prompt to generate."
         elif issues:
@@ -383,7 +394,7 @@ class ComposePanel(QWidget):
     def _refresh_cost(self, request: GenerationRequest, model: ModelInfo | None, server: Issue | None) -> None:
         count = self.variations.value()
         self._estimate = estimate_cost(request, model).times(count) if model else CostEstimate(None)
-        self.cost_label.setText(cost_text(self._estimate, count))
+        self.cost_label.setText(cost_text(self._estimate, count) if model else "Estimated cost: choose a model")
         if server is not None and server.field == "cost":
             warning, hint = server.message, "error"
         else:

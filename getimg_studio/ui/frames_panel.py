@@ -97,7 +97,8 @@ class FramesPanel(QWidget):
         name = model.name if model else "This model"
         for slot, role in ((self.first, Role.FIRST_FRAME), (self.last, Role.LAST_FRAME)):
             supported = model is not None and model.supports(role)
-            slot.set_unsupported("" if supported else f"{name} does not take a {role.label.lower()}.")
+            why = f"{name} does not take a {role.label.lower()}." if model else "Choose a model first."
+            slot.set_unsupported("" if supported else why)
         wanted = model.max_count(Role.REFERENCE_IMAGE) if model else 0
         while len(self.references) < max(wanted, 1):
             self._add_reference_slot()
@@ -108,7 +109,8 @@ class FramesPanel(QWidget):
             slot.setAccessibleName(title)
             if i == 0:
                 slot.setVisible(True)
-                slot.set_unsupported("" if wanted else f"{name} does not take reference images.")
+                why = f"{name} does not take reference images." if model else "Choose a model first."
+                slot.set_unsupported("" if wanted else why)
             else:
                 slot.setVisible(i < wanted)
                 if i >= wanted and slot.frame is not None:

@@ -6,6 +6,7 @@ the compose form's balance and the notifier, and remembers its size, splitter an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from getimg_studio import APP_NAME
+from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import GenerationRequest, Role
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.secrets import KeyStatus
@@ -38,6 +40,7 @@ DEFAULT_SPLIT = (460, 560, 420)
 
 class MainWindow(QMainWindow):
     closing = Signal()  # the creator closed the window: the launcher shuts everything down
+    MODELS_RETRY_FIRST = 5.0  # seconds before fetching a missing model list again (doubles, up to a minute)
     # Set before `closing` when the creator asked to leave demo mode: the launcher then opens a live window.
     switch_to_live = False
 
@@ -92,6 +95,25 @@ class MainWindow(QMainWindow):
         await self.engine.start()
         self.compose.reload_models()
         self.compose.restore_params(self.settings)
+        if not self.engine.catalogue.models():
+            self._tasks.start(self._fetch_models_until_listed(), name="models")
+
+    async def _fetch_models_until_listed(self) -> None:
+        """First start offline (no cached list): say why the form is empty and keep trying, gently."""
+        delay = self.MODELS_RETRY_FIRST
+        while not self.engine.catalogue.models():
+            try:
+                await self.engine.refresh_catalogue()
+            except GetimgError as exc:
+                self.compose.set_models_unavailable(
+                    f"The model list could not be loaded: {exc.message} Trying again in {delay:.0f} s.")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+            else:
+                if not self.engine.catalogue.models():
+                    self.compose.set_models_unavailable("getimg lists no video model for this account.")
+                    return
+        self.compose.reload_models()
 
     async def shutdown(self) -> None:
         """Stop taking work, close the parts, close the services. Safe to call twice."""
