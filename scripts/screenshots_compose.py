@@ -10,17 +10,13 @@ nothing of the developer's own history or key is involved.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
-import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from shots_common import run_for_themes, shoot  # the scripts folder; it puts the repo on sys.path
 
 PROMPT = ("A paper boat drifting down a rain-soaked cobblestone street at dusk, neon reflections, "
           "slow dolly shot following the boat, shallow depth of field")
@@ -45,18 +41,7 @@ async def _settle(seconds: float = 0.3) -> None:
 
 
 def _grab(window: object, out: Path, theme: str, n: int, step: str) -> None:
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QWidget
-
-    assert isinstance(window, QWidget)
-    target = out / f"compose-{theme}-{n}-{step}.png"
-    # From the screen, not QWidget.grab(): the playing video is a native surface a grab leaves blank.
-    geometry = window.frameGeometry()
-    shot = QGuiApplication.primaryScreen().grabWindow(0, geometry.x(), geometry.y(), geometry.width(),
-                                                      geometry.height())
-    if not shot.save(str(target)):
-        raise SystemExit(f"could not write {target}")
-    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+    shoot(window, out / f"compose-{theme}-{n}-{step}.png")
 
 
 async def _run(theme: str, out: Path, data: Path) -> None:
@@ -116,26 +101,7 @@ async def _run(theme: str, out: Path, data: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--theme", choices=["light", "dark", "both"], default="both")
-    args = parser.parse_args()
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from getimg_studio import APP_ID, APP_NAME
-
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)
-    args.out.mkdir(parents=True, exist_ok=True)
-    themes = ["light", "dark"] if args.theme == "both" else [args.theme]
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        for theme in themes:
-            with tempfile.TemporaryDirectory(prefix="getimg-shots-", ignore_cleanup_errors=True) as tmp:
-                runner.run(_run(theme, args.out, Path(tmp)))
-    return 0
+    return run_for_themes(__doc__.split("\n")[0] if __doc__ else None, _run, "getimg-shots-")
 
 
 if __name__ == "__main__":

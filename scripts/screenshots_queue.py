@@ -12,11 +12,8 @@ with QWidget.grab(): the video and popup menus are separate native surfaces that
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import sys
-import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -24,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from shots_common import run_for_themes, shoot  # the scripts folder; it puts the repo on sys.path
 
 PROMPTS = {
     "ready1": "A paper boat drifting down a rain-soaked cobblestone street at dusk, neon reflections",
@@ -125,16 +121,7 @@ async def _settle(seconds: float = 0.4) -> None:
 
 
 def _shoot(widget: Any, out: Path, name: str) -> None:
-    from PySide6.QtGui import QGuiApplication
-
-    top = widget.window()
-    geometry = top.frameGeometry()
-    screen = QGuiApplication.primaryScreen()
-    pixmap = screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
-    target = out / f"{name}.png"
-    if not pixmap.save(str(target)):
-        raise SystemExit(f"could not write {target}")
-    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+    shoot(widget, out / f"{name}.png")
 
 
 async def _run(theme_name: str, out: Path, data: Path) -> None:
@@ -217,26 +204,7 @@ async def _run(theme_name: str, out: Path, data: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--theme", choices=["light", "dark", "both"], default="both")
-    args = parser.parse_args()
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from getimg_studio import APP_ID, APP_NAME
-
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)
-    args.out.mkdir(parents=True, exist_ok=True)
-    themes = ["light", "dark"] if args.theme == "both" else [args.theme]
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        for theme in themes:
-            with tempfile.TemporaryDirectory(prefix="getimg-queue-shots-", ignore_cleanup_errors=True) as tmp:
-                runner.run(_run(theme, args.out, Path(tmp)))
-    return 0
+    return run_for_themes(__doc__.split("\n")[0] if __doc__ else None, _run, "getimg-queue-shots-")
 
 
 if __name__ == "__main__":
