@@ -224,6 +224,7 @@ async def _generate(engine: Engine) -> Job:
 
 async def _play(window: MainWindow, job: Job, report: Report) -> None:
     """Load the job the way a double-click in the queue does, and count the frames the video output gets."""
+    from PySide6.QtCore import Qt
     from PySide6.QtMultimedia import QVideoFrame
 
     panel = window.player
@@ -244,7 +245,9 @@ async def _play(window: MainWindow, job: Job, report: Report) -> None:
         if not enough.done():
             enough.set_exception(SelfCheckError(f"cannot play {Path(job.file_path or '').name}: {message}"))
 
-    sink.videoFrameChanged.connect(on_frame)
+    # Queued: the sink emits from QtMultimedia's render thread; a direct Python slot there would touch the
+    # asyncio future off the loop's thread and can deadlock against player.stop() over the GIL.
+    sink.videoFrameChanged.connect(on_frame, Qt.ConnectionType.QueuedConnection)
     service.failed.connect(on_failed)
     try:
         panel.load_job(job)

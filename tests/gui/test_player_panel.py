@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -64,9 +65,14 @@ class Frames:
 
     def __init__(self, panel: PlayerPanel) -> None:
         self.times: list[float] = []
-        panel.service.sink().videoFrameChanged.connect(self._on_frame)
+        self.threads: set[int] = set()
+        # Queued: the sink emits from QtMultimedia's render thread. A direct call would need the GIL there
+        # while the GUI thread, holding the GIL, waits in player.stop() for a lock that thread holds: a
+        # deadlock seen in CI. Queued, the frame is handed to the GUI thread and nobody waits on anybody.
+        panel.service.sink().videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
 
     def _on_frame(self, frame: QVideoFrame) -> None:
+        self.threads.add(threading.get_ident())
         if frame.isValid():
             self.times.append(frame.startTime() / 1000)
 
@@ -98,6 +104,7 @@ def test_plays_valid_frames_reports_the_duration_and_loops(run: Any, panel: Play
         for word in ("320×180", "24 fps", "2 s", "sound", "sim-fixed-lite", "$0.02", "a paper boat on a pond"):
             assert word in details
         await until(lambda: len(frames.times) >= 60, timeout=15, what="more frames than one pass holds")
+        assert frames.threads == {threading.main_thread().ident}
         # Looped: the position went back to the start while still playing, and frames kept coming.
         assert any(b < a for a, b in itertools.pairwise(positions))
         assert panel.service.playing
