@@ -96,6 +96,7 @@ def run_self_check(args: argparse.Namespace, paths: Paths) -> int:
 
 def _run_in_qt(data_root: Path) -> Report:
     import qasync
+    from PySide6.QtCore import QLoggingCategory
     from PySide6.QtWidgets import QApplication
 
     with _step("starting Qt"):
@@ -107,6 +108,10 @@ def _run_in_qt(data_root: Path) -> Report:
         # As in the launcher: closing the window must not end the loop before the services are closed.
         app.setQuitOnLastWindowClosed(False)
     runner = asyncio.Runner(loop_factory=qasync.QEventLoop)
+    # The handler below is Python; QtMultimedia's decoder threads would call it (and wait for the GIL) while
+    # the GUI thread may be waiting for them in player.stop(). Their categories only say what a headless
+    # machine lacks, so they are switched off before they are ever emitted.
+    QLoggingCategory.setFilterRules("qt.multimedia.*=false")
     previous = _route_qt_messages_to_log()
     try:
         return runner.run(asyncio.wait_for(_check(data_root), TOTAL_TIMEOUT))

@@ -6,6 +6,11 @@ import os
 
 # Before any Qt import: every test runs headless, and qasync binds to PySide6.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# QtMultimedia's categories only report what a headless machine lacks (VA-API, PipeWire, a hardware
+# decoder), some from its decoder threads. pytest-qt's message handler is Python: a message from such a
+# thread needs the GIL while the GUI thread, holding it, may be waiting in player.stop() for that very
+# thread, which hung a CI rehearsal. Switched off at the source, they never reach Python.
+os.environ["QT_LOGGING_RULES"] = "qt.multimedia.*=false"
 os.environ.setdefault("QT_API", "pyside6")
 # Never the real getimg key or host, whatever the developer's shell holds.
 os.environ.pop("GETIMG_API_KEY", None)
