@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 from PySide6.QtMultimediaWidgets import QVideoWidget
 
@@ -43,8 +43,13 @@ class PlayerService(QObject):
         self.player.setSource(QUrl.fromLocalFile(str(path)))
 
     def clear(self) -> None:
-        self.player.stop()
-        self.player.setSource(QUrl())
+        # Queued, so Qt runs these from its event loop, where PySide has released the GIL. Called straight
+        # from Python they hold the GIL while QtMultimedia waits for its worker threads, and a worker can be
+        # waiting for the GIL itself (PySide looks up Python overrides on our wrapped objects from there):
+        # py-spy showed exactly that deadlock in the player tests' teardown.
+        queued = Qt.ConnectionType.QueuedConnection
+        QMetaObject.invokeMethod(self.player, "stop", queued)
+        QMetaObject.invokeMethod(self.player, "setSource", queued, Q_ARG(QUrl, QUrl()))
 
     def sink(self) -> QVideoSink:
         return self.video.videoSink()
