@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from getimg_studio.fsutil import write_atomic
+
 log = logging.getLogger(__name__)
 
 
@@ -100,15 +102,9 @@ def load_settings(path: Path) -> Settings:
 
 def save_settings(path: Path, settings: Settings) -> None:
     """Atomic write: a crash mid-save leaves the previous file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = asdict(settings)
     data["theme"] = settings.theme.value
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
 
 
 def _set_aside(path: Path) -> None:

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .fsutil import write_atomic
+from getimg_studio.fsutil import write_atomic
+
 from .types import ModelInfo, PriceRate, Pricing, Role, SoundRate
 
 if TYPE_CHECKING:

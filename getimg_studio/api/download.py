@@ -25,9 +25,10 @@ from typing import IO
 
 import httpx
 
+from getimg_studio.fsutil import fsync_dir, write_atomic
+
 from ..logs import redact
 from .errors import ErrorKind, GetimgError
-from .fsutil import fsync_dir, write_atomic
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]

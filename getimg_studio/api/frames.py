@@ -19,8 +19,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from getimg_studio.fsutil import write_atomic
+
 from .errors import ErrorKind, GetimgError
-from .fsutil import write_atomic
 from .types import FrameRef, Role
 
 MiB = 1024 * 1024

@@ -9,16 +9,14 @@ the compose form's first-frame slot to chain clips into longer sequences.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
 import tempfile
 from collections.abc import Coroutine, Generator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -34,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import format_money
+from getimg_studio.fsutil import write_atomic
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
@@ -61,18 +60,17 @@ class _Unwound:
 
 def _save_png(image: QImage, dest: Path) -> bool:
     """Blocking: writes through a temporary name, so the chosen name never holds half a PNG."""
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-    png: Any = "PNG"  # the stubs say bytes; PySide6 6.12 accepts only str here
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    png: Any = "PNG"  # the stubs say bytes; PySide6 accepts only str here
+    if not image.save(buffer, png):
+        return False
     try:
-        if not image.save(str(tmp), png):
-            return False
-        os.replace(tmp, dest)
-        return True
+        write_atomic(dest, bytes(data.data()))
     except OSError:
         return False
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    return True
 
 
 class _Video(QVideoWidget):

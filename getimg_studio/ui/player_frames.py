@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from getimg_studio.api.fsutil import write_atomic
+from getimg_studio.fsutil import write_atomic
 
 if TYPE_CHECKING:
     from PIL import Image

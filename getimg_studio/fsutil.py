@@ -1,4 +1,4 @@
-"""Small blocking file helpers shared by the api modules (call them in an executor)."""
+"""Small blocking file helpers shared by every layer (call them in an executor from the loop)."""
 
 from __future__ import annotations
 
