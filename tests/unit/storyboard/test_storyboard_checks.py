@@ -61,7 +61,8 @@ def test_references_combined_with_frames(models: Models) -> None:
     ref = FrameRef(Role.REFERENCE_IMAGE, path=Path("/r.png"))
     sb = board(plain("a"), chained("b", model="seedance-v1-pro", references=(ref,)))
     fields = problems(sb, models)
-    assert ("b", "references") in fields and ("b", "first_frame.source") in fields
+    assert ("b", "references") in fields
+    assert ("b", "first_frame.source") in fields
 
 
 def test_unknown_model_empty_prompt_and_options_the_model_lacks(models: Models) -> None:
@@ -73,7 +74,8 @@ def test_unknown_model_empty_prompt_and_options_the_model_lacks(models: Models) 
         model="seedance-v1-5-pro",
     )
     got = problems(sb, models)
-    assert ("a", "model") in got and ("b", "prompt") in got
+    assert ("a", "model") in got
+    assert ("b", "prompt") in got
     assert {("c", "duration"), ("c", "resolution"), ("c", "aspect_ratio")} <= set(got)
     assert ("d", "sound") in got
     assert sum(1 for shot, field in got if (shot, field) == ("b", "prompt")) == 1  # said once
@@ -148,7 +150,8 @@ def test_mixed_aspect_ratios_warn_on_the_shots_that_differ(models: Models) -> No
     assert [(p.shot_id, p.field, p.severity) for p in found] == [
         ("b", "aspect_ratio", Severity.WARNING), ("d", "aspect_ratio", Severity.WARNING),
     ]
-    assert "letterbox or crop" in found[0].message and "16:9" in found[0].message
+    assert "letterbox or crop" in found[0].message
+    assert "16:9" in found[0].message
     assert blocking(found) == []
 
 

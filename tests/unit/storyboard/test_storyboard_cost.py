@@ -28,28 +28,35 @@ def test_per_shot_and_take_from_the_listed_prices(models: Models) -> None:
         ("a", Decimal("0.750"), 2), ("b", Decimal("0.30"), 1), ("c", Decimal("0.60"), 1)]
     assert [line.key for line in cost.shots[0].lines] == [SlotKey("a", Part.VIDEO, 0), SlotKey("a", Part.VIDEO, 1)]
     assert cost.shots[0].lines[0].estimate.amount == Decimal("0.375")
-    assert cost.total == Decimal("1.650") and cost.unpriced == 0 and cost.text() == "$1.65"
+    assert cost.total == Decimal("1.650")
+    assert cost.unpriced == 0
+    assert cost.text() == "$1.65"
 
 
 def test_keyframes_are_priced_by_the_callable_or_counted_unpriced(models: Models) -> None:
     sb = board(keyframed("a", duration=5.0, resolution="720p"))  # 5 s x 0.05, sound off by default
     without = storyboard_cost(sb, models)
-    assert without.total == Decimal("0.25") and without.unpriced == 1
+    assert without.total == Decimal("0.25")
+    assert without.unpriced == 1
     assert without.text() == "$0.25 plus 1 unpriced"
     priced = storyboard_cost(sb, models, image_cost=image_cost)
-    assert priced.total == Decimal("0.252") and priced.unpriced == 0
+    assert priced.total == Decimal("0.252")
+    assert priced.unpriced == 0
     assert [line.key.part for line in priced.shots[0].lines] == [Part.VIDEO, Part.FIRST_FRAME]
 
 
 def test_unknown_models_are_never_guessed(models: Models) -> None:
     cost = storyboard_cost(board(plain("a", model="nope"), plain("b", model="nope")), models)
-    assert cost.total == 0 and cost.unpriced == 2 and cost.text() == "no listed price"
+    assert cost.total == 0
+    assert cost.unpriced == 2
+    assert cost.text() == "no listed price"
 
 
 def test_a_chosen_set_of_slots(models: Models) -> None:
     sb = board(plain("a", duration=5.0, resolution="720p"), chained("b", duration=5.0, resolution="720p"))
     cost = storyboard_cost(sb, models, slots=[SlotKey("b", Part.VIDEO, 7), SlotKey("b", Part.VIDEO, 8)])
-    assert [s.shot_id for s in cost.shots] == ["b"] and cost.total == Decimal("0.50")
+    assert [s.shot_id for s in cost.shots] == ["b"]
+    assert cost.total == Decimal("0.50")
     assert storyboard_cost(sb, models, slots=[]).total == 0
 
 
@@ -67,4 +74,5 @@ def test_the_example_costs(models: Models) -> None:
     assert by_shot["climb"] == Decimal("0.750")
     assert by_shot["lamp"] == Decimal("0.375") + Decimal("0.002")
     assert by_shot["gull"] == Decimal("0.30")  # the storyboard's 720p at Seedance 1.0's 0.06
-    assert cost.count == 7 and cost.unpriced == 0
+    assert cost.count == 7
+    assert cost.unpriced == 0

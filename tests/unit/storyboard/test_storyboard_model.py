@@ -59,8 +59,10 @@ def test_shot_ids_are_unique_and_lookups_name_the_missing_one() -> None:
     with pytest.raises(ValueError, match="unique"):
         board(plain("a"), plain("a"))
     sb = board(plain("a"), chained("b"), plain("c"))
-    assert sb.previous("b") == sb.shots[0] and sb.previous("a") is None
-    assert sb.next("b") == sb.shots[2] and sb.next("c") is None
+    assert sb.previous("b") == sb.shots[0]
+    assert sb.previous("a") is None
+    assert sb.next("b") == sb.shots[2]
+    assert sb.next("c") is None
     with pytest.raises(ShotNotFound):
         sb.shot("zzz")
 
@@ -68,17 +70,21 @@ def test_shot_ids_are_unique_and_lookups_name_the_missing_one() -> None:
 def test_add_appends_inserts_and_never_reuses_an_id() -> None:
     sb = board(plain("a"))
     sb2 = edits.add_shot(sb, new_id=counter())
-    assert ids(sb2) == ["a", "n1"] and ids(sb) == ["a"]  # the original is untouched
+    assert ids(sb2) == ["a", "n1"]
+    assert ids(sb) == ["a"]
     sb3 = edits.add_shot(sb2, plain("a"), index=0, new_id=counter())
     # "a" and then the factory's "n1" are taken: the inserted copy gets the next free id
-    assert ids(sb3) == ["n2", "a", "n1"] and sb3.shots[0].prompt == "shot a"
+    assert ids(sb3) == ["n2", "a", "n1"]
+    assert sb3.shots[0].prompt == "shot a"
 
 
 def test_duplicate_places_the_copy_after_and_drops_the_pick() -> None:
     sb = board(plain("a", chosen_take=2, takes=3), plain("b"))
     dup = edits.duplicate_shot(sb, "a", new_id=counter())
     assert ids(dup) == ["a", "n1", "b"]
-    assert dup.shots[1].prompt == "shot a" and dup.shots[1].takes == 3 and dup.shots[1].chosen_take is None
+    assert dup.shots[1].prompt == "shot a"
+    assert dup.shots[1].takes == 3
+    assert dup.shots[1].chosen_take is None
 
 
 @pytest.mark.parametrize(("index", "expected"), [(0, "cab"), (1, "acb"), (2, "abc"), (-5, "cab"), (99, "abc")])
@@ -99,7 +105,8 @@ def test_delete_update_choose() -> None:
     sb = board(plain("a"), plain("b"))
     assert ids(edits.delete_shot(sb, "a")) == ["b"]
     changed = edits.update_shot(sb, "b", prompt="new", takes=2)
-    assert changed.shot("b").prompt == "new" and changed.shot("b").takes == 2
+    assert changed.shot("b").prompt == "new"
+    assert changed.shot("b").takes == 2
     with pytest.raises(ValueError, match="id"):
         edits.update_shot(sb, "b", id="c")
     with pytest.raises(ValueError, match="takes"):
@@ -116,7 +123,8 @@ def test_rename_style_and_defaults() -> None:
         edits.rename(sb, "   ")
     assert edits.set_style(sb, "  noir  ").style == "noir"
     changed = edits.set_defaults(sb, sound=True, aspect_ratio="9:16")
-    assert changed.defaults.sound and changed.defaults.aspect_ratio == "9:16"
+    assert changed.defaults.sound
+    assert changed.defaults.aspect_ratio == "9:16"
     assert changed.defaults.model == sb.defaults.model
     assert edits.set_defaults(sb, Defaults()).defaults == Defaults()
 
@@ -124,8 +132,11 @@ def test_rename_style_and_defaults() -> None:
 def test_duplicate_storyboard_is_unsaved_with_new_shot_ids() -> None:
     sb = board(plain("a", chosen_take=1), chained("b"), style="noir")
     copy = edits.duplicate_storyboard(sb, new_id=counter())
-    assert copy.id is None and copy.name == "Test (copy)" and copy.style == "noir"
+    assert copy.id is None
+    assert copy.name == "Test (copy)"
+    assert copy.style == "noir"
     assert ids(copy) == ["n1", "n2"]
     assert [s.chosen_take for s in copy.shots] == [None, None]
-    assert copy.shots[1].chained and copy.defaults == sb.defaults
+    assert copy.shots[1].chained
+    assert copy.defaults == sb.defaults
     assert edits.duplicate_storyboard(sb, "Other").name == "Other"

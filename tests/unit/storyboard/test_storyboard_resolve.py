@@ -39,7 +39,10 @@ def test_the_shot_overrides_the_defaults_and_none_stays_the_models_default() -> 
         "seedance-v1-pro", "shot a", "1:1", "720p", False)
     bare = board(plain("b"), model=None)
     req = effective_request(bare, bare.shots[0])
-    assert req.model == "" and req.aspect_ratio is None and req.resolution is None and req.duration is None
+    assert req.model == ""
+    assert req.aspect_ratio is None
+    assert req.resolution is None
+    assert req.duration is None
 
 
 def test_frames_resolve_from_files_the_shot_before_and_keyframes() -> None:
@@ -61,7 +64,8 @@ def test_a_frame_not_made_yet_is_an_error_naming_the_shot_and_role() -> None:
     sb = board(plain("a"), chained("b"))
     with pytest.raises(UnresolvedFrame) as info:
         effective_request(sb, sb.shots[1], None)
-    assert info.value.shot_id == "b" and info.value.role is Role.FIRST_FRAME
+    assert info.value.shot_id == "b"
+    assert info.value.role is Role.FIRST_FRAME
     kf = plain("k", last_frame=FrameSource.from_keyframe(Keyframe("x")),
                first_frame=FrameSource.file(Path("/a.png")))
     with pytest.raises(UnresolvedFrame, match="last frame"):
@@ -73,7 +77,8 @@ def test_keyframe_request_takes_the_shots_aspect_and_the_storyboards_image_model
     shot = plain("a", first_frame=FrameSource.from_keyframe(kf))
     sb = board(shot, style="watercolour")
     req = keyframe_request(sb, shot, Role.FIRST_FRAME, models)
-    assert req.model == "sim-image-lite" and req.prompt == "a harbour\n\nwatercolour"
+    assert req.model == "sim-image-lite"
+    assert req.prompt == "a harbour\n\nwatercolour"
     assert req.aspect_ratio == "16:9"  # Seedance 1.5's default, since nothing is set
     assert req.references == (FrameRef(Role.REFERENCE_IMAGE, path=Path("/r/1.png")),)
     own = plain("b", aspect_ratio="9:16",
