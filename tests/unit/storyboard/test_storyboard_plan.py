@@ -320,3 +320,19 @@ def test_a_storyboard_never_prepared_sends_nothing() -> None:
     assert plan.send_keyframes == ()
     assert plan.idle
     assert statuses(plan) == {"a": ShotStatus.NOT_STARTED, "k": ShotStatus.NOT_STARTED}
+
+
+def test_a_failed_remake_blocks_the_chain_even_where_older_takes_are_ready() -> None:
+    sb = board(plain("a"), chained("b"), chained("c"))
+    state = start(sb)
+    for key, minute in ((v("a"), 1), (v("b"), 2), (v("c"), 3)):
+        state = finish_as_planned(sb, state, key, minute)
+    regen = regenerate(sb, state, "a")  # the offer to remake b and c is declined...
+    regen = regenerate(regen.storyboard, regen.state, "c")  # ...but c alone is remade
+    sb, state = regen.storyboard, regen.state
+    state = mark_failed(mark_sent(claim(state, v("a", 1)), v("a", 1)), v("a", 1), "refused")
+    plan = plan_run(sb, state)
+    # b still has its old (stale) take, yet the chain stops at a: c is not made from b's old frame
+    assert statuses(plan) == {"a": ShotStatus.FAILED, "b": ShotStatus.BLOCKED, "c": ShotStatus.BLOCKED}
+    assert sends(plan) == []
+    assert plan.stops[0].blocked == ("b", "c")
