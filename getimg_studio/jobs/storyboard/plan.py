@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -131,7 +130,7 @@ def chosen_take(shot: Shot, state: RunState) -> Slot | None:
     return min(ready, key=_ready_order, default=None)
 
 
-def _ready_order(slot: Slot) -> tuple[bool, datetime | float, int]:
+def _ready_order(slot: Slot) -> tuple[bool, float, int]:
     # A stable order: a take that becomes ready later never displaces the one a chained shot already used.
     return (slot.ready_at is None, slot.ready_at.timestamp() if slot.ready_at else 0.0, slot.key.take)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .edits import choose_take
 from .model import Shot, Storyboard
-from .slots import Part, RunState, SlotKey, SlotState, new_round
+from .slots import Part, RunState, SlotKey, SlotState, keyframe_parts, new_round
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,4 +71,28 @@ def regenerate_shots(storyboard: Storyboard, state: RunState, shot_ids: Iterable
         state, added = new_round(state, storyboard.shot(shot_id), Part.VIDEO)
         storyboard = choose_take(storyboard, shot_id, None)
         keys.extend(added)
+    return Regeneration(storyboard, state, tuple(keys), (), ())
+
+
+def failed_parts(storyboard: Storyboard, state: RunState, shot_id: str) -> list[Part]:
+    """The parts of a shot whose current round can no longer give it anything: its failed keyframes, and its
+    takes when every one of them failed."""
+    shot = storyboard.shot(shot_id)
+    parts = [part for part in keyframe_parts(shot)
+             if (current := state.current(shot_id, part)) and current[-1].state is SlotState.FAILED]
+    takes = state.current(shot_id, Part.VIDEO)
+    if takes and all(s.state is SlotState.FAILED for s in takes):
+        parts.append(Part.VIDEO)
+    return parts
+
+
+def retry_failed(storyboard: Storyboard, state: RunState, shot_id: str) -> Regeneration:
+    """A new round of whatever failed in a shot ("Retry" on the shot where a chain stopped). A keyframe
+    made again leaves nothing stale here: no take was made from a keyframe that failed."""
+    keys: list[SlotKey] = []
+    for part in failed_parts(storyboard, state, shot_id):
+        state, added = new_round(state, storyboard.shot(shot_id), part)
+        keys.extend(added)
+        if part is Part.VIDEO:
+            storyboard = choose_take(storyboard, shot_id, None)
     return Regeneration(storyboard, state, tuple(keys), (), ())

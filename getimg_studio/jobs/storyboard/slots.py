@@ -13,7 +13,7 @@ can never disagree with the storyboard.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -23,7 +23,7 @@ from typing import Any
 
 from getimg_studio.api.types import Role
 
-from .model import FrameKind, Shot, Storyboard
+from .model import Shot, Storyboard
 
 
 class Part(StrEnum):
@@ -111,7 +111,7 @@ class RunState:
     def __getitem__(self, key: SlotKey) -> Slot:
         return self.slots[key]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Slot]:
         return iter(sorted(self.slots.values(), key=lambda s: s.key))
 
     def all_of(self, shot_id: str, part: Part) -> list[Slot]:
@@ -254,7 +254,3 @@ def new_round(state: RunState, shot: Shot, part: Part = Part.VIDEO) -> tuple[Run
     count = shot.takes if part is Part.VIDEO else 1
     slots = [Slot(SlotKey(shot.id, part, first + i), round=round_) for i in range(count)]
     return state.with_slots(slots), tuple(s.key for s in slots)
-
-
-def frame_kind_needs_part(shot: Shot, part: Part) -> bool:
-    return part is Part.VIDEO or shot.frame(part.role).kind is FrameKind.KEYFRAME

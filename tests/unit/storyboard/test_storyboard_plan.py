@@ -9,7 +9,7 @@ from getimg_studio.api.types import ModelInfo, Role
 from getimg_studio.jobs.storyboard import edits
 from getimg_studio.jobs.storyboard.model import FrameSource, Keyframe, Storyboard
 from getimg_studio.jobs.storyboard.plan import ChainStop, ExtractLastFrame, Plan, ShotStatus, plan_run
-from getimg_studio.jobs.storyboard.regenerate import regenerate, regenerate_shots
+from getimg_studio.jobs.storyboard.regenerate import failed_parts, regenerate, regenerate_shots, retry_failed
 from getimg_studio.jobs.storyboard.slots import (
     Part,
     RunState,
@@ -336,3 +336,23 @@ def test_a_failed_remake_blocks_the_chain_even_where_older_takes_are_ready() -> 
     assert statuses(plan) == {"a": ShotStatus.FAILED, "b": ShotStatus.BLOCKED, "c": ShotStatus.BLOCKED}
     assert sends(plan) == []
     assert plan.stops[0].blocked == ("b", "c")
+
+
+def test_retrying_a_failed_shot_remakes_what_failed_and_the_chain_carries_on() -> None:
+    sb = board(keyframed("a", takes=2), chained("b"))
+    state = start(sb)
+    state = mark_failed(mark_sent(claim(state, kf("a")), kf("a")), kf("a"), "refused")
+    assert failed_parts(sb, state, "a") == [Part.FIRST_FRAME]
+    retry = retry_failed(sb, state, "a")
+    assert retry.new_slots == (kf("a", 1),)
+    plan = plan_run(retry.storyboard, retry.state)
+    assert statuses(plan)["b"] is ShotStatus.WAITING
+    assert [k.key for k in plan.send_keyframes] == [kf("a", 1)]
+    state = finish(retry.state, kf("a", 1))
+    for take in (0, 1):
+        state = mark_failed(mark_sent(claim(state, v("a", take)), v("a", take)), v("a", take), "server error")
+    assert failed_parts(sb, state, "a") == [Part.VIDEO]
+    retry = retry_failed(sb, state, "a")
+    assert retry.new_slots == (v("a", 2), v("a", 3))
+    assert sends(plan_run(retry.storyboard, retry.state)) == [v("a", 2), v("a", 3)]
+    assert failed_parts(sb, start(sb), "a") == []
