@@ -199,7 +199,8 @@ class _Builder:
             root = chain.blocked_by
             assert root is not None
             self.stops[root][1].append(shot.id)
-            reason = f"Not made: shot {self.storyboard.index_of(root) + 1} before it failed."
+            position = self.storyboard.index_of(root) + 1
+            reason = f"Not made: the chain it continues stopped at shot {position}, which failed."
         elif status is ShotStatus.FAILED:
             root = shot.id
             self.stops[shot.id] = (reason or "It failed.", [])
