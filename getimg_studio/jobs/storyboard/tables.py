@@ -73,6 +73,18 @@ SCHEMA_STEP: tuple[str, ...] = (
     """,
     # A job makes one take; the runner finds a take from a job event by this index.
     "CREATE UNIQUE INDEX storyboard_takes_job ON storyboard_takes (job_id) WHERE job_id IS NOT NULL",
+    # "Sent once" held by the file itself, whatever writes to it: a take is claimed only from not_started,
+    # goes back to not_started only as a claim with no job, and keeps its job once it has one.
+    """
+    CREATE TRIGGER storyboard_takes_sent_once BEFORE UPDATE ON storyboard_takes
+    WHEN (NEW.state = 'queued' AND OLD.state NOT IN ('not_started', 'queued'))
+      OR (NEW.state = 'not_started' AND OLD.state <> 'not_started'
+          AND (OLD.state <> 'queued' OR OLD.job_id IS NOT NULL))
+      OR (OLD.job_id IS NOT NULL AND NEW.job_id IS NOT OLD.job_id)
+    BEGIN
+        SELECT RAISE(ABORT, 'a storyboard take is sent once: this change would send it again');
+    END
+    """,
     "CREATE INDEX storyboards_running ON storyboards (running) WHERE running = 1",
 )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from getimg_studio.jobs.storyboard.slots import (
     claim,
     link_job,
     prepare_run,
+    release,
 )
 from tests.unit.storyboard.builders import EXAMPLE, T0, board, chained, finish, keyframed, plain
 
@@ -46,8 +48,7 @@ def test_the_step_is_plain_statements_that_apply_in_one_transaction() -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("BEGIN")
     for statement in tables.SCHEMA_STEP:
-        assert ";" not in statement.strip().rstrip(";")  # one statement each: the store runs them one by one
-        conn.execute(statement)
+        conn.execute(statement)  # one statement each (execute refuses more): the store runs them one by one
     conn.execute("ROLLBACK")  # nothing is committed behind the store's back
     assert conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'storyboard%'").fetchall() == []
 
@@ -157,3 +158,26 @@ def test_rows_work_with_plain_tuples_too() -> None:
         conn.execute(statement)
     sb = tables.insert_storyboard(conn, board(plain("a"), chained("b")), now=T0)
     assert tables.load_storyboard(conn, sb.id or 0) == sb
+
+
+def test_the_file_itself_refuses_to_send_a_take_again(db: sqlite3.Connection) -> None:
+    sb = tables.insert_storyboard(db, board(plain("a")), now=T0)
+    assert sb.id is not None
+    a0 = SlotKey("a", Part.VIDEO, 0)
+    state = prepare_run(sb, RunState())
+    tables.save_slots(db, sb.id, state)
+    claimed = claim(state, a0)
+    tables.save_slots(db, sb.id, changed(state, claimed))
+    tables.save_slots(db, sb.id, [release(claimed, a0)[a0]])  # a claim with no job may go back...
+    assert tables.load_run_state(db, sb.id)[a0].state is SlotState.NOT_STARTED
+    tables.save_slots(db, sb.id, changed(state, claimed))  # ...and be claimed again
+    linked = link_job(claimed, a0, 3)
+    tables.save_slots(db, sb.id, changed(state, linked))
+    for bad in (Slot(a0), Slot(a0, state=SlotState.QUEUED, job_id=4), Slot(a0, state=SlotState.QUEUED)):
+        with pytest.raises(sqlite3.IntegrityError, match="sent once"):
+            tables.save_slots(db, sb.id, [bad])
+    done = finish(RunState.of([Slot(a0)]), a0)
+    tables.save_slots(db, sb.id, [replace(done[a0], job_id=3)])
+    with pytest.raises(sqlite3.IntegrityError, match="sent once"):
+        tables.save_slots(db, sb.id, [Slot(a0, state=SlotState.QUEUED, job_id=3)])
+    assert tables.load_run_state(db, sb.id)[a0].state is SlotState.READY
