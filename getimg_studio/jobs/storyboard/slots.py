@@ -100,6 +100,14 @@ class RunState:
     """Every slot of one storyboard's runs, by key. Treat as immutable: the functions return new states."""
 
     slots: Mapping[SlotKey, Slot] = field(default_factory=dict)
+    # slots by shot and part, by take number: the plan asks for these for every shot after every event
+    _by_part: Mapping[tuple[str, Part], list[Slot]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_part: dict[tuple[str, Part], list[Slot]] = {}
+        for key in sorted(self.slots):
+            by_part.setdefault((key.shot_id, key.part), []).append(self.slots[key])
+        object.__setattr__(self, "_by_part", by_part)
 
     @classmethod
     def of(cls, slots: Iterable[Slot]) -> RunState:
@@ -115,8 +123,7 @@ class RunState:
         return iter(sorted(self.slots.values(), key=lambda s: s.key))
 
     def all_of(self, shot_id: str, part: Part) -> list[Slot]:
-        return sorted((s for k, s in self.slots.items() if k.shot_id == shot_id and k.part is part),
-                      key=lambda s: s.key.take)
+        return list(self._by_part.get((shot_id, part), ()))
 
     def current_round(self, shot_id: str, part: Part) -> int | None:
         rounds = [s.round for s in self.all_of(shot_id, part)]
