@@ -119,6 +119,13 @@ class Plan:
         """Every shot has a chosen take: the storyboard can be played and exported."""
         return bool(self.shots) and all(v.status.done for v in self.shots)
 
+    def chosen_files(self) -> tuple[Path, ...]:
+        """The chosen take of every shot, in order: what plays and what is exported (`media.join`)."""
+        if not self.complete:
+            missing = [v.shot_id for v in self.shots if not v.status.done]
+            raise ValueError(f"shots without a chosen take: {', '.join(missing) or 'there are no shots'}")
+        return tuple(v.chosen.file for v in self.shots if v.chosen is not None and v.chosen.file is not None)
+
 
 def chosen_take(shot: Shot, state: RunState) -> Slot | None:
     """The creator's pick when it is ready, else the current round's first take to become ready."""

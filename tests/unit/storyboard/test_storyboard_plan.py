@@ -103,6 +103,9 @@ def test_the_first_take_to_be_ready_is_chosen_and_stays_chosen() -> None:
     assert statuses(plan) == {"a": ShotStatus.READY, "b": ShotStatus.READY}
     assert plan.complete
     assert plan.idle
+    assert plan.chosen_files() == (video(v("a", 1)), video(v("b")))
+    with pytest.raises(ValueError, match="without a chosen take: b"):
+        plan_run(sb, start(sb).with_slot(state[v("a", 1)])).chosen_files()
 
 
 def test_the_creators_pick_wins_and_makes_the_chained_shot_after_it_stale() -> None:
