@@ -181,5 +181,6 @@ def _with_summary(r: Reconciliation, other_currency: int) -> Reconciliation:
         summary += (f" getimg reports at most {MAX_SERVER_DAYS} days at once: only the last {MAX_SERVER_DAYS} are "
                     f"compared.")
     if other_currency:
-        summary += f" {other_currency} entries in another currency than getimg's ({r.currency}) are left out."
+        summary += (f" {other_currency} entr{'y' if other_currency == 1 else 'ies'} in another currency than "
+                    f"getimg's ({r.currency}) {'is' if other_currency == 1 else 'are'} left out.")
     return Reconciliation(r.currency, r.window, r.days, r.local_total, r.server_total, summary, r.tz_note)
