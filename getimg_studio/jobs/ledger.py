@@ -172,6 +172,7 @@ INSERT_SQL = (f"INSERT OR IGNORE INTO ledger ({', '.join(_COLUMNS)}) "
 _WHERE = "billed_at >= :start AND billed_at < :end AND (:all_backends OR backend IS :backend)"
 SELECT_BETWEEN_SQL = f"SELECT {', '.join(_COLUMNS)} FROM ledger WHERE {_WHERE} ORDER BY billed_at, job_id"
 TOTALS_BETWEEN_SQL = f"SELECT total, currency FROM ledger WHERE {_WHERE}"
+FIRST_BILLED_SQL = "SELECT min(billed_at) FROM ledger WHERE (:all_backends OR backend IS :backend)"
 
 
 def format_instant(moment: datetime) -> str:
@@ -248,3 +249,10 @@ def spent_between(db: sqlite3.Connection, start: datetime, end: datetime, *, cur
     rows = db.execute(TOTALS_BETWEEN_SQL, _range(start, end, backend, all_backends)).fetchall()
     return sum((Decimal(str(r[0])) for r in rows if r[1] == currency), Decimal(0))
 
+
+
+def first_billed_at(db: sqlite3.Connection, *, backend: str | None = None,
+                    all_backends: bool = False) -> datetime | None:
+    """When the ledger's first entry on a backend was billed (where its history begins), None when empty."""
+    row = db.execute(FIRST_BILLED_SQL, {"backend": backend, "all_backends": 1 if all_backends else 0}).fetchone()
+    return parse_instant(str(row[0])) if row is not None and row[0] is not None else None

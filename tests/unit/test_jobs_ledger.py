@@ -165,3 +165,11 @@ def test_migration_backfills_jobs_billed_before_the_ledger(tmp_path: Path) -> No
     assert entry.usage.billable_unit == "video_second"
     assert entry.estimate == Decimal("0.04")
     assert not entry.differs
+
+
+def test_first_billed_is_where_the_ledger_begins(db: sqlite3.Connection, ledger_entry: Any) -> None:
+    assert ledger.first_billed_at(db, backend="demo") is None
+    ledger.insert_entry(db, ledger_entry(T0 + timedelta(days=2), backend="demo"))
+    ledger.insert_entry(db, ledger_entry(T0, backend="https://api.getimg.ai"))
+    assert ledger.first_billed_at(db, backend="demo") == (T0 + timedelta(days=2)).replace(microsecond=345000)
+    assert ledger.first_billed_at(db, all_backends=True) == T0.replace(microsecond=345000)
