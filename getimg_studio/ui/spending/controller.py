@@ -50,6 +50,7 @@ class SpendingController:
         self.report: SpendReport | None = None
         self.reconciliation: Reconciliation | None = None
         self._in_range: list[LedgerEntry] = []
+        self.last_load: asyncio.Task[None] | None = None  # the refresh under way or last done
         today = local_date(services.clock(), services.tz)
         view.set_custom_range(resolve_range(RangeChoice.LAST_30_DAYS, today))
         view.refresh_requested.connect(self.refresh)
@@ -57,7 +58,9 @@ class SpendingController:
         view.export_path_chosen.connect(lambda path: self._tasks.start(self.export_to(Path(path)), name="export"))
 
     def refresh(self) -> asyncio.Task[None]:
-        return self._tasks.start(self.load(), name="load")
+        """Load again (replacing a load under way); the task ends when the local and getimg's figures are shown."""
+        self.last_load = self._tasks.start(self.load(), name="load")
+        return self.last_load
 
     async def close(self) -> None:
         await self._tasks.close()

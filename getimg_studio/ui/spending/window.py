@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
@@ -20,12 +22,12 @@ class SpendingWindow:
         self.view.resize(*DEFAULT_SIZE)
         self.controller = SpendingController(self.view, services)
 
-    def open(self) -> None:
+    def open(self) -> asyncio.Task[None]:
         """Show (or raise) the window with fresh figures: what was billed since it was last open."""
         self.view.show()
         self.view.raise_()
         self.view.activateWindow()
-        self.controller.refresh()
+        return self.controller.refresh()
 
     async def close(self) -> None:
         await self.controller.close()
