@@ -5,7 +5,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_spending.py --out /tmp/shots
 
 Writes docs/screenshots/spending-<theme>-<n>-<what>.png at 1280x720: March per day, per week, and the
-comparison with getimg's bill (two days with spending from another device, today not yet reported).
+comparison with getimg's bill (two days with spending from another device, today not yet reported),
+and a custom range with the rows billed other than estimated first.
 Under Xvfb the grab is the screen's; offscreen (no screen to grab) it is the widget's own rendering.
 Prints how long the chart took to draw.
 """
@@ -49,6 +50,7 @@ async def _until(condition: Any, what: str, timeout: float = 10.0) -> None:
 
 
 async def _run(theme_name: str, out: Path, _scratch: Path) -> None:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from bench.spending_seed import seeded_entries, seeded_services
@@ -79,6 +81,18 @@ async def _run(theme_name: str, out: Path, _scratch: Path) -> None:
     window.view.tabs.setCurrentIndex(1)
     await asyncio.sleep(0.3)
     _save(window.view, out / f"spending-{theme_name}-3-compared-with-getimg.png")
+    # a custom range, the rows billed other than estimated first
+    from getimg_studio.jobs.spend import DateRange
+
+    window.view.tabs.setCurrentIndex(0)
+    window.view.set_custom_range(DateRange(date(2026, 2, 16), date(2026, 3, 31)))
+    window.view.range_combo.setCurrentIndex(3)
+    await _until(lambda: len(draws) >= 3, "the custom range")
+    assert window.controller.last_load is not None
+    await window.controller.last_load
+    window.view.entries_table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    await asyncio.sleep(0.3)
+    _save(window.view, out / f"spending-{theme_name}-4-custom-range-differences.png")
     print(f"{theme_name}: chart drawn in " + ", ".join(f"{ms:.1f} ms" for ms in draws))
     await window.close()
     window.view.deleteLater()
