@@ -224,3 +224,26 @@ def budget_status(budget: Budget | None, spent_this_month: Decimal, spent_today:
         left = amount - spent - queued_estimates
         parts.append(f"{m(left)} left {word}" if left >= 0 else f"{m(-left)} over {word}'s budget")
     return f"{text} · " + " · ".join(parts)
+
+
+def budget_report(budget: Budget | None, spent_this_month: Decimal, spent_today: Decimal,
+                  queued_estimates: Decimal = ZERO) -> str:
+    """What `getimg-studio budget` prints: each limit, what is billed and queued against it, what is left."""
+    cur = budget.currency if budget is not None else "USD"
+
+    def m(x: Decimal) -> str:
+        return format_money(x, cur)
+
+    lines = []
+    for amount, spent, word, flag in ((budget.monthly if budget else None, spent_this_month, "Monthly", ""),
+                                      (budget.daily if budget else None, spent_today, "Daily", " --daily")):
+        period = "this month" if not flag else "today"
+        if amount is None:
+            lines.append(f"{word} budget: not set (set one with `getimg-studio budget set AMOUNT{flag}`); "
+                         f"{m(spent)} billed {period}.")
+            continue
+        left = amount - spent - queued_estimates
+        queued = f", {m(queued_estimates)} queued" if queued_estimates else ""
+        state = f"{m(left)} left" if left >= 0 else f"{m(-left)} over"
+        lines.append(f"{word} budget: {m(amount)}; {m(spent)} billed {period}{queued}; {state}.")
+    return "\n".join(lines)

@@ -146,3 +146,14 @@ def test_utc_now_is_read_in_the_given_zone() -> None:
     now = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)  # 00:30 on 1 April in Berlin (summer time)
     verdict = check_budget(Budget(D(1)), D(1), D(0), D(0), D(1), now, BERLIN)
     assert verdict.breaches[0].resets_on.isoformat() == "2026-05-01"
+
+
+def test_budget_report_for_the_command_line() -> None:
+    from getimg_studio.jobs.budget import budget_report
+
+    assert budget_report(None, D("12.3"), D(1)) == (
+        "Monthly budget: not set (set one with `getimg-studio budget set AMOUNT`); $12.30 billed this month.\n"
+        "Daily budget: not set (set one with `getimg-studio budget set AMOUNT --daily`); $1.00 billed today.")
+    assert budget_report(Budget(D(50), D(5)), D("12.3"), D(6), D("0.5")) == (
+        "Monthly budget: $50.00; $12.30 billed this month, $0.50 queued; $37.20 left.\n"
+        "Daily budget: $5.00; $6.00 billed today, $0.50 queued; $1.50 over.")
