@@ -6,18 +6,17 @@ is imported the first time the view is shown, not when it is built.
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap, QShowEvent
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +36,7 @@ from getimg_studio.ui.spending.chart_data import OTHER_KEY, ChartData
 from getimg_studio.ui.spending.colours import is_dark, series_colours, warn_colour
 from getimg_studio.ui.spending.tables import SORT_ROLE, EntriesModel
 from getimg_studio.ui.spending.texts import Card, money, share_words, signed
+from getimg_studio.ui.spending.widgets import CardWidget, heading, item, py_date, small_table, swatch
 
 if TYPE_CHECKING:
     from getimg_studio.ui.spending.chart import SpendChart
@@ -45,85 +44,6 @@ if TYPE_CHECKING:
 RANGES = ((RangeChoice.THIS_MONTH, "This month"), (RangeChoice.LAST_30_DAYS, "Last 30 days"),
           (RangeChoice.LAST_90_DAYS, "Last 90 days"), (RangeChoice.CUSTOM, "Custom range"))
 PERIODS = ((Period.DAY, "Day"), (Period.WEEK, "Week"), (Period.MONTH, "Month"))
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_CARD_STYLE = ("QFrame#spendingCard { background: palette(base); border: 1px solid palette(mid); "
-               "border-radius: 6px; }")
-
-
-class _CardWidget(QFrame):
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("spendingCard")
-        self.setStyleSheet(_CARD_STYLE)
-        self.key = key
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(1)
-        self.caption = QLabel(self)
-        self.caption.setProperty("hint", "muted")
-        self.value = QLabel(self)
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.45)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail = QLabel(self)
-        self.detail.setProperty("hint", "muted")
-        for label in (self.caption, self.value, self.detail):
-            layout.addWidget(label)
-
-    def show_card(self, card: Card) -> None:
-        self.caption.setText(card.caption)
-        self.value.setText(card.value)
-        self.detail.setText(card.detail)
-        self.setAccessibleName(f"{card.caption}: {card.value}")
-        self.setToolTip(card.tip or card.detail)
-
-
-def _small_table(headers: tuple[str, ...], name: str, parent: QWidget, stretch: int = 0) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setAccessibleName(name)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    table.setShowGrid(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    for column in range(len(headers)):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-    return table
-
-
-def _item(text: str, *, right: bool = False, colour: QColor | None = None, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if right:
-        item.setTextAlignment(_RIGHT)
-    if colour is not None:
-        item.setForeground(colour)
-    if tip:
-        item.setToolTip(tip)
-    return item
-
-
-def _heading(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def _py_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def _swatch(colour: QColor) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(colour)
-    return QIcon(pixmap)
 
 
 class SpendingView(QWidget):
@@ -202,7 +122,7 @@ class SpendingView(QWidget):
     def _build_cards(self) -> None:
         self._cards_row = QHBoxLayout()
         self._cards_row.setSpacing(8)
-        self.cards: dict[str, _CardWidget] = {}
+        self.cards: dict[str, CardWidget] = {}
 
     def _build_middle(self) -> None:
         self._middle = QSplitter(Qt.Orientation.Horizontal, self)
@@ -212,7 +132,7 @@ class SpendingView(QWidget):
         host = QVBoxLayout(self.chart_host)
         host.setContentsMargins(0, 0, 0, 0)
         host.setSpacing(4)
-        self.chart_heading = _heading("Spent per day, by model", self.chart_host)
+        self.chart_heading = heading("Spent per day, by model", self.chart_host)
         host.addWidget(self.chart_heading)
         self._chart_layout = host
         self.chart_placeholder = QLabel("Drawing the chart…", self.chart_host)
@@ -223,11 +143,11 @@ class SpendingView(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.setSpacing(4)
-        self.models_table = _small_table(("Model", "Jobs", "Spent", "Share"), "Spending by model", side)
-        self.kinds_table = _small_table(("Kind", "Jobs", "Spent", "Share"), "Spending by kind", side)
+        self.models_table = small_table(("Model", "Jobs", "Spent", "Share"), "Spending by model", side)
+        self.kinds_table = small_table(("Kind", "Jobs", "Spent", "Share"), "Spending by kind", side)
         self.kinds_table.setMaximumHeight(96)
         for title, table in (("By model", self.models_table), ("By kind", self.kinds_table)):
-            side_layout.addWidget(_heading(title, side))
+            side_layout.addWidget(heading(title, side))
             side_layout.addWidget(table, 1 if table is self.models_table else 0)
         side.setMinimumWidth(300)
         self._middle.addWidget(self.chart_host)
@@ -268,7 +188,7 @@ class SpendingView(QWidget):
         self.server_note = QLabel(compare)
         self.server_note.setWordWrap(True)
         self.server_note.setProperty("hint", "muted")
-        self.server_table = _small_table(("Day (UTC)", "This app", "getimg", "Difference", "Why"),
+        self.server_table = small_table(("Day (UTC)", "This app", "getimg", "Difference", "Why"),
                                          "Days compared with getimg", compare, stretch=4)
         compare_layout.addWidget(self.server_summary)
         compare_layout.addWidget(self.server_note)
@@ -283,7 +203,7 @@ class SpendingView(QWidget):
         return Period(self.period_combo.currentData())
 
     def custom_range(self) -> DateRange:
-        first, last = _py_date(self.from_edit.date()), _py_date(self.to_edit.date())
+        first, last = py_date(self.from_edit.date()), py_date(self.to_edit.date())
         return DateRange(min(first, last), max(first, last))
 
     def set_custom_range(self, days: DateRange) -> None:
@@ -318,7 +238,7 @@ class SpendingView(QWidget):
                 widget.hide()
         for card in cards:
             if card.key not in self.cards:
-                self.cards[card.key] = _CardWidget(card.key, self)
+                self.cards[card.key] = CardWidget(card.key, self)
                 self._cards_row.addWidget(self.cards[card.key], 1)
             widget = self.cards[card.key]
             widget.show_card(card)
@@ -345,14 +265,14 @@ class SpendingView(QWidget):
             other = colours.get(OTHER_KEY)
         table.setRowCount(len(shares))
         for row, share in enumerate(shares):
-            name = _item(share.name, tip=share.key)
+            name = item(share.name, tip=share.key)
             colour = colours.get(share.key, other)
             if colour is not None:
-                name.setIcon(_swatch(colour))
+                name.setIcon(swatch(colour))
             table.setItem(row, 0, name)
-            table.setItem(row, 1, _item(f"{share.count:,}", right=True))
-            table.setItem(row, 2, _item(money(share.total, currency), right=True))
-            table.setItem(row, 3, _item(share_words(share.fraction), right=True))
+            table.setItem(row, 1, item(f"{share.count:,}", right=True))
+            table.setItem(row, 2, item(money(share.total, currency), right=True))
+            table.setItem(row, 3, item(share_words(share.fraction), right=True))
 
     def show_server(self, rec: Reconciliation | None, note: str) -> None:
         """getimg's figures beside the ledger's, or `note` saying why there are none."""
@@ -368,12 +288,12 @@ class SpendingView(QWidget):
         days = sorted(rec.days, key=lambda d: (d.matches, -d.day.toordinal()))  # differences first
         self.server_table.setRowCount(len(days))
         for row, d in enumerate(days):
-            self.server_table.setItem(row, 0, _item(d.day.isoformat()))
-            self.server_table.setItem(row, 1, _item(money(d.local, rec.currency), right=True))
-            self.server_table.setItem(row, 2, _item(money(d.server, rec.currency), right=True))
-            self.server_table.setItem(row, 3, _item(signed(d.difference, rec.currency) if not d.matches else "",
+            self.server_table.setItem(row, 0, item(d.day.isoformat()))
+            self.server_table.setItem(row, 1, item(money(d.local, rec.currency), right=True))
+            self.server_table.setItem(row, 2, item(money(d.server, rec.currency), right=True))
+            self.server_table.setItem(row, 3, item(signed(d.difference, rec.currency) if not d.matches else "",
                                                     right=True))
-            self.server_table.setItem(row, 4, _item(d.explanation, colour=muted if d.matches else warn,
+            self.server_table.setItem(row, 4, item(d.explanation, colour=muted if d.matches else warn,
                                                     tip=d.explanation))
 
     def _show_chart(self, data: ChartData) -> None:
