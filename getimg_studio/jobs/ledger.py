@@ -238,9 +238,9 @@ def insert_entry(db: sqlite3.Connection, entry: LedgerEntry) -> bool:
 def entries_between(db: sqlite3.Connection, start: datetime, end: datetime, *, backend: str | None = None,
                     all_backends: bool = False) -> list[LedgerEntry]:
     """Entries billed in [start, end) on one backend (or every backend), oldest first."""
-    rows = db.execute(SELECT_BETWEEN_SQL, _range(start, end, backend, all_backends)).fetchall()
-    names = _COLUMNS
-    return [row_to_entry(r if isinstance(r, sqlite3.Row) else dict(zip(names, r, strict=True))) for r in rows]
+    cursor = db.cursor()
+    cursor.row_factory = sqlite3.Row  # by name, whatever the connection's own row factory
+    return [row_to_entry(r) for r in cursor.execute(SELECT_BETWEEN_SQL, _range(start, end, backend, all_backends))]
 
 
 def spent_between(db: sqlite3.Connection, start: datetime, end: datetime, *, currency: str,
