@@ -103,6 +103,7 @@ class SpendingView(QWidget):
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.setAccessibleName("Export CSV")
         self.export_button.setToolTip("Save every billed generation of this range as a spreadsheet file")
+        self.export_button.setEnabled(False)  # until there is something billed to export
         self.export_button.clicked.connect(self.export_requested)
         self.range_combo.currentIndexChanged.connect(self._range_changed)
         self.period_combo.currentIndexChanged.connect(lambda _i: self.refresh_requested.emit())
