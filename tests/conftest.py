@@ -91,3 +91,29 @@ def sim_factory() -> Iterator[Any]:
     yield factory
     for server in started:
         server.close()
+
+
+@pytest.fixture
+def ledger_entry() -> Any:
+    """`ledger_entry(billed_at, total="0.25", model="seedance-v1-5-pro", ...)`: one billed generation."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    from getimg_studio.jobs.ledger import BilledUsage, LedgerEntry
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(billed_at: datetime, total: str = "0.25", *, model: str = "seedance-v1-5-pro",
+             name: str | None = None, kind: str = "video", estimate: str | None = "same", currency: str = "USD",
+             unit: str = "video_second", quantity: str = "5", job_id: int | None = None, reported: bool = True,
+             backend: str | None = "demo") -> LedgerEntry:
+        amount = Decimal(total)
+        jid = job_id if job_id is not None else next(counter)
+        return LedgerEntry(
+            job_id=jid, kind=kind,  # type: ignore[arg-type]
+            model_id=model, model_name=name or model.replace("-", " ").title(), billed_at=billed_at,
+            usage=BilledUsage(amount, unit, amount / Decimal(quantity), Decimal(quantity)), currency=currency,
+            estimate=amount if estimate == "same" else (Decimal(estimate) if estimate is not None else None),
+            remote_id=f"req-{jid}", backend=backend, reported=reported)
+
+    return make
