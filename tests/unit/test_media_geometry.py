@@ -32,7 +32,10 @@ def test_letterbox_fits_inside_and_centres_on_even_offsets() -> None:
     assert (box.scaled_w, box.scaled_h) == (180, 180)
     assert (box.x, box.y) == (70, 0)
     wide = fit_box(1920, 800, 1280, 720, Fit.LETTERBOX)
-    assert wide.scaled_w == 1280 and wide.scaled_h <= 720 and wide.y % 2 == 0 and wide.y > 0
+    assert wide.scaled_w == 1280
+    assert wide.scaled_h <= 720
+    assert wide.y % 2 == 0
+    assert wide.y > 0
 
 
 def test_crop_covers_the_frame_and_cuts_the_middle() -> None:
@@ -87,7 +90,8 @@ def test_frame_and_sample_clocks() -> None:
 def test_output_times_cover_a_span_exactly() -> None:
     times = output_times(Fraction(1), Fraction(3), Fraction(24))
     assert len(times) == 48
-    assert times[0] == 1 and times[-1] == Fraction(1) + Fraction(47, 24)
+    assert times[0] == 1
+    assert times[-1] == Fraction(1) + Fraction(47, 24)
     assert len(output_times(Fraction(0), Fraction(2), Fraction(15))) == 30
     # a bound a hair over a frame edge (float noise) adds no frame; a real partial frame does
     assert len(output_times(Fraction(0), Fraction(2000001, 1000000), Fraction(24))) == 48
@@ -119,13 +123,17 @@ def test_retimer_repeats_at_the_ends() -> None:
 def test_retimer_doubles_frames_for_a_higher_rate() -> None:
     retimer = Retimer(_frames([Fraction(i, 12) for i in range(12)]))
     picked = [retimer.at(Fraction(j, 24)) for j in range(24)]
-    assert picked[0] == picked[1] and picked[2] == picked[3] and picked[0] != picked[2]
+    assert picked[0] == picked[1]
+    assert picked[2] == picked[3]
+    assert picked[0] != picked[2]
 
 
 def test_sample_indices_spread_over_the_clip() -> None:
     assert sample_indices(5) == [0, 1, 2, 3, 4]
     picks = sample_indices(120)
-    assert len(picks) == 16 and picks[0] == 0 and picks[-1] == 119
+    assert len(picks) == 16
+    assert picks[0] == 0
+    assert picks[-1] == 119
 
 
 def test_progress_rises_is_thinned_and_ends_at_one() -> None:
@@ -135,7 +143,8 @@ def test_progress_rises_is_thinned_and_ends_at_one() -> None:
         control.report(i / 1000)
     control.done()
     assert seen == sorted(seen)
-    assert seen[-1] == 1.0 and seen.count(1.0) == 1
+    assert seen[-1] == 1.0
+    assert seen.count(1.0) == 1
     assert 100 <= len(seen) <= 201  # one call per half percent, not per frame
 
 

@@ -29,7 +29,8 @@ def clip(name: str = "a.mp4", duration: float = 5.0, audio: AudioParams | None =
 
 def test_matching_clips_are_copied_with_their_sound() -> None:
     plan = plan_join([clip("a.mp4"), clip("b.mp4", 4.0), clip("c.mp4")])
-    assert plan.copies and plan.audio is StreamMode.COPY
+    assert plan.copies
+    assert plan.audio is StreamMode.COPY
     assert plan.reasons == ()
     assert plan.starts == (0.0, 5.0, 9.0)
     assert plan.duration == pytest.approx(14.0)
@@ -54,7 +55,8 @@ def test_sound_shorter_than_its_pictures_is_made_anew() -> None:
     short = clip("b.mp4")
     short = replace(short, audio=replace(AUDIO, duration=4.5))
     plan = plan_join([clip(), short])
-    assert plan.copies and plan.audio is StreamMode.ENCODE
+    assert plan.copies
+    assert plan.audio is StreamMode.ENCODE
     assert "4.50 s" in plan.audio_note
 
 
@@ -102,7 +104,8 @@ def test_a_crossfade_longer_than_a_clip_is_refused_with_its_name() -> None:
     with pytest.raises(MediaError) as caught:
         plan_join([clip(), clip("b.mp4", 0.6), clip("c.mp4")], JoinOptions(crossfade=0.5),
                   labels=["shot 1", "shot 2", "shot 3"])
-    assert caught.value.kind is ErrorKind.INVALID and caught.value.param == "crossfade"
+    assert caught.value.kind is ErrorKind.INVALID
+    assert caught.value.param == "crossfade"
     assert "shot 2" in caught.value.message
 
 
@@ -113,14 +116,17 @@ def test_nothing_to_join_is_refused() -> None:
 
 def test_a_vp9_clip_is_re_encoded_to_h264() -> None:
     plan = plan_join([clip(codec="vp9", extradata_sha256="")])
-    assert not plan.copies and "VP9" in plan.reasons[0]
+    assert not plan.copies
+    assert "VP9" in plan.reasons[0]
 
 
 # ---------------------------------------------------------------- exports
 def test_export_trims_to_exact_frames() -> None:
     plan = plan_export(clip(), ExportOptions(ExportFormat.MP4, start=1.0, end=3.0))
-    assert plan.frame_count == 48 and plan.duration == pytest.approx(2.0)
-    assert plan.times[0] == 1 and plan.audio
+    assert plan.frame_count == 48
+    assert plan.duration == pytest.approx(2.0)
+    assert plan.times[0] == 1
+    assert plan.audio
     assert (plan.width, plan.height, plan.fps) == (1280, 720, Fraction(24))
 
 
@@ -142,12 +148,15 @@ def test_a_loop_goes_back_without_repeating_its_ends() -> None:
     plan = plan_export(clip(duration=1.0), ExportOptions(ExportFormat.GIF, loop=True, fps=Fraction(10)))
     assert plan.forward_count == 10
     assert plan.frame_count == 18
-    assert plan.times[9] == Fraction(9, 10) and plan.times[10] == Fraction(8, 10) and plan.times[-1] == Fraction(1, 10)
+    assert plan.times[9] == Fraction(9, 10)
+    assert plan.times[10] == Fraction(8, 10)
+    assert plan.times[-1] == Fraction(1, 10)
 
 
 def test_png_is_one_frame_at_the_in_point() -> None:
     plan = plan_export(clip(), ExportOptions(ExportFormat.PNG, start=2.5))
-    assert plan.times == (Fraction(5, 2),) and plan.frame_count == 1
+    assert plan.times == (Fraction(5, 2),)
+    assert plan.frame_count == 1
 
 
 @pytest.mark.parametrize(("start", "end", "words"), [
@@ -158,7 +167,8 @@ def test_png_is_one_frame_at_the_in_point() -> None:
 def test_bad_trims_say_what_is_wrong(start: float, end: float | None, words: str) -> None:
     with pytest.raises(MediaError) as caught:
         plan_export(clip(), ExportOptions(ExportFormat.MP4, start=start, end=end))
-    assert caught.value.param == "trim" and words in caught.value.message
+    assert caught.value.param == "trim"
+    assert words in caught.value.message
 
 
 def test_an_out_point_past_the_end_is_the_end() -> None:

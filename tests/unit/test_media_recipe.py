@@ -37,7 +37,8 @@ def test_json_round_trip_is_equal() -> None:
     again = recipes_from_json(text, "x.mp4")
     assert again == (RECIPE, Recipe(model="m", prompt="p"))
     data = json.loads(text)
-    assert data["format"] == "getimg-studio-recipe" and data["schema"] == 1
+    assert data["format"] == "getimg-studio-recipe"
+    assert data["schema"] == 1
     assert data["recipes"][0]["cost"] == "0.125"  # money as text: no float rounding
 
 
@@ -47,7 +48,8 @@ def test_unknown_fields_are_ignored_for_newer_writers() -> None:
     data["recipes"][0]["schema"] = 7
     data["recipes"][0]["camera_motion"] = "dolly"
     (read,) = recipes_from_json(json.dumps(data), "x.mp4")
-    assert read.prompt == RECIPE.prompt and read.schema == 7
+    assert read.prompt == RECIPE.prompt
+    assert read.schema == 7
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -62,7 +64,8 @@ def test_unknown_fields_are_ignored_for_newer_writers() -> None:
 def test_a_damaged_recipe_names_what_is_wrong(text: str, words: str) -> None:
     with pytest.raises(MediaError) as caught:
         recipes_from_json(text, "clip.mp4")
-    assert words in caught.value.message and "clip.mp4" in caught.value.message
+    assert words in caught.value.message
+    assert "clip.mp4" in caught.value.message
     assert caught.value.param == "recipe"
 
 
@@ -74,7 +77,8 @@ def test_a_request_becomes_a_recipe_and_back(tmp_path: Path) -> None:
                                                                   FrameRef(Role.REFERENCE_IMAGE,
                                                                            url="https://x.test/ref.jpg?sig=s")))
     recipe = recipe_for(request, remote_id="req-1", cost=Decimal("0.25"))
-    assert recipe.frames[0].role == "first_frame" and len(recipe.frames[0].sha256) == 64
+    assert recipe.frames[0].role == "first_frame"
+    assert len(recipe.frames[0].sha256) == 64
     assert recipe.frames[1] == RecipeFrame("reference_image", "", "ref.jpg")  # no URL (signatures are secrets)
     stored = tmp_path / "frames"
     stored.mkdir()
@@ -98,7 +102,8 @@ def _gif_bytes() -> bytes:
 def test_gif_comment_carries_the_recipe_and_the_gif_still_opens() -> None:
     tagged = gif_with_comment(_gif_bytes(), [RECIPE])
     text = _gif_comment(tagged)
-    assert text is not None and text.isascii()
+    assert text is not None
+    assert text.isascii()
     assert recipes_from_json(text, "a.gif") == (RECIPE,)
     with Image.open(io.BytesIO(tagged)) as image:
         assert image.n_frames == 3
@@ -116,7 +121,8 @@ def _webp_bytes() -> bytes:
 def test_webp_xmp_carries_the_recipe_and_the_webp_still_opens() -> None:
     tagged = webp_with_xmp(_webp_bytes(), [RECIPE])
     text = _webp_recipe(tagged)
-    assert text is not None and recipes_from_json(text, "a.webp") == (RECIPE,)
+    assert text is not None
+    assert recipes_from_json(text, "a.webp") == (RECIPE,)
     assert int.from_bytes(tagged[4:8], "little") == len(tagged) - 8
     assert tagged[20] & 0x04  # the VP8X flag that says an XMP chunk is there
     with Image.open(io.BytesIO(tagged)) as image:
@@ -127,7 +133,9 @@ def test_webp_xmp_carries_the_recipe_and_the_webp_still_opens() -> None:
 def test_disk_errors_name_the_folder_and_ignore_other_files(tmp_path: Path) -> None:
     out = tmp_path / "export.gif"
     full = disk_error(out, OSError(errno.ENOSPC, "No space left", str(tmp_path / ".export.gif.x.tmp.gif")))
-    assert full is not None and "disk is full" in full.message and str(tmp_path) in full.message
+    assert full is not None
+    assert "disk is full" in full.message
+    assert str(tmp_path) in full.message
     assert disk_error(out, OSError(errno.EROFS, "Read-only", str(tmp_path))) is not None
     assert disk_error(out, OSError(errno.ENOENT, "gone", "/elsewhere/input.mp4")) is None
     assert disk_error(out, OSError(errno.ECONNRESET, "reset")) is None
