@@ -20,7 +20,7 @@ from .decode import Retimer, video_frames
 from .encoder import AudioSink, Fitter, VideoSink, blend
 from .geometry import layout, sample_at
 from .join_plan import JoinOptions, JoinPlan, StreamMode
-from .mixer import AudioMix, Span
+from .mixer import AudioMix, Span, Track
 from .output import writing
 from .probe import MediaInfo, open_input
 from .remux import AUDIO_BIT_RATE, MP4_OPTIONS
@@ -41,18 +41,17 @@ def encode_join(infos: Sequence[MediaInfo], plan: JoinPlan, out: Path, options: 
         set_container_tags(output, options.recipes)
         video = VideoSink(output, "libx264", plan.width, plan.height, fps,
                           options=x264_options(options.crf, options.preset, fps), what="H.264 video")
-        sink: AudioSink | None = None
-        mix: AudioMix | None = None
+        track: Track | None = None
         if plan.audio is not StreamMode.NONE:
-            sink = AudioSink(output, "aac", plan.audio_rate, plan.audio_layout, AUDIO_BIT_RATE)
-            mix = AudioMix(_spans(infos, plan), plan.audio_rate, plan.audio_layout)
+            track = Track(AudioMix(_spans(infos, plan), plan.audio_rate, plan.audio_layout),
+                          AudioSink(output, "aac", plan.audio_rate, plan.audio_layout, AUDIO_BIT_RATE))
         fitter = Fitter(plan.width, plan.height, options.fit)
         held: list[np.ndarray] = []  # the previous clip's last pictures, waiting for their crossfade
 
         def emit(frame: VideoFrame) -> None:
             video.write(frame)
-            if mix is not None and sink is not None:
-                sink.write(mix.take(sample_at(video.frames, fps, plan.audio_rate)))
+            if track is not None:
+                track.up_to(sample_at(video.frames, fps, plan.audio_rate))
             control.report(video.frames / grid.total)
 
         try:
@@ -76,12 +75,11 @@ def encode_join(infos: Sequence[MediaInfo], plan: JoinPlan, out: Path, options: 
                         else:
                             emit(fitter.frame(frame))
             video.close()
-            if mix is not None and sink is not None:
-                sink.write(mix.take(mix.end))
-                sink.close()
+            if track is not None:
+                track.finish()
         finally:
-            if mix is not None:
-                mix.close()
+            if track is not None:
+                track.close()
 
 
 def _spans(infos: Sequence[MediaInfo], plan: JoinPlan) -> list[Span]:

@@ -26,7 +26,7 @@ from .frames import frame_at, save_png
 from .geometry import sample_at
 from .gif import PaletteMapper, make_palette, sample_indices
 from .join_plan import AAC_RATES, DEFAULT_RATE
-from .mixer import AudioMix, Span
+from .mixer import AudioMix, Span, Track
 from .output import writing
 from .pictures import export_frames, forward_frames
 from .probe import MediaInfo, probe
@@ -95,6 +95,7 @@ class _Sound:
         self.rate = rate
         forward_end = sample_at(plan.forward_count, plan.fps, rate)
         self._forward_end = forward_end
+        self.end = sample_at(plan.frame_count, plan.fps, rate)
         self._mix = AudioMix([Span(source, True, 0, forward_end, offset=plan.start)], rate, layout)
         self._looped = plan.frame_count > plan.forward_count
         self._kept: list[np.ndarray] = []
@@ -103,25 +104,25 @@ class _Sound:
         self._first = sample_at(1, plan.fps, rate)
         self._last = sample_at(plan.forward_count - 1, plan.fps, rate)
 
-    def until(self, sample: int) -> np.ndarray:
-        parts = []
+    def take(self, until: int) -> np.ndarray:
+        parts = [np.zeros((self._mix.channels, 0), dtype=np.float32)]
         if self._mix.position < self._forward_end:
-            block = self._mix.take(min(sample, self._forward_end))
+            block = self._mix.take(min(until, self._forward_end))
             if self._looped:
                 self._kept.append(block)
             parts.append(block)
-        if sample > self._forward_end:
+        if until > self._forward_end:
             if self._back is None:
                 whole = np.concatenate(self._kept, axis=1)
                 self._back = np.ascontiguousarray(whole[:, self._first:self._last][:, ::-1])
                 self._kept = []
-            want = sample - self._forward_end - self._back_at
+            want = until - self._forward_end - self._back_at
             piece = self._back[:, self._back_at:self._back_at + want]
             if piece.shape[1] < want:  # rounding of the frame clock: pad the last few samples
                 piece = np.concatenate([piece, np.zeros((piece.shape[0], want - piece.shape[1]), np.float32)], 1)
             self._back_at += want
             parts.append(piece)
-        return np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
+        return np.concatenate(parts, axis=1)
 
     def close(self) -> None:
         self._mix.close()
@@ -139,8 +140,7 @@ def _video(source: Path, info: MediaInfo, out: Path, plan: ExportPlan, options: 
         else:
             video = VideoSink(output, "libvpx-vp9", plan.width, plan.height, plan.fps, what="VP9 video",
                               options=vp9_options(options.quality or VP9_CRF, plan.fps))
-        sink: AudioSink | None = None
-        sound: _Sound | None = None
+        track: Track | None = None
         if plan.audio and info.audio is not None:
             layout = "mono" if info.audio.channels == 1 else "stereo"
             if mp4:
@@ -148,19 +148,19 @@ def _video(source: Path, info: MediaInfo, out: Path, plan: ExportPlan, options: 
                 sink = AudioSink(output, "aac", rate, layout, AUDIO_BIT_RATE)
             else:
                 sink = AudioSink(output, "libopus", 48000, layout, OPUS_BIT_RATE, what="Opus sound")
-            sound = _Sound(source, plan, sink.rate, layout)
+            track = Track(_Sound(source, plan, sink.rate, layout), sink)
         try:
             for frame in export_frames(source, plan, "yuv420p", control):
                 video.write(frame)
-                if sound is not None and sink is not None:
-                    sink.write(sound.until(sample_at(video.frames, plan.fps, sink.rate)))
+                if track is not None:
+                    track.up_to(sample_at(video.frames, plan.fps, track.sink.rate))
                 control.report(video.frames / plan.frame_count)
             video.close()
-            if sink is not None:
-                sink.close()
+            if track is not None:
+                track.finish()
         finally:
-            if sound is not None:
-                sound.close()
+            if track is not None:
+                track.close()
 
 
 def vp9_options(crf: int, fps: Fraction) -> dict[str, str]:

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Protocol
 
 import av
 import numpy as np
 
 from .decode import AudioReader
+from .encoder import AudioSink
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +78,33 @@ def _gain(span: Span, lo: int, hi: int) -> np.ndarray | float:
     if span.fade_out:
         gain = np.minimum(gain, (span.end - s) / span.fade_out)
     return np.clip(gain, 0.0, 1.0)
+
+
+class Source(Protocol):
+    """Sound handed out in order: samples from where the last call stopped up to `until`."""
+
+    end: int
+
+    def take(self, until: int) -> np.ndarray: ...
+
+    def close(self) -> None: ...
+
+
+class Track:
+    """A sound source encoded into a sink as the pictures advance (the muxer interleaves the two)."""
+
+    def __init__(self, source: Source, sink: AudioSink) -> None:
+        self.source = source
+        self.sink = sink
+
+    def up_to(self, sample: int) -> None:
+        self.sink.write(self.source.take(min(self.source.end, sample)))
+
+    def finish(self) -> None:
+        """The rest of the sound, then the encoder's last packets."""
+        self.up_to(self.source.end)
+        self.sink.close()
+
+    def close(self) -> None:
+        self.source.close()
+

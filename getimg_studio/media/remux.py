@@ -20,7 +20,7 @@ from .control import Control
 from .encoder import AudioSink
 from .errors import bad_option, unreadable
 from .join_plan import JoinOptions, JoinPlan, StreamMode
-from .mixer import AudioMix, Span
+from .mixer import AudioMix, Span, Track
 from .output import writing
 from .probe import MediaInfo, open_input
 from .recipe import Recipe
@@ -72,8 +72,7 @@ def copy_join(infos: Sequence[MediaInfo], plan: JoinPlan, out: Path, options: Jo
     total = Fraction(plan.duration).limit_denominator(1_000_000) or Fraction(1)
     with writing(out, paths) as tmp, av.open(str(tmp), "w", format="mp4", options=MP4_OPTIONS) as output:
         set_container_tags(output, options.recipes)
-        mix: AudioMix | None = None
-        sink: AudioSink | None = None
+        track: Track | None = None
         copier: _AudioCopy | None = None
         offset = Fraction(0)
         last_dts: int | None = None
@@ -89,8 +88,9 @@ def copy_join(infos: Sequence[MediaInfo], plan: JoinPlan, out: Path, options: Jo
                             copier = _AudioCopy(output.add_stream_from_template(template),
                                                 info.audio.frame_size if info.audio else 1024)
                         elif plan.audio is StreamMode.ENCODE:
-                            sink = AudioSink(output, "aac", plan.audio_rate, plan.audio_layout, AUDIO_BIT_RATE)
-                            mix = AudioMix(_spans(infos, plan), plan.audio_rate, plan.audio_layout)
+                            track = Track(AudioMix(_spans(infos, plan), plan.audio_rate, plan.audio_layout),
+                                          AudioSink(output, "aac", plan.audio_rate, plan.audio_layout,
+                                                    AUDIO_BIT_RATE))
                     streams = [v] + ([container.streams.audio[0]] if copier is not None else [])
                     shift_extra = 0
                     for packet in _packets(container, streams, info.path):
@@ -114,16 +114,15 @@ def copy_join(infos: Sequence[MediaInfo], plan: JoinPlan, out: Path, options: Jo
                         packet.stream = video_out
                         output.mux(packet)
                         at = packet.dts * tb
-                        if mix is not None and sink is not None:
-                            sink.write(mix.take(min(mix.end, round((at + _AHEAD) * plan.audio_rate))))
+                        if track is not None:
+                            track.up_to(round((at + _AHEAD) * plan.audio_rate))
                         control.report(float(at / total))
                     offset += _exact_duration(container, info)
-            if mix is not None and sink is not None:
-                sink.write(mix.take(mix.end))
-                sink.close()
+            if track is not None:
+                track.finish()
         finally:
-            if mix is not None:
-                mix.close()
+            if track is not None:
+                track.close()
 
 
 def _spans(infos: Sequence[MediaInfo], plan: JoinPlan) -> list[Span]:
