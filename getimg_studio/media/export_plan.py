@@ -11,7 +11,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from .errors import bad_option
-from .geometry import output_times, scaled_to_height
+from .geometry import as_rate, output_times, scaled_to_height
 from .probe import MediaInfo
 from .recipe import Recipe
 
@@ -48,7 +48,7 @@ class ExportOptions:
     start: float = 0.0  # in point, seconds; for PNG the frame's time
     end: float | None = None  # out point, seconds; None: the clip's end
     height: int | None = None  # a size preset; None: the format's default (original for MP4/WebM)
-    fps: Fraction | None = None  # a frame-rate preset; None: the format's default (original for MP4/WebM)
+    fps: Fraction | float | None = None  # a frame-rate preset; None: the format's default (original for MP4/WebM)
     loop: bool = False  # forward then backward, so it repeats without a jump
     audio: bool = True  # MP4/WebM keep the clip's sound (reversed on the way back of a loop)
     quality: int | None = None  # H.264 CRF / VP9 CRF / WebP quality 0-100; None: the format's default
@@ -102,7 +102,7 @@ def plan_export(info: MediaInfo, options: ExportOptions) -> ExportPlan:
         raise bad_option("height", "Choose a height of at least 16 pixels.")
     width, out_height = scaled_to_height(info.width, info.height, height)
     source_fps = info.video.frame_rate or Fraction(info.fps).limit_denominator(1001) or Fraction(24)
-    fps = options.fps or DEFAULT_FPS.get(options.format) or source_fps
+    fps = as_rate(options.fps) if options.fps else DEFAULT_FPS.get(options.format) or source_fps
     if fps <= 0:
         raise bad_option("fps", "Choose a frame rate above zero.")
     fps = min(fps, source_fps)

@@ -68,6 +68,17 @@ def most_common_rate(values: Iterable[Fraction]) -> Fraction:
     return max(counts, key=lambda v: (counts[v], v))
 
 
+def as_rate(value: Fraction | float) -> Fraction:
+    """A frame rate as an exact fraction: 12.0 -> 12, and the NTSC rates written as 23.976, 29.97, 59.94 ->
+    24000/1001, 30000/1001, 60000/1001."""
+    if isinstance(value, Fraction):
+        return value
+    for whole in (24, 30, 60):
+        if abs(value - whole / 1.001) < 0.005:
+            return Fraction(whole * 1000, 1001)
+    return Fraction(value).limit_denominator(1001)
+
+
 def frame_count(seconds: float | Fraction, fps: Fraction) -> int:
     """Frames a span fills at `fps` (at least one)."""
     return max(1, round(Fraction(seconds).limit_denominator(1_000_000) * fps))

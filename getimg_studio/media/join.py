@@ -23,6 +23,12 @@ class JoinResult:
     plan: JoinPlan  # what was done: copy or re-encode, where each clip starts
 
 
+def plan_files(inputs: Sequence[Path], options: JoinOptions | None = None,
+               labels: Sequence[str] | None = None) -> JoinPlan:
+    """Probe `inputs` and plan their join: what the UI shows before asking "re-encode?" (blocking)."""
+    return plan_join([probe(p) for p in inputs], options or JoinOptions(), labels)
+
+
 def join(inputs: Sequence[Path], out: Path, options: JoinOptions | None = None, *,
          progress: ProgressFn | None = None, cancel: CancelToken | None = None,
          labels: Sequence[str] | None = None, infos: Sequence[MediaInfo] | None = None) -> JoinResult:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from .errors import bad_option
-from .geometry import Fit, crossfade_problem, frame_count, layout, most_common, most_common_rate
+from .geometry import Fit, as_rate, crossfade_problem, frame_count, layout, most_common, most_common_rate
 from .probe import MediaInfo
 from .recipe import Recipe
 
@@ -38,7 +38,7 @@ class JoinOptions:
     reencode: bool = False  # re-encode even when the clips could be copied
     width: int | None = None  # size and rate of a re-encode; None: what most clips have
     height: int | None = None
-    fps: Fraction | None = None
+    fps: Fraction | float | None = None
     crf: int = 20  # H.264 quality (lower is better and larger)
     preset: str = "superfast"  # libx264 speed: ~2.7 s CPU per 5 s of 720p, so a join runs faster than real time
     recipes: tuple[Recipe, ...] = ()  # written into the result's metadata (one per clip, in order)
@@ -101,7 +101,7 @@ def plan_join(infos: Sequence[MediaInfo], options: JoinOptions = JoinOptions(),
     if width % 2 or height % 2:
         raise bad_option("size", f"H.264 needs an even width and height, not {width}x{height}.")
     rates = [i.video.frame_rate or Fraction(i.fps).limit_denominator(1001) for i in infos]
-    fps = options.fps or most_common_rate(r for r in rates if r > 0)
+    fps = as_rate(options.fps) if options.fps else most_common_rate(r for r in rates if r > 0)
     counts = tuple(frame_count(i.duration, fps) for i in infos)
     overlap = frame_count(options.crossfade, fps) if options.crossfade > 0 and len(infos) > 1 else 0
     short = crossfade_problem(counts, overlap)
@@ -121,7 +121,7 @@ def _video_reasons(infos: Sequence[MediaInfo], options: JoinOptions,
     if options.crossfade > 0 and len(infos) > 1:
         reasons.append(f"a {options.crossfade:g} s crossfade blends the pictures")
     if (options.width and options.height and (options.width, options.height) != (first.width, first.height)) \
-            or (options.fps and options.fps != first.frame_rate):
+            or (options.fps and as_rate(options.fps) != first.frame_rate):
         reasons.append("another size or frame rate was chosen")
     if first.codec not in COPYABLE:
         reasons.append(f"{_label(0, infos[0], labels)} is {first.codec.upper()}, which is not copied into an MP4")

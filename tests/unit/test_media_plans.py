@@ -178,3 +178,11 @@ def test_an_out_point_past_the_end_is_the_end() -> None:
 def test_a_silent_clip_exports_without_sound() -> None:
     assert not plan_export(clip(audio=None), ExportOptions(ExportFormat.MP4)).audio
     assert not plan_export(clip(), ExportOptions(ExportFormat.MP4, audio=False)).audio
+
+
+def test_rates_given_as_floats_become_exact() -> None:
+    plan = plan_export(clip(frame_rate=Fraction(30000, 1001)), ExportOptions(ExportFormat.MP4, fps=29.97))
+    assert plan.fps == Fraction(30000, 1001)
+    joined = plan_join([clip(), clip("b.mp4")], JoinOptions(fps=12.0))
+    assert joined.fps == Fraction(12)
+    assert joined.frame_counts == (60, 60)
