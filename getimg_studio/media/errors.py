@@ -13,7 +13,7 @@ from pathlib import Path
 from getimg_studio.api.errors import ErrorKind, GetimgError
 
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOENT,
-                errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EFBIG}
+                errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EFBIG, errno.EEXIST}
 
 
 class MediaError(GetimgError):
@@ -58,8 +58,10 @@ def disk_error(path: Path, exc: OSError) -> MediaError | None:
         why = "the disk is full"
     elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
         why = "the folder cannot be written (read-only or no permission)"
-    elif code in (errno.ENOENT, errno.ENOTDIR):
+    elif code == errno.ENOENT:
         why = "the folder is not there"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        why = "a file stands where its folder should be"
     else:
         why = exc.strerror or "the system refused the write"
     return MediaError(ErrorKind.DISK, f"Could not write “{path.name}” in {folder}: {why}. Choose another folder "

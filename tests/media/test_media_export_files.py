@@ -12,6 +12,7 @@ from conftest import ClipMaker
 from media_files import Counter, frames_rgb, leftovers, stream_summary
 from PIL import Image
 
+from getimg_studio.api.errors import ErrorKind
 from getimg_studio.media.errors import Cancelled, MediaError
 from getimg_studio.media.export import ExportFormat, ExportOptions, export, format_for
 from getimg_studio.media.frames import frame_at
@@ -140,3 +141,13 @@ def test_gif_of_a_5s_720p_clip_stays_under_8_mb(make_clip: ClipMaker, out_dir: P
     assert (result.plan.width, result.plan.height, result.plan.frame_count) == (640, 360, 75)
     assert result.size_bytes < 8_000_000, f"{result.size_bytes / 1e6:.2f} MB"
     assert stream_summary(result.path)["frames"] == 75
+
+
+def test_an_unwritable_destination_is_a_disk_error_naming_it(make_clip: ClipMaker, tmp_path: Path) -> None:
+    blocker = tmp_path / "exports"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(MediaError) as caught:
+        export(make_clip("a paper boat on a puddle"), blocker / "x.mp4", ExportOptions(ExportFormat.MP4))
+    assert caught.value.kind is ErrorKind.DISK
+    assert str(blocker) in caught.value.message
+    assert leftovers(tmp_path) == ["exports"]
