@@ -59,8 +59,8 @@ async def run(jobs: int, seconds: float, root: Path) -> None:
     from getimg_studio.paths import resolve_paths
     from getimg_studio.simulator.process import spawn_simulator
     from getimg_studio.ui.bridge import EngineBridge
-    from getimg_studio.ui.player import PlayerPanel
-    from getimg_studio.ui.queue_panel import QueuePanel
+    from getimg_studio.ui.player.panel import PlayerPanel
+    from getimg_studio.ui.queue.panel import QueuePanel
 
     paths = resolve_paths(root).ensure()
     loop = asyncio.get_running_loop()

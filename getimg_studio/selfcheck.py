@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.types import GenerationRequest, ModelInfo
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.model import Job
-    from getimg_studio.ui.main_window import MainWindow
+    from getimg_studio.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

@@ -136,9 +136,9 @@ async def _run(theme_name: str, out: Path, data: Path) -> None:
     from getimg_studio.paths import resolve_paths
     from getimg_studio.settings import Theme
     from getimg_studio.ui.bridge import EngineBridge
-    from getimg_studio.ui.player import PlayerPanel
-    from getimg_studio.ui.queue_panel import QueuePanel
-    from getimg_studio.ui.theme import apply_theme
+    from getimg_studio.ui.common.theme import apply_theme
+    from getimg_studio.ui.player.panel import PlayerPanel
+    from getimg_studio.ui.queue.panel import QueuePanel
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from getimg_studio import APP_ID, APP_NAME
 from getimg_studio.paths import Paths
-from getimg_studio.ui.main_window import MainWindow
+from getimg_studio.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
     from getimg_studio.secrets import KeyStore
-    from getimg_studio.ui.crash import CrashHandler
+    from getimg_studio.ui.common.crash import CrashHandler
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
 
     from getimg_studio.services import build_services, close_services
     from getimg_studio.settings import load_settings
-    from getimg_studio.ui.theme import apply_theme
+    from getimg_studio.ui.common.theme import apply_theme
 
     loop = asyncio.get_running_loop()
     settings = await loop.run_in_executor(None, load_settings, paths.settings_file)
@@ -61,7 +61,7 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
     from PySide6.QtWidgets import QApplication
 
     from getimg_studio.resources_path import APP_ICON, resource
-    from getimg_studio.ui.crash import CrashHandler
+    from getimg_studio.ui.common.crash import CrashHandler
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -88,7 +88,7 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
 
 async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, failure: list[str]) -> int:
     from getimg_studio.api.errors import GetimgError
-    from getimg_studio.ui.quit_signals import QuitOnSignals
+    from getimg_studio.ui.common.quit_signals import QuitOnSignals
 
     loop = asyncio.get_running_loop()
     crash.install(loop)

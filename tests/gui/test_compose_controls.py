@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from getimg_studio.api.types import GenerationRequest, ModelInfo, Role
 from getimg_studio.api.validation import format_seconds
 from getimg_studio.jobs.model import Job
-from getimg_studio.ui.compose import ComposePanel
+from getimg_studio.ui.compose.controller import ComposePanel
 
 
 async def _load(slot: Any, path: Path) -> None:

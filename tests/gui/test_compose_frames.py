@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from getimg_studio.api.types import Role
-from getimg_studio.ui.frame_slot import FrameSlot
+from getimg_studio.ui.compose.frame_slot import FrameSlot
 
 
 @pytest.fixture

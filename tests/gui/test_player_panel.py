@@ -32,7 +32,7 @@ from getimg_studio.paths import Paths
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.simulator.render import RenderSpec, render_video
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.player import PlayerPanel
+from getimg_studio.ui.player.panel import PlayerPanel
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

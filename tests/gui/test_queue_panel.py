@@ -23,8 +23,8 @@ from getimg_studio.jobs.model import Job, JobFilter, JobState
 from getimg_studio.paths import Paths
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.queue_delegate import ROW_HEIGHT
-from getimg_studio.ui.queue_panel import QueuePanel
+from getimg_studio.ui.queue.delegate import ROW_HEIGHT
+from getimg_studio.ui.queue.panel import QueuePanel
 
 LITE = "sim-fixed-lite"
 

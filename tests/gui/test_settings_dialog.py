@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from getimg_studio.paths import Paths
 from getimg_studio.secrets import KeySource, KeyStore
 from getimg_studio.settings import Settings, Theme, load_settings
-from getimg_studio.ui.settings_dialog import SettingsDialog
+from getimg_studio.ui.settings.dialog import SettingsDialog
 
 
 def make_dialog(qtbot: QtBot, paths: Paths, store: KeyStore, run: Callable[..., Any],

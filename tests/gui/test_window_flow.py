@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from getimg_studio.jobs.model import Job, JobState
-from getimg_studio.ui.main_window import MainWindow
+from getimg_studio.ui.window.main_window import MainWindow
 
 PROMPT = "A paper boat drifting down a rainy street, slow dolly shot"
 OpenWindow = Callable[..., Any]

@@ -14,7 +14,7 @@ from getimg_studio.app import build_parser
 from getimg_studio.paths import Paths
 from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
 from getimg_studio.ui.launch import create_main_window
-from getimg_studio.ui.main_window import MainWindow
+from getimg_studio.ui.window.main_window import MainWindow
 
 
 def _free_port() -> int:

@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from getimg_studio.api.types import GenerationRequest, ModelInfo
 from getimg_studio.jobs.model import Job
 from getimg_studio.paths import Paths
-from getimg_studio.ui.compose import ComposePanel
-from getimg_studio.ui.key_setup import DEMO_TEXT
+from getimg_studio.ui.compose.controller import ComposePanel
+from getimg_studio.ui.settings.key_setup import DEMO_TEXT
 
 
 def test_size_splitter_and_last_parameters_are_restored(sim: Any, open_window: Callable[..., Any],

@@ -14,8 +14,8 @@ from getimg_studio.paths import Paths
 from getimg_studio.secrets import KeySource
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.ui import launch
-from getimg_studio.ui.crash import CrashHandler
-from getimg_studio.ui.main_window import MainWindow
+from getimg_studio.ui.common.crash import CrashHandler
+from getimg_studio.ui.window.main_window import MainWindow
 
 
 async def _next_window(seen: set[int], timeout: float = 30.0) -> MainWindow:

@@ -35,7 +35,9 @@ from getimg_studio.api.validation import MAX_PROMPT, Issue, format_seconds, vali
 from getimg_studio.jobs.model import Job
 from getimg_studio.settings import Settings
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui.compose_fields import (
+from getimg_studio.ui.common.crash import report_exception
+from getimg_studio.ui.common.theme import set_hint
+from getimg_studio.ui.compose.fields import (
     FieldMessages,
     cost_text,
     cost_warning,
@@ -44,9 +46,7 @@ from getimg_studio.ui.compose_fields import (
     ratio_text,
     select_data,
 )
-from getimg_studio.ui.crash import report_exception
-from getimg_studio.ui.frames_panel import FramesPanel
-from getimg_studio.ui.theme import set_hint
+from getimg_studio.ui.compose.frames_panel import FramesPanel
 
 SubmitFn = Callable[[GenerationRequest, int], Awaitable[list[Job]]]
 _FRAME_FIELDS = {r.value for r in Role}

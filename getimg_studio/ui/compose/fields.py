@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import CostEstimate, Role, format_money
 from getimg_studio.api.validation import Issue
-from getimg_studio.ui.theme import set_hint
+from getimg_studio.ui.common.theme import set_hint
 
 _RATIO_NAMES = {"16:9": "landscape", "9:16": "portrait", "1:1": "square", "21:9": "cinema"}
 

@@ -29,8 +29,8 @@ from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.frames import FrameInfo
 from getimg_studio.api.types import FrameRef, Role
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui.frame_io import THUMB, human_size, image_bytes_from_mime, import_bytes, inspect_file
-from getimg_studio.ui.theme import set_hint
+from getimg_studio.ui.common.theme import set_hint
+from getimg_studio.ui.compose.frame_io import THUMB, human_size, image_bytes_from_mime, import_bytes, inspect_file
 
 log = logging.getLogger(__name__)
 

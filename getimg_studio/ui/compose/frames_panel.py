@@ -13,8 +13,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from getimg_studio.api.types import FrameRef, ModelInfo, Role
-from getimg_studio.ui.frame_slot import FrameSlot
-from getimg_studio.ui.theme import set_hint
+from getimg_studio.ui.common.theme import set_hint
+from getimg_studio.ui.compose.frame_slot import FrameSlot
 
 ASPECT_TOLERANCE = 0.03
 LAST_NEEDS_FIRST = "A last frame needs a first frame: add a first frame too."

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from getimg_studio.ui.player_service import SPEEDS, PlayerService
-from getimg_studio.ui.queue_format import duration_text
+from getimg_studio.ui.player.service import SPEEDS, PlayerService
+from getimg_studio.ui.queue.format import duration_text
 
 
 def _icon(widget: QWidget, pixmap: QStyle.StandardPixmap) -> QIcon:

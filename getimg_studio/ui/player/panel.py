@@ -36,10 +36,10 @@ from getimg_studio.fsutil import write_atomic
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.player_controls import PlayerControls
-from getimg_studio.ui.player_frames import ClipInfo, probe_clip, save_last_frame
-from getimg_studio.ui.player_service import PlayerService
-from getimg_studio.ui.queue_format import remaining_text
+from getimg_studio.ui.player.controls import PlayerControls
+from getimg_studio.ui.player.frames import ClipInfo, probe_clip, save_last_frame
+from getimg_studio.ui.player.service import PlayerService
+from getimg_studio.ui.queue.format import remaining_text
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.engine import Engine

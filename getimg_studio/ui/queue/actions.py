@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui import file_actions
+from getimg_studio.ui.common import file_actions
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.engine import Engine

@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from getimg_studio.jobs.model import Job, JobState
-from getimg_studio.ui.queue_format import cost_text, deletion_text, params_text, state_text
-from getimg_studio.ui.queue_model import ETA_ROLE, JOB_ROLE, PROGRESS_ROLE, QueueModel
+from getimg_studio.ui.queue.format import cost_text, deletion_text, params_text, state_text
+from getimg_studio.ui.queue.model import ETA_ROLE, JOB_ROLE, PROGRESS_ROLE, QueueModel
 
 ROW_HEIGHT = 78
 THUMB = QSize(112, 63)

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from getimg_studio.jobs.model import Job, JobFilter
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.queue_actions import QueueActions
-from getimg_studio.ui.queue_delegate import ROW_HEIGHT, QueueDelegate
-from getimg_studio.ui.queue_model import JOB_ROLE, QueueModel
-from getimg_studio.ui.thumbnails import ThumbnailCache
+from getimg_studio.ui.queue.actions import QueueActions
+from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
+from getimg_studio.ui.queue.model import JOB_ROLE, QueueModel
+from getimg_studio.ui.queue.thumbnails import ThumbnailCache
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.engine import Engine

@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage, QPixmap
 from getimg_studio.api.types import Role
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui.player_frames import first_video_frame, save_png
+from getimg_studio.ui.player.frames import first_video_frame, save_png
 
 log = logging.getLogger(__name__)
 

@@ -32,9 +32,9 @@ from getimg_studio.api.types import format_money
 from getimg_studio.secrets import ENV_VAR, KeySource, KeyStatus, KeyStore
 from getimg_studio.settings import Settings, Theme, save_settings
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui.crash import report_exception
-from getimg_studio.ui.key_setup import KeyStorageChoice
-from getimg_studio.ui.theme import set_hint
+from getimg_studio.ui.common.crash import report_exception
+from getimg_studio.ui.common.theme import set_hint
+from getimg_studio.ui.settings.key_setup import KeyStorageChoice
 
 
 class SettingsDialog(QDialog):

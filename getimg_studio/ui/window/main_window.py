@@ -23,15 +23,15 @@ from getimg_studio.services import Services, output_dir
 from getimg_studio.settings import Settings, save_settings
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.compose import ComposePanel
-from getimg_studio.ui.crash import report_exception
-from getimg_studio.ui.key_setup import DemoBanner
-from getimg_studio.ui.notifications import Notifier
-from getimg_studio.ui.player import PlayerPanel
-from getimg_studio.ui.queue_panel import QueuePanel
-from getimg_studio.ui.settings_dialog import SettingsDialog
-from getimg_studio.ui.status_bar import StudioStatusBar
-from getimg_studio.ui.theme import apply_theme
+from getimg_studio.ui.common.crash import report_exception
+from getimg_studio.ui.common.theme import apply_theme
+from getimg_studio.ui.compose.controller import ComposePanel
+from getimg_studio.ui.player.panel import PlayerPanel
+from getimg_studio.ui.queue.panel import QueuePanel
+from getimg_studio.ui.settings.dialog import SettingsDialog
+from getimg_studio.ui.settings.key_setup import DemoBanner
+from getimg_studio.ui.window.notifications import Notifier
+from getimg_studio.ui.window.status_bar import StudioStatusBar
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1440, 900)
