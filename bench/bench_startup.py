@@ -47,7 +47,7 @@ async def main() -> dict:
     window = await build_main_window(["--data-dir", sys.argv[1], "--demo"])
     window.show()
     shown = time.perf_counter()
-    while not window.compose.model_combo.count():
+    while not window.compose.has_models:
         await asyncio.sleep(0.01)
     models = time.perf_counter()
     loop = asyncio.get_running_loop()

@@ -180,7 +180,7 @@ def _show(window: MainWindow) -> None:
 def _engine_of(window: MainWindow) -> Engine:
     if window.services.mode != "demo":
         raise SelfCheckError(f"expected demo mode, the window runs in {window.services.mode!r} mode")
-    return window.engine
+    return window.services.engine
 
 
 def shortest_request(models: list[ModelInfo]) -> GenerationRequest:
@@ -233,7 +233,9 @@ async def _play(window: MainWindow, job: Job, report: Report) -> None:
     from PySide6.QtMultimedia import QVideoFrame
 
     panel = window.player
+    panel.prepare()  # the multimedia stack the window loads after its first paint
     service = panel.service
+    assert service is not None
     sink = service.sink()
     loop = asyncio.get_running_loop()
     enough: asyncio.Future[None] = loop.create_future()

@@ -105,11 +105,6 @@ async def build_services(
 
 async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_url: str | None,
                  key_store: KeyStore | None, lock: InstanceLock) -> Services:
-    from getimg_studio.api.catalogue import ModelCatalogue
-    from getimg_studio.api.client import GetimgClient
-    from getimg_studio.api.download import Downloader
-    from getimg_studio.jobs.store import JobStore
-
     key_store = key_store or KeyStore(paths.key_file)
     status = await key_store.aload()
     explicit_url = base_url or os.environ.get("GETIMG_AI_BASE_URL") or None
@@ -128,6 +123,12 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
         key = status.key or ""
         host = urlsplit(url).netloc or url
         cache = paths.catalogue_cache
+    # Only now the HTTP stack (the getimg SDK, pydantic): the demo simulator boots in its own process meanwhile.
+    from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.client import GetimgClient
+    from getimg_studio.api.download import Downloader
+    from getimg_studio.jobs.store import JobStore
+
     register_secret(key)
     store: JobStore | None = None
     client: GetimgClient | None = None

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from getimg_studio import APP_ID, APP_NAME
 from getimg_studio.paths import Paths
-from getimg_studio.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
     from getimg_studio.secrets import KeyStore
     from getimg_studio.ui.common.crash import CrashHandler
+    from getimg_studio.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+WARM_UP_MS = 1500
 
 
 async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_store: KeyStore | None = None,
@@ -34,24 +35,49 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
     from PySide6.QtWidgets import QApplication
 
     from getimg_studio.services import build_services, close_services
-    from getimg_studio.settings import load_settings
+    from getimg_studio.settings import SettingsStore
     from getimg_studio.ui.common.theme import apply_theme
 
     loop = asyncio.get_running_loop()
-    settings = await loop.run_in_executor(None, load_settings, paths.settings_file)
+    settings = await loop.run_in_executor(None, SettingsStore.open, paths.settings_file)
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        apply_theme(app, settings.theme)
+        apply_theme(app, settings.current.theme)
         # Closing the window must not stop the loop under the shutdown that follows it.
         app.setQuitOnLastWindowClosed(False)
-    services = await build_services(paths, settings, demo=args.demo, base_url=args.base_url, key_store=key_store)
+    # The services (in demo mode: a simulator booting in its own process) come up while a worker thread
+    # imports the window's modules: neither waits for the other.
+    building = loop.create_task(build_services(paths, settings.current, demo=args.demo, base_url=args.base_url,
+                                               key_store=key_store))
     try:
-        window = MainWindow(services)
-        await window.start()
+        await loop.run_in_executor(None, _import_window_modules)
+        services = await building
+    except BaseException:
+        building.cancel()
+        await loop.run_in_executor(None, settings.close)
+        raise
+    from getimg_studio.ui.window.builder import build_window
+
+    try:
+        window = build_window(services, settings)
+        await window.controller.start()
     except BaseException:
         await close_services(services)
+        await loop.run_in_executor(None, settings.close)
         raise
     return window
+
+
+def _import_window_modules() -> None:
+    """On a worker thread: the getimg SDK (pydantic) and the window's code, not the multimedia stack.
+
+    The SDK comes first: the services import it again once the simulator is up, and by then it is here.
+    Two threads importing pydantic at once trip over PySide's import hook, so only this one does.
+    """
+    import importlib
+
+    for name in ("getimg_studio.api.client", "getimg_studio.ui.window.builder"):
+        importlib.import_module(name)
 
 
 def run_gui(args: argparse.Namespace, paths: Paths) -> int:
@@ -87,6 +113,8 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
 
 
 async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, failure: list[str]) -> int:
+    from PySide6.QtCore import QTimer
+
     from getimg_studio.api.errors import GetimgError
     from getimg_studio.ui.common.quit_signals import QuitOnSignals
 
@@ -99,7 +127,7 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
     def on_signal(signum: int) -> None:
         stopping.append(signum)
         if current:
-            current[-1].close()  # the same ordered shutdown as the window's close button
+            current[-1].close_now()  # the same ordered shutdown as the window's close button, no question
 
     signals = QuitOnSignals(on_signal)
     try:
@@ -120,7 +148,9 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
             current.append(window)
             window.show()
             if stopping:  # a signal came while the window was being built
-                window.close()
+                window.close_now()
+            # The player's multimedia stack loads once the window has painted and the loop is idle.
+            QTimer.singleShot(WARM_UP_MS, window.controller.warm_up)
             await closed
             window.hide()
             await window.shutdown()

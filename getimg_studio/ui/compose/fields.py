@@ -26,19 +26,27 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def fill_combo(combo: QComboBox, values: Sequence[object], labels: Sequence[str], model_name: str,
-               what: str) -> None:
-    """Refill `combo`, keeping its current value when the new list has it (else the first, the default).
+def resolution_order(value: str) -> tuple[int, str]:
+    """720p < 1080p < 4K: by the number in the name (a "K" counts in thousands), then by the name."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    number = int(digits) if digits else 0
+    return (number * 1000 if value.upper().endswith("K") else number, value)
 
-    A single choice or none leaves the control disabled, with a tooltip saying why.
+
+def fill_combo(combo: QComboBox, values: Sequence[object], labels: Sequence[str], model_name: str,
+               what: str, wanted: object = None, default: object = None) -> bool:
+    """Refill `combo` with `values`, choosing `wanted` when offered, else `default` (else the first).
+
+    Returns whether `wanted` (when given) could be chosen. A single choice or none leaves the control
+    disabled, with a tooltip saying why.
     """
-    current = combo.currentData() if combo.count() else None
     combo.blockSignals(True)
     combo.clear()
     for value, label in zip(values, labels, strict=True):
         combo.addItem(label, value)
-    index = next((i for i, v in enumerate(values) if current is not None and _same(v, current)), 0)
-    combo.setCurrentIndex(index if values else -1)
+    index = next((i for i, v in enumerate(values) if wanted is not None and _same(v, wanted)), None)
+    fallback = next((i for i, v in enumerate(values) if default is not None and _same(v, default)), 0)
+    combo.setCurrentIndex((index if index is not None else fallback) if values else -1)
     combo.blockSignals(False)
     if not values:
         combo.setEnabled(False)
@@ -49,6 +57,7 @@ def fill_combo(combo: QComboBox, values: Sequence[object], labels: Sequence[str]
     else:
         combo.setEnabled(True)
         combo.setToolTip("")
+    return wanted is None or index is not None
 
 
 def cost_text(est: CostEstimate, count: int) -> str:

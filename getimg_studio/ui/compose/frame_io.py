@@ -7,13 +7,24 @@ used off the GUI thread.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from getimg_studio.api.frames import FrameInfo, import_frame, inspect_frame
+if TYPE_CHECKING:  # Pillow loads with api.frames: only when the first image is read, not before the first paint
+    from getimg_studio.api.frames import FrameInfo
 
 THUMB = QSize(112, 72)
+MIN_GOOD_SIDE = 480  # a frame whose short side is smaller looks soft even in a 480p video
+
+
+def small_frame_warning(width: int, height: int) -> str:
+    """What to say about an image too small to make a good frame ("" when it is big enough)."""
+    if min(width, height) >= MIN_GOOD_SIDE:
+        return ""
+    return (f"Only {width} × {height}: the video will look soft. An image at least {MIN_GOOD_SIDE} px "
+            "on its short side makes a sharper frame.")
 
 
 def human_size(n: int) -> str:
@@ -35,15 +46,21 @@ def thumbnail(path: Path) -> QImage:
     return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
-def inspect_file(path: Path) -> tuple[FrameInfo, QImage]:
-    info = inspect_frame(path, name=path.name)
-    return info, thumbnail(path)
+def inspect_file(path: Path) -> tuple[FrameInfo, QImage, str]:
+    """The image's facts, its thumbnail and the name to show for it (a history copy shows its first name)."""
+    from getimg_studio.api.frames import inspect_frame, original_name
+
+    name = original_name(path)
+    info = inspect_frame(path, name=name)
+    return info, thumbnail(path), name
 
 
-def import_bytes(data: bytes, frames_dir: Path, name: str) -> tuple[Path, FrameInfo, QImage]:
+def import_bytes(data: bytes, frames_dir: Path, name: str) -> tuple[Path, FrameInfo, QImage, str]:
+    from getimg_studio.api.frames import import_frame, inspect_frame
+
     info = inspect_frame(data, name=name)  # unusable data gets its message before anything is written
     path = import_frame(data, frames_dir, name=name)
-    return path, info, thumbnail(path)
+    return path, info, thumbnail(path), name
 
 
 def image_bytes_from_mime(mime: QMimeData) -> bytes | None:

@@ -3,6 +3,9 @@
 A slot accepts a file from the file manager, image data or an https URL from a browser, Ctrl+V while it
 has focus, and a Browse button. Reading and checking the image (api.frames.inspect_frame) and making the
 thumbnail run in an executor: a 40-megapixel photo must not freeze the window.
+
+A slot the chosen model cannot use keeps its image, dimmed and not sent, so that switching to a model
+that can use it again loses nothing.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -26,16 +30,33 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from getimg_studio.api.errors import GetimgError
-from getimg_studio.api.frames import FrameInfo
 from getimg_studio.api.types import FrameRef, Role
 from getimg_studio.tasks import TaskOwner
+from getimg_studio.ui.common.elide import ElidedLabel
 from getimg_studio.ui.common.theme import set_hint
-from getimg_studio.ui.compose.frame_io import THUMB, human_size, image_bytes_from_mime, import_bytes, inspect_file
+from getimg_studio.ui.compose.frame_io import (
+    THUMB,
+    human_size,
+    image_bytes_from_mime,
+    import_bytes,
+    inspect_file,
+    small_frame_warning,
+)
+
+if TYPE_CHECKING:
+    from getimg_studio.api.frames import FrameInfo
 
 log = logging.getLogger(__name__)
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.heic *.avif);;All files (*)"
 _IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "application/x-qt-image")
+_EMPTY_TEXT = "Drop an image\nor paste (Ctrl+V)"
+
+
+def _owns_key(event: QKeyEvent) -> bool:
+    """Keys a focused slot handles itself, ahead of the window's shortcuts (Delete removes queue jobs)."""
+    return (event.matches(QKeySequence.StandardKey.Paste) or event.matches(QKeySequence.StandardKey.Delete)
+            or event.key() == Qt.Key.Key_Backspace)
 
 
 class FrameSlot(QFrame):
@@ -50,10 +71,11 @@ class FrameSlot(QFrame):
         self._frames_dir = frames_dir
         self._ref: FrameRef | None = None
         self._info: FrameInfo | None = None
+        self._name = ""
         self._tasks = TaskOwner(f"slot-{title}")
         self._load: asyncio.Task[None] | None = None
         self._dialog: QFileDialog | None = None
-        self._disabled_reason = ""
+        self._unsupported = ""
         self.setObjectName("frameSlot")
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -64,11 +86,14 @@ class FrameSlot(QFrame):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
-        self.thumb = QLabel("Drop an image\nor paste (Ctrl+V)")
+        self.thumb = QLabel(_EMPTY_TEXT)
         self.thumb.setFixedSize(THUMB)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumb.setWordWrap(True)
         set_hint(self.thumb, "muted")
+        self.name_label = ElidedLabel("")
+        self.name_label.setAccessibleName(f"{title} file name")
+        self.name_label.hide()
         self.details = QLabel("")
         self.details.setWordWrap(True)
         self.details.setAccessibleName(f"{title} details")
@@ -78,15 +103,18 @@ class FrameSlot(QFrame):
         self.message.hide()
         self.browse_button = QPushButton("Browse…")
         self.browse_button.setAccessibleName(f"Browse for {title.lower()}")
+        self.browse_button.setAutoDefault(True)
         self.browse_button.clicked.connect(self.browse)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setAccessibleName(f"Clear {title.lower()}")
+        self.clear_button.setAutoDefault(True)
         self.clear_button.clicked.connect(self.clear)
         self.clear_button.setEnabled(False)
 
         text = QVBoxLayout()
         text.setSpacing(2)
         text.addWidget(self.heading)
+        text.addWidget(self.name_label)
         text.addWidget(self.details)
         text.addWidget(self.message)
         text.addStretch(1)
@@ -106,11 +134,25 @@ class FrameSlot(QFrame):
 
     @property
     def frame(self) -> FrameRef | None:
+        """The image held, whether or not the chosen model can use it."""
         return self._ref
+
+    @property
+    def active_frame(self) -> FrameRef | None:
+        """The image to send: None when empty or when the chosen model cannot take this role."""
+        return None if self._unsupported else self._ref
+
+    @property
+    def unsupported(self) -> bool:
+        return bool(self._unsupported)
 
     @property
     def info(self) -> FrameInfo | None:
         return self._info
+
+    @property
+    def shown_name(self) -> str:
+        return self._name
 
     @property
     def loading(self) -> bool:
@@ -124,7 +166,7 @@ class FrameSlot(QFrame):
     # Setting the image -----------------------------------------------------------------------------------
 
     def set_path(self, path: Path) -> None:
-        if not self.isEnabled():
+        if self._unsupported:
             return
         path = Path(path)
         if path.is_dir():
@@ -136,7 +178,7 @@ class FrameSlot(QFrame):
         self._start(self._load_file(path))
 
     def set_url(self, url: str) -> None:
-        if not self.isEnabled():
+        if self._unsupported:
             return
         parts = urlsplit(url.strip())
         if parts.scheme != "https" or not parts.netloc:
@@ -146,15 +188,16 @@ class FrameSlot(QFrame):
         self._ref, self._info = FrameRef(self.role, url=url.strip()), None
         self.thumb.setPixmap(QPixmap())
         self.thumb.setText("Web image")
-        name = parts.path.rsplit("/", 1)[-1] or parts.netloc
-        self.details.setText(f"{name}\nfrom {parts.netloc}\nThe server fetches it when you generate.")
+        self._name = parts.path.rsplit("/", 1)[-1] or parts.netloc
+        self._show_name(self._name)
+        self.details.setText(f"from {parts.netloc}\nThe server fetches it when you generate.")
         self.details.setToolTip(url)
         self._show_message("")
         self.clear_button.setEnabled(True)
         self.changed.emit()
 
     def set_image_bytes(self, data: bytes, name: str = "pasted-image.png") -> None:
-        if not self.isEnabled():
+        if self._unsupported:
             return
         self._start(self._load_bytes(data, name))
 
@@ -185,35 +228,39 @@ class FrameSlot(QFrame):
 
     def clear(self) -> None:
         self._cancel_load()
-        self._ref, self._info = None, None
+        self._ref, self._info, self._name = None, None, ""
         self._reset_view()
-        self._show_message("")
+        self._show_message(self._unsupported, "muted" if self._unsupported else "")
         self.changed.emit()
 
     def set_unsupported(self, reason: str) -> None:
-        """Disable the slot with the reason in words ("" enables it again)."""
-        self._disabled_reason = reason
-        self.setEnabled(not reason)
+        """The chosen model cannot take this role: say why, keep any image (not sent). "" enables it again."""
+        if reason == self._unsupported:
+            return
+        self._unsupported = reason
+        self.setProperty("unsupported", "true" if reason else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
         self.setToolTip(reason)
-        if reason and self._ref is not None:
-            self.clear()
+        self.setAcceptDrops(not reason)
+        self.browse_button.setEnabled(not reason)
+        self.thumb.setEnabled(not reason)
+        self.details.setEnabled(not reason)
         if reason:
-            self._show_message(reason, "muted")
-        elif self.message.property("hint") == "muted":
-            self._show_message("")
+            kept = " Its image is kept for a model that takes one." if self._ref is not None else ""
+            self._show_message(reason + kept, "muted")
+        else:
+            self._show_message(self._note(), "warning" if self._small() else ("muted" if self._note() else ""))
 
     def set_rule_note(self, text: str) -> None:
         """A role rule that concerns this slot right now (e.g. a last frame without a first frame)."""
-        if self._disabled_reason:
+        if self._unsupported:
             return
         if text:
             self._show_message(text, "warning")
-        elif self.message.property("hint") == "warning":
-            note = self._info.note if self._info is not None else ""
+        elif self.message.property("hint") == "warning" and not self._small():
+            note = self._note()
             self._show_message(note, "muted" if note else "")
-
-    def set_server_error(self, text: str) -> None:
-        self._show_message(text, "error")
 
     def browse(self) -> None:
         # open(), not a static getOpenFileName: the latter spins a nested loop that stalls every task.
@@ -229,10 +276,16 @@ class FrameSlot(QFrame):
 
     # Qt events ---------------------------------------------------------------------------------------------
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and _owns_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         mime = event.mimeData()
-        if self.isEnabled() and (mime.hasUrls() or mime.hasImage() or mime.hasText()
-                                 or any(mime.hasFormat(f) for f in _IMAGE_MIME_TYPES)):
+        if not self._unsupported and (mime.hasUrls() or mime.hasImage() or mime.hasText()
+                                      or any(mime.hasFormat(f) for f in _IMAGE_MIME_TYPES)):
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
             self._set_drag_over(True)
@@ -245,7 +298,7 @@ class FrameSlot(QFrame):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._set_drag_over(False)
-        if not self.isEnabled():
+        if self._unsupported:
             event.ignore()
             return
         event.setDropAction(Qt.DropAction.CopyAction)
@@ -255,12 +308,13 @@ class FrameSlot(QFrame):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
             mime = QGuiApplication.clipboard().mimeData()
-            if mime is not None:
+            if mime is not None and not self._unsupported:
                 self.accept_mime(mime)
             event.accept()
             return
         if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
-            self.clear()
+            if self._ref is not None:
+                self.clear()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -286,42 +340,52 @@ class FrameSlot(QFrame):
     async def _load_file(self, path: Path) -> None:
         loop = asyncio.get_running_loop()
         try:
-            info, thumb = await loop.run_in_executor(None, inspect_file, path)
+            info, thumb, name = await loop.run_in_executor(None, inspect_file, path)
         except GetimgError as exc:
             self._fail(exc.message)
             return
         except OSError as exc:
             self._fail(f"“{path.name}” cannot be read: {exc.strerror or exc}.")
             return
-        self._loaded(FrameRef(self.role, path=path), info, thumb)
+        self._loaded(FrameRef(self.role, path=path), info, thumb, name)
 
     async def _load_bytes(self, data: bytes, name: str) -> None:
         loop = asyncio.get_running_loop()
         try:
-            path, info, thumb = await loop.run_in_executor(None, import_bytes, data, self._frames_dir, name)
+            path, info, thumb, shown = await loop.run_in_executor(None, import_bytes, data, self._frames_dir, name)
         except GetimgError as exc:
             self._fail(exc.message)
             return
         except OSError as exc:
             self._fail(f"The image could not be saved: {exc.strerror or exc}.")
             return
-        self._loaded(FrameRef(self.role, path=path), info, thumb)
+        self._loaded(FrameRef(self.role, path=path), info, thumb, shown)
 
-    def _loaded(self, ref: FrameRef, info: FrameInfo, thumb: QImage) -> None:
+    def _loaded(self, ref: FrameRef, info: FrameInfo, thumb: QImage, name: str) -> None:
         self._cancel_load()
-        self._ref, self._info = ref, info
+        self._ref, self._info, self._name = ref, info, name
         if thumb.isNull():
             self.thumb.setPixmap(QPixmap())
             self.thumb.setText(info.format.upper())
         else:
             self.thumb.setPixmap(QPixmap.fromImage(thumb))
-        source = ref.path.name if ref.path is not None else info.source
-        self.details.setText(f"{source}\n{info.width} × {info.height} px · {info.format.upper()} · "
+        self._show_name(name)
+        self.details.setText(f"{info.width} × {info.height} px · {info.format.upper()} · "
                              f"{human_size(info.file_size)}")
         self.details.setToolTip(str(ref.path or ""))
-        self._show_message(info.note, "muted" if info.note else "")
+        small = self._small()
+        self._show_message(self._note(), "warning" if small else ("muted" if info.note else ""))
         self.clear_button.setEnabled(True)
         self.changed.emit()
+
+    def _small(self) -> bool:
+        return self._info is not None and bool(small_frame_warning(self._info.width, self._info.height))
+
+    def _note(self) -> str:
+        if self._info is None:
+            return ""
+        parts = [small_frame_warning(self._info.width, self._info.height), self._info.note]
+        return " ".join(p for p in parts if p)
 
     def _fail(self, message: str) -> None:
         self._cancel_load()
@@ -330,14 +394,19 @@ class FrameSlot(QFrame):
             self._show_message(f"{message} The previous image is kept.", "error")
             self.changed.emit()
             return
-        self._ref, self._info = None, None
+        self._ref, self._info, self._name = None, None, ""
         self._reset_view()
         self._show_message(message, "error")
         self.changed.emit()
 
+    def _show_name(self, name: str) -> None:
+        self.name_label.setText(name)
+        self.name_label.setVisible(bool(name))
+
     def _reset_view(self) -> None:
         self.thumb.setPixmap(QPixmap())
-        self.thumb.setText("Drop an image\nor paste (Ctrl+V)")
+        self.thumb.setText(_EMPTY_TEXT)
+        self._show_name("")
         self.details.setText("")
         self.details.setToolTip("")
         self.clear_button.setEnabled(False)

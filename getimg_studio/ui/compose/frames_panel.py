@@ -1,7 +1,9 @@
 """The form's image inputs: first/last frame and reference slots, shown as the chosen model allows.
 
-The role rules (a last frame needs a first frame; reference images cannot be combined with first/last
-frames) are written out in words next to the slots, not only enforced at submit time.
+Slots appear as they become useful: the last frame once there is a first frame, each reference slot once
+the one before it holds an image, so a column never fills with empty boxes. A model that cannot take a
+role hides its empty slots; a slot that already holds an image stays, dimmed and not sent, and is used
+again as soon as a model that takes it is chosen. The role rules are written in words next to the slots.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from getimg_studio.ui.common.theme import set_hint
 from getimg_studio.ui.compose.frame_slot import FrameSlot
 
 ASPECT_TOLERANCE = 0.03
+MAX_REFERENCE_SLOTS = 8  # the API's limit on images in one request
 LAST_NEEDS_FIRST = "A last frame needs a first frame: add a first frame too."
 REFS_EXCLUSIVE = "Reference images cannot be combined with a first or last frame: use one or the other."
 
@@ -63,6 +66,7 @@ class FramesPanel(QWidget):
         set_hint(self.aspect_note, "warning")
         self.aspect_button = QPushButton("")
         self.aspect_button.setAccessibleName("Use the first frame's aspect ratio")
+        self.aspect_button.setAutoDefault(True)
         self.aspect_button.clicked.connect(self._choose_suggested)
         self._suggested: str | None = None
         aspect_row = QHBoxLayout()
@@ -83,64 +87,42 @@ class FramesPanel(QWidget):
         self._layout.addLayout(self._refs_box)
         self._layout.addWidget(self.rules)
         self._layout.addWidget(self.issue)
+        self._add_reference_slot()
 
     @property
     def slots(self) -> list[FrameSlot]:
         return [self.first, self.last, *self.references]
 
-    def visible_slots(self) -> list[FrameSlot]:
-        return [s for s in self.slots if not s.isHidden()]
-
     def configure(self, model: ModelInfo | None) -> None:
-        """Show the slots the model takes; roles it does not take stay visible but disabled, with why."""
+        """Mark each slot as usable or not by `model` (keeping every image), then show the slots that matter."""
         self._model = model
         name = model.name if model else "This model"
-        for slot, role in ((self.first, Role.FIRST_FRAME), (self.last, Role.LAST_FRAME)):
-            supported = model is not None and model.supports(role)
-            why = f"{name} does not take a {role.label.lower()}." if model else "Choose a model first."
-            slot.set_unsupported("" if supported else why)
-        wanted = model.max_count(Role.REFERENCE_IMAGE) if model else 0
-        while len(self.references) < max(wanted, 1):
-            self._add_reference_slot()
-        for i, slot in enumerate(self.references):
-            title = f"Reference image {i + 1}" if wanted > 1 else "Reference image"
-            slot.title = title
-            slot.heading.setText(title)
-            slot.setAccessibleName(title)
-            if i == 0:
-                slot.setVisible(True)
-                why = f"{name} does not take reference images." if model else "Choose a model first."
-                slot.set_unsupported("" if wanted else why)
+        for slot in self.slots:
+            if model is None:
+                why = "Choose a model first."
+            elif not model.supports(slot.role):
+                what = "reference images" if slot.role is Role.REFERENCE_IMAGE else f"a {slot.role.label.lower()}"
+                why = f"{name} does not take {what}."
             else:
-                slot.setVisible(i < wanted)
-                if i >= wanted and slot.frame is not None:
-                    slot.clear()
-        # Hide roles the model does not take when it takes the other kind, so the column stays short;
-        # one disabled example of each missing kind still explains why.
-        takes_frames = model is not None and (model.supports(Role.FIRST_FRAME) or model.supports(Role.LAST_FRAME))
-        self.last.setVisible(model is None or model.supports(Role.LAST_FRAME) or not wanted)
-        self.references[0].setVisible(bool(wanted) or not takes_frames)
-        rules: list[str] = []
-        if model is not None and model.supports(Role.LAST_FRAME):
-            rules.append(LAST_NEEDS_FIRST.split(":")[0] + ".")
-        if wanted and takes_frames:
-            rules.append("Reference images cannot be combined with a first or last frame.")
-        if wanted > 1:
-            rules.append(f"Up to {wanted} reference images.")
-        if model is not None and not takes_frames and not wanted:
-            rules.append(f"{name} makes videos from the prompt alone: it takes no images.")
-        self.rules.setText(" ".join(rules))
-        self.rules.setVisible(bool(rules))
-        self._update_rule_notes()
+                why = ""
+            slot.set_unsupported(why)
+        self._lay_out()
 
     def frames(self) -> tuple[FrameRef, ...]:
-        return tuple(s.frame for s in self.slots if s.frame is not None and s.isEnabled() and not s.isHidden())
+        """What the request sends: images in slots the chosen model takes."""
+        return tuple(f for s in self.slots if (f := s.active_frame) is not None)
+
+    def kept_frames(self) -> tuple[FrameRef, ...]:
+        """Every image held, sent or not (the draft keeps them all)."""
+        return tuple(s.frame for s in self.slots if s.frame is not None)
 
     def slot_for(self, role: Role, index: int = 0) -> FrameSlot | None:
         if role is Role.FIRST_FRAME:
             return self.first
         if role is Role.LAST_FRAME:
             return self.last
+        if index >= MAX_REFERENCE_SLOTS:
+            return None
         while index >= len(self.references):
             self._add_reference_slot()
         return self.references[index]
@@ -158,7 +140,7 @@ class FramesPanel(QWidget):
         """Say when the first frame's shape differs from the video's, and offer the closest supported ratio."""
         info = self.first.info
         wanted = parse_ratio(aspect_ratio) if aspect_ratio else None
-        if info is None or wanted is None or not info.height or self.first.isHidden():
+        if info is None or wanted is None or not info.height or self.first.active_frame is None:
             self._aspect_row.hide()
             return
         shape = info.width / info.height
@@ -183,24 +165,74 @@ class FramesPanel(QWidget):
         for slot in self.slots:
             await slot.shutdown()
 
+    # Internals ------------------------------------------------------------------------------------------
+
     def _add_reference_slot(self) -> None:
         slot = FrameSlot(Role.REFERENCE_IMAGE, "Reference image", self._frames_dir)
         slot.changed.connect(self._on_slot_changed)
         self.references.append(slot)
         self._refs_box.addWidget(slot)
+        if self._model is not None:
+            self.configure(self._model)
+
+    def _lay_out(self) -> None:
+        model = self._model
+        takes_first = model is not None and model.supports(Role.FIRST_FRAME)
+        takes_last = model is not None and model.supports(Role.LAST_FRAME)
+        wanted = model.max_count(Role.REFERENCE_IMAGE) if model else 0
+        self.first.setVisible(takes_first or self.first.frame is not None)
+        has_first = self.first.frame is not None or self.first.loading
+        self.last.setVisible((takes_last and has_first) or self.last.frame is not None)
+        # Reference slots: those holding images, then one empty slot while the model takes more.
+        filled = [s for s in self.references if s.frame is not None or s.loading]
+        room = wanted > len(filled) and not (self.first.active_frame or self.last.active_frame)
+        offer = next((s for s in self.references if s.frame is None and not s.loading), None)
+        if room and offer is None and len(self.references) < min(wanted, MAX_REFERENCE_SLOTS):
+            self._add_reference_slot()
+            return
+        numbered = wanted > 1 or len(filled) > 1
+        for i, slot in enumerate(self.references):
+            title = f"Reference image {i + 1}" if numbered else "Reference image"
+            if slot.title != title:
+                slot.title = title
+                slot.heading.setText(title)
+                slot.setAccessibleName(title)
+            slot.setVisible(slot in filled or (room and slot is offer))
+        self._update_rules()
+        self._update_rule_notes()
+
+    def _update_rules(self) -> None:
+        model = self._model
+        rules: list[str] = []
+        takes_first = model is not None and model.supports(Role.FIRST_FRAME)
+        takes_last = model is not None and model.supports(Role.LAST_FRAME)
+        wanted = model.max_count(Role.REFERENCE_IMAGE) if model else 0
+        if model is None:
+            rules.append("Choose a model to add images.")
+        elif not (takes_first or takes_last or wanted):
+            rules.append(f"{model.name} makes videos from the prompt alone: it takes no images.")
+        else:
+            if takes_last and self.first.frame is None and self.last.frame is None:
+                rules.append("Add a first frame; a last frame can then set where the clip ends.")
+            if wanted and (takes_first or takes_last):
+                rules.append("Reference images cannot be combined with a first or last frame.")
+            if wanted > 1:
+                rules.append(f"Up to {wanted} reference images.")
+        self.rules.setText(" ".join(rules))
+        self.rules.setVisible(bool(rules))
 
     def _choose_suggested(self) -> None:
         if self._suggested:
             self.aspectRatioChosen.emit(self._suggested)
 
     def _on_slot_changed(self) -> None:
-        self._update_rule_notes()
+        self._lay_out()
         self.changed.emit()
 
     def _update_rule_notes(self) -> None:
-        has_first = self.first.frame is not None and self.first.isEnabled()
-        has_last = self.last.frame is not None and self.last.isEnabled()
-        has_refs = any(s.frame is not None for s in self.references if s.isEnabled() and not s.isHidden())
+        has_first = self.first.active_frame is not None
+        has_last = self.last.active_frame is not None
+        has_refs = any(s.active_frame is not None for s in self.references)
         self.last.set_rule_note(LAST_NEEDS_FIRST if has_last and not has_first else "")
         note = REFS_EXCLUSIVE if has_refs and (has_first or has_last) else ""
         for slot in self.references:

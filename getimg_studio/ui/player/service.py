@@ -2,6 +2,7 @@
 
 The controls widget and the panel talk to this object, never to QMediaPlayer directly, so the
 player's rules (loop on by default, steps only while paused, volume kept across clips) live here.
+Importing this module loads QtMultimedia: the panel does it with the first clip, not at start-up.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 from PySide6.QtMultimediaWidgets import QVideoWidget
 
-SPEEDS = (0.5, 1.0, 2.0)
+from getimg_studio.ui.player.controls import DEFAULT_VOLUME, SPEEDS
 
 
 class PlayerService(QObject):
     loopChanged = Signal(bool)
+    speedChanged = Signal(float)
     failed = Signal(str)  # a message a person can read
 
     def __init__(self, video: QVideoWidget, parent: QObject | None = None) -> None:
@@ -24,7 +26,7 @@ class PlayerService(QObject):
         self.video = video
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
-        self.audio.setVolume(0.8)
+        self.audio.setVolume(DEFAULT_VOLUME)
         self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(video)
         self._loop = True
@@ -53,6 +55,11 @@ class PlayerService(QObject):
 
     def sink(self) -> QVideoSink:
         return self.video.videoSink()
+
+    def set_output(self, video: QVideoWidget) -> None:
+        """Show the video in another widget (the fullscreen view and back)."""
+        self.video = video
+        self.player.setVideoOutput(video)
 
     # ------------------------------------------------------------------ transport
     @property
@@ -103,7 +110,17 @@ class PlayerService(QObject):
         self.loopChanged.emit(on)
 
     def set_speed(self, rate: float) -> None:
-        self.player.setPlaybackRate(rate)
+        if rate != self.player.playbackRate():
+            self.player.setPlaybackRate(rate)
+            self.speedChanged.emit(rate)
+
+    def step_speed(self, direction: int) -> None:
+        """[ and ]: the next slower or faster of SPEEDS."""
+        current = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.player.playbackRate()))
+        self.set_speed(SPEEDS[max(0, min(len(SPEEDS) - 1, current + direction))])
+
+    def jump(self, seconds: float) -> None:
+        self.seek(self.player.position() + round(seconds * 1000))
 
     def set_volume(self, volume: float) -> None:
         self.audio.setVolume(max(0.0, min(1.0, volume)))

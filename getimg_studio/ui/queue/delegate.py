@@ -6,13 +6,15 @@ same height, which lets the view skip measuring rows it does not show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.ui.queue.format import cost_text, deletion_text, params_text, state_text
-from getimg_studio.ui.queue.model import ETA_ROLE, JOB_ROLE, PROGRESS_ROLE, QueueModel
+from getimg_studio.ui.queue.model import ETA_ROLE, JOB_ROLE, PROGRESS_ROLE, TAKE_ROLE, QueueModel
 
 ROW_HEIGHT = 78
 THUMB = QSize(112, 63)
@@ -36,8 +38,10 @@ def state_colour(state: JobState) -> QColor:
 
 
 class QueueDelegate(QStyledItemDelegate):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 model_name: Callable[[str], str] = lambda model_id: model_id) -> None:
         super().__init__(parent)
+        self._model_name = model_name
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(max(option.rect.width(), 320), ROW_HEIGHT)
@@ -101,7 +105,8 @@ class QueueDelegate(QStyledItemDelegate):
 
         painter.setFont(small)
         painter.setPen(dim)
-        params = QFontMetrics(small).elidedText(params_text(job), Qt.TextElideMode.ElideRight, width)
+        params = params_text(job, self._model_name(job.request.model), index.data(TAKE_ROLE))
+        params = QFontMetrics(small).elidedText(params, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(left, top + line_h + 2, width, line_h), Qt.AlignmentFlag.AlignLeft, params)
 
         status = state_text(job, now, index.data(ETA_ROLE), index.data(PROGRESS_ROLE))

@@ -30,9 +30,10 @@ def remaining_text(seconds: float) -> str:
     return f"{int(seconds // 86400)} days"
 
 
-def params_text(job: Job) -> str:
+def params_text(job: Job, model_name: str | None = None, take: tuple[int, int] | None = None) -> str:
+    """ "Seedance 1.5 Pro · 16:9 · 720p · 5 s · sound · first frame · take 2 of 3"."""
     request = job.request
-    parts = [request.model]
+    parts = [model_name or request.model]
     if request.aspect_ratio:
         parts.append(request.aspect_ratio)
     if request.resolution:
@@ -45,7 +46,25 @@ def params_text(job: Job) -> str:
     if request.frames:
         roles = sorted({f.role.label.lower() for f in request.frames})
         parts.append(" + ".join(roles))
+    if take is not None and take[1] > 1:
+        parts.append(f"take {take[0]} of {take[1]}")
     return " · ".join(parts)
+
+
+def billing_text(job: Job) -> str:
+    """For a job that ended without a video: whether it cost anything, as far as anyone can know."""
+    billed = f"billed {format_money(job.cost, job.currency)}" if job.cost is not None else ""
+    if job.state is JobState.REJECTED:
+        return "not billed"
+    if job.state is JobState.FAILED:
+        return billed or "no charge reported"
+    if job.state is JobState.EXPIRED:
+        return billed or "billed by getimg"
+    if job.state is JobState.UNCERTAIN:
+        return "may be billed: check your getimg dashboard"
+    if job.state is JobState.STOPPED:
+        return billed or "the server may still bill it"
+    return ""
 
 
 def cost_text(job: Job) -> str:
@@ -84,11 +103,12 @@ def state_text(job: Job, now: datetime, eta: float | None = None,
             text += f" · {duration_text(job.duration)}"
         return text
     if state is JobState.STOPPED:
-        return "Stopped tracking · the server may still bill it"
+        return f"Stopped tracking · {billing_text(job)}"
     if state is JobState.UNCERTAIN:
-        return "Uncertain · may have reached the server; not resubmitted"
+        return f"Uncertain · {billing_text(job)} · not resubmitted"
     message = job.error_message or job.error_code or ""
-    return f"{state.label} · {message}" if message else state.label
+    parts = [state.label, billing_text(job), message]
+    return " · ".join(p for p in parts if p)
 
 
 def deletion_text(job: Job, now: datetime) -> str:

@@ -30,7 +30,7 @@ from getimg_studio.jobs.model import Job, JobFilter, JobState
 from getimg_studio.ui.bridge import EngineBridge
 
 if TYPE_CHECKING:
-    from getimg_studio.jobs.store import JobStore
+    from getimg_studio.ui.ports import HistoryReader
 
 _FAILED_VIEW = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.REJECTED, JobState.UNCERTAIN})
 
@@ -38,6 +38,7 @@ JOB_ROLE = Qt.ItemDataRole.UserRole + 1  # the Job
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # (received, total | None) while downloading, else None
 ETA_ROLE = Qt.ItemDataRole.UserRole + 3  # seconds left by the model's median, or None
 ID_ROLE = Qt.ItemDataRole.UserRole + 4
+TAKE_ROLE = Qt.ItemDataRole.UserRole + 5  # (n, of) among the variations of one request in this view, or None
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PAGE_DEPTH = 2000  # rows beyond which a block is fetched by id rather than by OFFSET
@@ -65,7 +66,7 @@ class QueueModel(QAbstractListModel):
 
     filterChanged = Signal()
 
-    def __init__(self, store: JobStore, bridge: EngineBridge, parent: QObject | None = None, *,
+    def __init__(self, store: HistoryReader, bridge: EngineBridge, parent: QObject | None = None, *,
                  block_size: int = 50, cache_size: int = 3000,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(parent)
@@ -106,11 +107,6 @@ class QueueModel(QAbstractListModel):
         self.endResetModel()
         self.filterChanged.emit()
 
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._load()
-        self.endResetModel()
-
     def set_decorator(self, decorate: Callable[[Job], Any] | None) -> None:
         """What DecorationRole returns for a job (the thumbnail cache's pixmap)."""
         self._decorate = decorate
@@ -143,6 +139,8 @@ class QueueModel(QAbstractListModel):
             return self._progress.get(job.id) if job.state is JobState.DOWNLOADING else None
         if role == ETA_ROLE:
             return self.eta(job)
+        if role == TAKE_ROLE:
+            return self.take(index.row(), job)
         if role == Qt.ItemDataRole.DecorationRole and self._decorate is not None:
             return self._decorate(job)
         return None
@@ -197,6 +195,20 @@ class QueueModel(QAbstractListModel):
         self._jobs.move_to_end(job.id)
         while len(self._jobs) > self._cache_size:
             self._jobs.popitem(last=False)
+
+    def take(self, row: int, job: Job) -> tuple[int, int] | None:
+        """Which of its request's variations a job is: they share a batch and sit next to each other."""
+        if job.batch_id is None:
+            return None
+        members = [job.id]
+        for step in (-1, 1):
+            other = row + step
+            while (neighbour := self.job_at(other)) is not None and neighbour.batch_id == job.batch_id:
+                members.append(neighbour.id)
+                other += step
+        if len(members) < 2:
+            return None
+        return sorted(members).index(job.id) + 1, len(members)
 
     # ------------------------------------------------------------------ timing
     def eta(self, job: Job) -> float | None:

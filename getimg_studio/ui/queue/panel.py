@@ -1,16 +1,13 @@
 """The queue and history panel: view tabs, prompt search, the job list, its toolbar and context menu.
 
 The window places it and wires its signals: `playRequested(Job)` to the player, `remixRequested(
-GenerationRequest)` to the compose form. Everything the panel asks of the engine runs as a kept task.
+GenerationRequest)` to the compose form. It reads the history through `QueuePorts.history` only, and
+everything it asks of the engine goes through the ports' callables, run as kept tasks.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,15 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from getimg_studio.jobs.model import Job, JobFilter
+from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.ports import QueuePorts
 from getimg_studio.ui.queue.actions import QueueActions
 from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
 from getimg_studio.ui.queue.model import JOB_ROLE, QueueModel
 from getimg_studio.ui.queue.thumbnails import ThumbnailCache
-
-if TYPE_CHECKING:
-    from getimg_studio.jobs.engine import Engine
 
 VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.ACTIVE, "Active"),
@@ -42,6 +38,7 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAVOURITES, "Favourites"),
     (JobFilter.FAILED, "Failed"),
 )
+MIN_WIDTH = 300
 _EMPTY = {
     JobFilter.ACTIVE: "Nothing is generating right now.",
     JobFilter.ALL: "No videos yet. Write a prompt and press Generate.",
@@ -53,17 +50,16 @@ _EMPTY = {
 class QueuePanel(QWidget):
     playRequested = Signal(object)  # Job
     remixRequested = Signal(object)  # GenerationRequest
-    retryRequested = Signal(int)  # informational: the panel has already called engine.retry
     statusMessage = Signal(str)
 
-    def __init__(self, engine: Engine, bridge: EngineBridge, thumbnails_dir: Path,
+    def __init__(self, ports: QueuePorts, bridge: EngineBridge, settings: SettingsStore,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Queue panel")
-        self._engine = engine
+        self.setMinimumWidth(MIN_WIDTH)
         self._tasks = TaskOwner("queue")
-        self.model = QueueModel(engine.store, bridge, self)
-        self.thumbnails = ThumbnailCache(thumbnails_dir, self)
+        self.model = QueueModel(ports.history, bridge, self)
+        self.thumbnails = ThumbnailCache(ports.thumbnails_dir, self)
         self.model.set_decorator(self.thumbnails.pixmap)
 
         self.tabs = QTabBar(self)
@@ -74,7 +70,8 @@ class QueuePanel(QWidget):
         self.tabs.setCurrentIndex(1)
         self.search = QLineEdit(self)
         self.search.setAccessibleName("History search")
-        self.search.setPlaceholderText("Search prompts")
+        self.search.setPlaceholderText("Search")
+        self.search.setToolTip("Search the prompts of the history (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
 
@@ -83,7 +80,7 @@ class QueuePanel(QWidget):
         # open and scroll as fast as 100.
         self.view = QTableView(self)
         self.view.setAccessibleName("Queue")
-        self.view.setItemDelegate(QueueDelegate(self.view))
+        self.view.setItemDelegate(QueueDelegate(self.view, model_name=ports.catalogue.model_name))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -100,22 +97,29 @@ class QueuePanel(QWidget):
         self.view.setModel(self.model)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.setMouseTracking(True)
-        self.view.setMinimumWidth(360)
         self.empty = QLabel(self.view.viewport())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("Queue empty")
+        self.view.viewport().installEventFilter(self)
 
-        self.actions_ = QueueActions(self, engine, self.selected_jobs, self._tasks)
+        self.actions_ = QueueActions(self, ports, settings, self.selected_jobs, self._tasks)
         self.toolbar = QToolBar(self)
         self.toolbar.setAccessibleName("Queue actions")
         self.toolbar.setIconSize(QSize(16, 16))
+        # Icons only: all eight fit a narrow queue, so none hides behind the overflow arrow.
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         a = self.actions_
         for action in (a.play, a.remix, a.retry, a.favourite, a.stop, a.remove):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         for action in (a.reveal, a.save_as):
             self.toolbar.addAction(action)
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the toolbar is part of the Tab order
+                button.setAccessibleName(action.text().rstrip("…"))
 
         top = QHBoxLayout()
         top.addWidget(self.tabs)
@@ -132,7 +136,6 @@ class QueuePanel(QWidget):
 
         a.playRequested.connect(self.playRequested)
         a.remixRequested.connect(self.remixRequested)
-        a.retryRequested.connect(self.retryRequested)
         a.statusMessage.connect(self.statusMessage)
         self.tabs.currentChanged.connect(self._view_changed)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
@@ -166,6 +169,11 @@ class QueuePanel(QWidget):
 
     def set_view(self, view: JobFilter) -> None:
         self.tabs.setCurrentIndex([v for v, _ in VIEWS].index(view))
+
+    def focus_search(self) -> None:
+        """Ctrl+F: into the search field, its text selected so typing replaces it."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     async def shutdown(self) -> None:
         self._tick.stop()
@@ -206,13 +214,19 @@ class QueuePanel(QWidget):
             view = self.model.view
             text = f"Nothing matches “{self.model.search}”." if self.model.search else _EMPTY[view]
             self.empty.setText(text)
-            self.empty.setGeometry(self.view.viewport().rect().adjusted(16, 16, -16, -16))
+            self._place_empty()
         self.empty.setVisible(empty)
         self.actions_.update_enabled()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def _place_empty(self) -> None:
         self.empty.setGeometry(self.view.viewport().rect().adjusted(16, 16, -16, -16))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The viewport gets its size after the panel does: placing the text on the panel's resize (as
+        # before) left it at zero size on the first start, when the queue opens empty.
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._place_empty()
+        return super().eventFilter(watched, event)
 
     def _visible_rows(self) -> range:
         viewport = self.view.viewport().rect()
