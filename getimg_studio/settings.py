@@ -92,8 +92,6 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
 
 def _draft_from_last_parameters(raw: dict[str, Any]) -> str:
     """Files written before the draft existed kept only the last parameters: start the draft from them."""
-    if not raw.get("last_model"):
-        return ""
     return json.dumps({"model": raw.get("last_model"), "prompt": "",
                        "aspect_ratio": raw.get("last_aspect_ratio") or None,
                        "resolution": raw.get("last_resolution") or None,
@@ -114,8 +112,8 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(raw, dict):
         _set_aside(path)
         return defaults
-    if "draft" not in raw:
-        raw = {**raw, "draft": _draft_from_last_parameters(raw), "draft_variations": raw.get("last_variations", 1)}
+    if "draft" not in raw and raw.get("last_model"):
+        raw = {"draft": _draft_from_last_parameters(raw), "draft_variations": raw.get("last_variations", 1), **raw}
     values: dict[str, Any] = {}
     for f in fields(Settings):
         if f.name in raw:

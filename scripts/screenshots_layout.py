@@ -95,7 +95,7 @@ async def _shot(label: str, data: Path) -> None:
 
     from getimg_studio.app import build_main_window
 
-    screen, theme = label.split("-")[:2]
+    theme = label.split("-")[1]
     config = data / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "settings.json").write_text(json.dumps({"theme": theme, "extra": {"poll_initial": "0.5"}}))

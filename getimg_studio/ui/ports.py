@@ -38,6 +38,24 @@ class Catalogue:
     estimate: Callable[[GenerationRequest], CostEstimate]  # one generation; unknown amount when unpriced
     model_name: Callable[[str], str]  # the model's display name, or its id when it is not listed
 
+    @classmethod
+    def of(cls, models: Callable[[], list[ModelInfo]]) -> Catalogue:
+        """Prices and names looked up in `models()` (the engine's catalogue, or a test's list)."""
+        from getimg_studio.api.pricing import estimate_cost
+
+        def find(model_id: str) -> ModelInfo | None:
+            return next((m for m in models() if m.id == model_id), None)
+
+        def estimate(request: GenerationRequest) -> CostEstimate:
+            model = find(request.model)
+            return estimate_cost(request, model) if model is not None else CostEstimate(None)
+
+        def model_name(model_id: str) -> str:
+            model = find(model_id)
+            return model.name if model is not None else model_id
+
+        return cls(models=models, estimate=estimate, model_name=model_name)
+
 
 @dataclass(frozen=True)
 class ComposePorts:

@@ -46,7 +46,7 @@ def test_a_session_key_switches_demo_to_live_in_place(sim: RunningSimulator, pat
         # What the settings dialog does after "Save" with "this session only" chosen.
         store = demo.services.key_store
         await store.asave("sk-session-only-123456", KeySource.SESSION)
-        demo._key_changed(await store.aload())
+        demo.controller._key_changed(await store.aload())
         assert demo.banner.isVisible()
         assert demo.banner.switch_button.isVisible()
         assert "saved" in demo.banner.text.text()

@@ -74,6 +74,8 @@ class FullscreenView(QWidget):
         if self._previous_output is not None:
             self._service.set_output(self._previous_output)
         self.hide()
+        if self._previous_output is not None:  # keys go back to the main window
+            self._previous_output.window().activateWindow()
         self.left.emit()
 
     def wake(self) -> None:

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from getimg_studio.api.pricing import estimate_cost
-from getimg_studio.api.types import CostEstimate, GenerationRequest
 from getimg_studio.jobs.model import JobFilter
 from getimg_studio.secrets import KeyStatus
 from getimg_studio.services import Services, close_services, output_dir
@@ -31,27 +29,14 @@ from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
-    from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.jobs.engine import Engine
 
 LIVE_URL = "https://api.getimg.ai"
 
 
-def catalogue_of(catalogue: ModelCatalogue) -> Catalogue:
-    def estimate(request: GenerationRequest) -> CostEstimate:
-        model = catalogue.get(request.model)
-        return estimate_cost(request, model) if model is not None else CostEstimate(None)
-
-    def model_name(model_id: str) -> str:
-        model = catalogue.get(model_id)
-        return model.name if model is not None else model_id
-
-    return Catalogue(models=catalogue.models, estimate=estimate, model_name=model_name)
-
-
 def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
     return QueuePorts(
-        history=engine.store, catalogue=catalogue_of(engine.catalogue), retry=engine.retry,
+        history=engine.store, catalogue=Catalogue.of(engine.catalogue.models), retry=engine.retry,
         remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
         set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir)
 
@@ -64,7 +49,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
     engine = services.engine
     paths = services.paths
-    catalogue = catalogue_of(engine.catalogue)
+    catalogue = Catalogue.of(engine.catalogue.models)
     bridge = EngineBridge(engine.subscribe)
 
     compose_view = ComposeView(paths.frames)
