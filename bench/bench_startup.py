@@ -45,7 +45,7 @@ async def main() -> dict:
     from getimg_studio.app import build_main_window
 
     window = await build_main_window(["--data-dir", sys.argv[1], "--demo"])
-    window.show()
+    window.controller.show()
     shown = time.perf_counter()
     while not window.compose.has_models:
         await asyncio.sleep(0.01)

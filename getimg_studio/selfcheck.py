@@ -172,7 +172,7 @@ def _show(window: MainWindow) -> None:
     if icon.isNull():
         raise SelfCheckError("the app icon could not be loaded")
     window.setWindowIcon(icon)
-    window.show()
+    window.controller.show()
     if not window.isVisible():
         raise SelfCheckError("the main window did not show")
 

@@ -102,7 +102,7 @@ async def _shot(label: str, data: Path) -> None:
     window = await build_main_window(["--data-dir", str(data), "--demo"])
     engine = window.services.engine
     try:
-        window.show()
+        window.controller.show()
         if not engine.catalogue.models():
             await engine.refresh_catalogue()
         compose = window.compose

@@ -146,7 +146,7 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
 
             window.closing.connect(on_closing)
             current.append(window)
-            window.show()
+            window.controller.show()
             if stopping:  # a signal came while the window was being built
                 window.close_now()
             # The player's multimedia stack loads once the window has painted and the loop is idle.

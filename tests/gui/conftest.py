@@ -137,7 +137,7 @@ def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Cal
         args = build_parser().parse_args(["--data-dir", str(paths.data.parent), "--base-url", base_url, *extra])
         window = await create_main_window(args, paths)
         opened.append(window)
-        window.show()
+        window.controller.show()
         window.activateWindow()  # shortcuts (Ctrl+Enter) go to the active window
         # A fresh data folder has no cached catalogue: the form fills when the background fetch lands.
         for _ in range(200):

@@ -115,11 +115,16 @@ class QueuePanel(QWidget):
         self.toolbar.addSeparator()
         for action in (a.reveal, a.save_as):
             self.toolbar.addAction(action)
+        # The toolbar is part of the Tab order, between the search and the list, as it is laid out.
+        previous: QWidget = self.search
         for action in self.toolbar.actions():
             button = self.toolbar.widgetForAction(action)
-            if button is not None:
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the toolbar is part of the Tab order
+            if button is not None and not action.isSeparator():
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 button.setAccessibleName(action.text().rstrip("…"))
+                QWidget.setTabOrder(previous, button)
+                previous = button
+        QWidget.setTabOrder(previous, self.view)
 
         top = QHBoxLayout()
         top.addWidget(self.tabs)

@@ -88,6 +88,13 @@ class WindowController(QObject):
         if not self.compose.has_models:
             self._tasks.start(self._fetch_models_until_listed(), name="models")
 
+    def show(self) -> None:
+        """Show the window as it was left, or fitted to this screen on a first start."""
+        if self._maximize:
+            self.window.showMaximized()
+        else:
+            self.window.show()
+
     def warm_up(self) -> None:
         """Idle time after the first paint: load the player's multimedia stack before the first clip needs it."""
         if not self._shut_down:
@@ -299,10 +306,14 @@ class WindowController(QObject):
         s, w = self.settings.current, self.window
         screen = w.screen() if w.screen() is not None else QApplication.primaryScreen()
         available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
-        remembered = None
-        if s.window_geometry and w.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode())):
-            remembered = w.geometry()
-        w.setGeometry(fitted_geometry(available, remembered))
+        self._maximize = False
+        if not (s.window_geometry and w.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))):
+            fitted = fitted_geometry(available)
+            if fitted is None:
+                w.setGeometry(available)  # the size to lay out for; maximising fits the frame too
+                self._maximize = True
+            else:
+                w.setGeometry(fitted)
         if s.window_state:
             w.restoreState(QByteArray.fromBase64(s.window_state.encode()))
         for index, on in enumerate((s.show_compose, s.show_player, s.show_queue)):

@@ -2,7 +2,7 @@
 
 Plain arithmetic on rectangles and widths, so it is tested without a screen. A small screen (1280x720,
 or 1920x1080 at 2x, which is 960x540 to Qt) gets the whole available area; a large one the preferred
-size, centred. A remembered geometry is used when it still fits the screen, and pulled onto it if not.
+size, centred. A remembered geometry is Qt's to restore (restoreGeometry pulls it onto a screen).
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ MARGIN = 40  # room left around the preferred size before the window simply fill
 SHARES = (0.32, 0.40, 0.28)  # compose, player, queue: the player gets what is left over
 
 
-def fitted_geometry(available: QRect, remembered: QRect | None = None) -> QRect:
-    """The window's frame rectangle on a screen whose available area is `available`."""
-    if remembered is not None and remembered.isValid() and not remembered.isEmpty():
-        width = min(remembered.width(), available.width())
-        height = min(remembered.height(), available.height())
-        left = min(max(remembered.left(), available.left()), available.right() - width + 1)
-        top = min(max(remembered.top(), available.top()), available.bottom() - height + 1)
-        return QRect(left, top, width, height)
+def fitted_geometry(available: QRect) -> QRect | None:
+    """Where a first start opens on a screen whose available area is `available`: the preferred size,
+    centred, or None for "maximised" when the screen has no room for it (the window manager then fits
+    the frame, title bar included, to the screen)."""
     width, height = PREFERRED
     if available.width() < width + MARGIN or available.height() < height + MARGIN:
-        return QRect(available)
+        return None
     return QRect(available.left() + (available.width() - width) // 2,
                  available.top() + (available.height() - height) // 2, width, height)
 
