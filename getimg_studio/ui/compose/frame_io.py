@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage, QImageReader, QPixmap
 if TYPE_CHECKING:  # Pillow loads with api.frames: only when the first image is read, not before the first paint
     from getimg_studio.api.frames import FrameInfo
 
-THUMB = QSize(112, 72)
+THUMB = QSize(96, 60)
 MIN_GOOD_SIDE = 480  # a frame whose short side is smaller looks soft even in a 480p video
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -164,3 +164,10 @@ class ComposeView(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.form_scroll, 1)
         layout.addWidget(self.footer)
+        self._body = body
+
+    def minimumSizeHint(self) -> QSize:
+        # The form scrolls down, never sideways: the panel is at least as wide as the form needs.
+        hint = super().minimumSizeHint()
+        scrollbar = self.form_scroll.verticalScrollBar().sizeHint().width()
+        return QSize(max(MIN_WIDTH, self._body.minimumSizeHint().width() + scrollbar + 2), hint.height())

@@ -126,13 +126,17 @@ class QueuePanel(QWidget):
                 previous = button
         QWidget.setTabOrder(previous, self.view)
 
-        top = QHBoxLayout()
-        top.addWidget(self.tabs)
-        top.addWidget(self.search, 1)
+        # The views on a row of their own; the toolbar shares its row with the search, which takes what
+        # is left: a narrow queue (a laptop, 2x scale) still shows every tab, every button and the search.
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(self.toolbar)
+        tools.addWidget(self.search, 1)
+        self.search.setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.toolbar)
+        layout.addWidget(self.tabs)
+        layout.addLayout(tools)
         layout.addWidget(self.view, 1)
 
         self._tick = QTimer(self, interval=1000)

@@ -234,7 +234,6 @@ class WindowController(QObject):
         self.player.statusMessage.connect(lambda text: status.showMessage(text, STATUS_MS))
         self.compose.statusMessage.connect(lambda text: status.showMessage(text, STATUS_MS))
         self.compose.settingsRequested.connect(self.open_settings)
-        self.compose.submitted.connect(self._submitted)
         w.banner.addKeyRequested.connect(self.open_settings)
         w.banner.dismissed.connect(lambda: self.settings.update(demo_banner_dismissed=True))
         w.banner.switchRequested.connect(self.request_live_mode)
@@ -246,9 +245,6 @@ class WindowController(QObject):
     def _play(self, job: Job) -> None:
         self._show_panel(1, True)
         self.player.load_job(job)
-
-    def _submitted(self, jobs: list[Job]) -> None:
-        self.window.status.showMessage(f"Submitted {plural(len(jobs), 'video')}.", 6000)
 
     def _balance_changed(self, amount: Decimal | None, currency: str) -> None:
         status = self.window.status
