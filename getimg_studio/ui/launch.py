@@ -34,6 +34,7 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
     """
     from PySide6.QtWidgets import QApplication
 
+    from getimg_studio.secrets import KeyStore
     from getimg_studio.services import build_services, close_services
     from getimg_studio.settings import SettingsStore
     from getimg_studio.ui.common.theme import apply_theme
@@ -45,19 +46,26 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
         apply_theme(app, settings.current.theme)
         # Closing the window must not stop the loop under the shutdown that follows it.
         app.setQuitOnLastWindowClosed(False)
-    # The services (in demo mode: a simulator booting in its own process) come up while a worker thread
-    # imports the window's modules: neither waits for the other.
+    from getimg_studio.services import demo_chosen
+
+    # Only one thread imports at a time (PySide's import hook is not safe otherwise). When the key decides
+    # between demo and live, the keyring is read first, on its own; with demo mode chosen outright the
+    # simulator is spawned first and the keyring read while it boots.
+    key_store = key_store or KeyStore(paths.key_file)
+    status = None if demo_chosen(settings.current, args.demo) else await key_store.aload()
     building = loop.create_task(build_services(paths, settings.current, demo=args.demo, base_url=args.base_url,
-                                               key_store=key_store))
+                                               key_store=key_store, key_status=status))
     try:
-        await loop.run_in_executor(None, _import_window_modules)
+        # One step of `building` spawns the demo simulator and imports the HTTP stack, up to opening the
+        # history on an executor thread (which imports nothing); the window's modules are imported then.
+        await asyncio.sleep(0)
+        from getimg_studio.ui.window.builder import build_window
+
         services = await building
     except BaseException:
         building.cancel()
         await loop.run_in_executor(None, settings.close)
         raise
-    from getimg_studio.ui.window.builder import build_window
-
     try:
         window = build_window(services, settings)
         await window.controller.start()
@@ -66,18 +74,6 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
         await loop.run_in_executor(None, settings.close)
         raise
     return window
-
-
-def _import_window_modules() -> None:
-    """On a worker thread: the getimg SDK (pydantic) and the window's code, not the multimedia stack.
-
-    The SDK comes first: the services import it again once the simulator is up, and by then it is here.
-    Two threads importing pydantic at once trip over PySide's import hook, so only this one does.
-    """
-    import importlib
-
-    for name in ("getimg_studio.api.client", "getimg_studio.ui.window.builder"):
-        importlib.import_module(name)
 
 
 def run_gui(args: argparse.Namespace, paths: Paths) -> int:

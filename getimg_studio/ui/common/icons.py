@@ -1,16 +1,27 @@
 """Small icons drawn in the palette's own text colour, so they read in the light and the dark theme alike.
 
 The styles' bundled media pixmaps are dark grey whatever the palette, nearly invisible on a dark window;
-symbol characters (⏮, 🔊) are missing from many desktop fonts. These are painted on a 16-unit grid at
-the screen's pixel ratio, with a dimmer copy for the disabled state.
+symbol characters (⏮, 🔊) are missing from many desktop fonts. These are drawn on a 16-unit grid when
+shown, at the size and pixel ratio asked for, in a dimmer colour for the disabled state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QPolygonF
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 
 Painter = Callable[[QPainter], None]
 
@@ -160,33 +171,44 @@ ICONS: dict[str, Painter] = {
 }
 
 
-def _pixmap(draw: Painter, colour: QColor, size: int, ratio: float) -> QPixmap:
-    pixmap = QPixmap(round(size * ratio), round(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.scale(size / 16, size / 16)
-    painter.setPen(QPen(colour, 0.1))
-    painter.setBrush(colour)
-    draw(painter)
-    painter.end()
-    return pixmap
+class _PaintedIcon(QIconEngine):
+    """Draws on demand, at the size and pixel ratio asked for: nothing is painted before it is shown."""
+
+    def __init__(self, draw: Painter, normal: QColor, disabled: QColor) -> None:
+        super().__init__()
+        self._draw, self._normal, self._disabled = draw, normal, disabled
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        colour = self._disabled if mode is QIcon.Mode.Disabled else self._normal
+        side = min(rect.width(), rect.height())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2)
+        painter.scale(side / 16, side / 16)
+        painter.setPen(QPen(colour, 0.1))
+        painter.setBrush(colour)
+        self._draw(painter)
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        pixmap = QPixmap(QSize(round(size.width() * scale), round(size.height() * scale)))
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _PaintedIcon(self._draw, self._normal, self._disabled)
 
 
-def icon(name: str, palette: QPalette | None = None, size: int = 16) -> QIcon:
+def icon(name: str, palette: QPalette | None = None) -> QIcon:
     """The named icon in the palette's button-text colour (and its disabled colour)."""
-    app = QGuiApplication.instance()
-    palette = palette or (QGuiApplication.palette() if app is not None else QPalette())
-    ratio = max(1.0, QGuiApplication.primaryScreen().devicePixelRatio()) if app is not None else 1.0
-    draw = ICONS[name]
-    result = QIcon()
-    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
-                        (QIcon.Mode.Active, QPalette.ColorGroup.Active),
-                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
-        colour = palette.color(group, QPalette.ColorRole.ButtonText)
-        result.addPixmap(_pixmap(draw, colour, size, ratio), mode)
-        if size != 16:
-            continue
-        result.addPixmap(_pixmap(draw, colour, 24, ratio), mode)
-    return result
+    if palette is None:
+        palette = QGuiApplication.palette() if QGuiApplication.instance() is not None else QPalette()
+    return QIcon(_PaintedIcon(ICONS[name], palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText),
+                              palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)))

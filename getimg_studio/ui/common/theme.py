@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -155,5 +156,6 @@ def set_hint(widget: QWidget, hint: str) -> None:
     if widget.property("hint") == hint:
         return
     widget.setProperty("hint", hint)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):  # else its first polish reads the hint
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
