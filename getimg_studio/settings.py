@@ -63,9 +63,6 @@ class Settings:
     show_queue: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
-    def with_changes(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
-
 
 FIELD_NAMES = frozenset(f.name for f in fields(Settings))
 

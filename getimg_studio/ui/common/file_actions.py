@@ -51,10 +51,3 @@ def copy_file_atomic(source: Path, dest: Path) -> Path:
 async def copy_file(source: Path, dest: Path) -> Path:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, copy_file_atomic, source, dest)
-
-
-async def file_exists(path: Path | None) -> bool:
-    if path is None:
-        return False
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, path.is_file)

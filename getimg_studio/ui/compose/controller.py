@@ -193,11 +193,6 @@ class ComposeController(QObject):
         v.frames.configure(self.model)
         self._refresh()
 
-    def set_frame(self, role: Role, path: Path) -> None:
-        slot = self.view.frames.slot_for(role)
-        if slot is not None:
-            slot.set_path(path)
-
     def use_as_first_frame(self, path: Path) -> None:
         """Chain clips: the frame becomes the first frame, the old last frame goes (the next clip starts here)."""
         model = self.model

@@ -120,15 +120,3 @@ def issue_for_error(exc: GetimgError) -> Issue:
     if exc.kind is ErrorKind.QUOTA:
         return Issue("cost", exc.message)
     return Issue("form", exc.message)
-
-
-def select_data(combo: QComboBox, value: object) -> None:
-    """Choose the item whose data is `value` (durations compare as floats); unchanged when absent."""
-    if value is None:
-        return
-    for i in range(combo.count()):
-        data = combo.itemData(i)
-        if data == value or (isinstance(data, float) and isinstance(value, (int, float))
-                             and abs(data - float(value)) < 1e-9):
-            combo.setCurrentIndex(i)
-            return
