@@ -56,18 +56,20 @@ async def _run(theme: str, out: Path, data: Path) -> None:
     (config / "settings.json").write_text(json.dumps({"theme": theme, "extra": {"poll_initial": "0.5"}}))
     window = await build_main_window(["--data-dir", str(data), "--demo"])
     try:
-        window.resize(1560, 940)
+        window.setGeometry(20, 20, 1500, 920)
         window.show()
-        if not window.engine.catalogue.models():
-            await window.engine.refresh_catalogue()
+        engine = window.services.engine
+        if not engine.catalogue.models():
+            await engine.refresh_catalogue()
         compose = window.compose
+        view = compose.view
         compose.select_model("seedance-v1-5-pro")
         await _settle()
         _grab(window, out, theme, 1, "empty")
 
-        compose.prompt.setPlainText(PROMPT)
-        compose.sound_check.setChecked(True)
-        compose.prompt.setFocus()
+        view.prompt.setPlainText(PROMPT)
+        view.sound_check.setChecked(True)
+        view.prompt.setFocus()
         await _settle()
         _grab(window, out, theme, 2, "prompt")
 
@@ -77,9 +79,9 @@ async def _run(theme: str, out: Path, data: Path) -> None:
         mime.setUrls([QUrl.fromLocalFile(str(frame))])
         pos, actions = QPointF(30, 30), Qt.DropAction.CopyAction
         buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-        QApplication.sendEvent(compose.frames.first, QDragEnterEvent(pos.toPoint(), actions, mime, buttons, mods))
-        QApplication.sendEvent(compose.frames.first, QDropEvent(pos, actions, mime, buttons, mods))
-        await compose.frames.settled()
+        QApplication.sendEvent(view.frames.first, QDragEnterEvent(pos.toPoint(), actions, mime, buttons, mods))
+        QApplication.sendEvent(view.frames.first, QDropEvent(pos, actions, mime, buttons, mods))
+        await view.frames.settled()
         await _settle()
         _grab(window, out, theme, 3, "frame")
 
@@ -88,8 +90,8 @@ async def _run(theme: str, out: Path, data: Path) -> None:
         await _settle(0.6)
         _grab(window, out, theme, 4, "submitted")
 
-        ids = window.engine.store.ids()
-        jobs = await window.engine.wait_idle(ids, timeout=120)
+        ids = engine.store.ids()
+        jobs = await engine.wait_idle(ids, timeout=120)
         if jobs:
             window.player.load_job(jobs[0])
         await _settle(2.0)

@@ -86,6 +86,7 @@ class PlayerControls(QWidget):
         layout.addLayout(row1)
         layout.addLayout(row2)
         self.fullscreen_button.clicked.connect(self.fullscreenRequested)
+        self._loaded = fullscreen  # the fullscreen view only ever shows a loaded clip
         self._update_enabled(False)
 
     def bind(self, service: PlayerService) -> None:
@@ -114,8 +115,17 @@ class PlayerControls(QWidget):
         self._state_changed()
         self._muted_changed(service.audio.isMuted())
 
+    def set_loaded(self, loaded: bool) -> None:
+        """No clip (nothing chosen, a missing file): the transport says so at once, not when Qt catches up."""
+        self._loaded = loaded
+        self._update_enabled(loaded and self.seek.maximum() > 0)
+        if not loaded:
+            self.seek.setValue(0)
+            self.time.setText("0:00 / 0:00")
+
     def _update_enabled(self, loaded: bool) -> None:
-        for widget in (self.play_button, self.back_button, self.forward_button, self.seek):
+        loaded = loaded and self._loaded
+        for widget in (self.play_button, self.back_button, self.forward_button, self.seek, self.fullscreen_button):
             widget.setEnabled(loaded)
 
     def _duration_changed(self, ms: int) -> None:

@@ -304,6 +304,7 @@ class PlayerPanel(QWidget):
                 and job.deletes_at > datetime.now(UTC) and job.state in (JobState.READY, JobState.DOWNLOADING))
 
     def _set_clip_actions(self, on: bool) -> None:
+        self.controls.set_loaded(on)
         self.save_frame.setEnabled(on)
         self.use_last.setEnabled(on)
         for action in self.actions_.values():
