@@ -183,3 +183,23 @@ def test_view_menu_hides_and_shows_panels_and_generate_never_sends_an_unseen_for
         assert not player.isHidden()
 
     run(scenario(), timeout=60)
+
+
+def test_find_then_down_or_enter_goes_into_the_results_and_enter_plays(sim: Any, open_window: Callable[..., Any],
+                                                                       run: Callable[..., Any]) -> None:
+    async def scenario() -> None:
+        window = await open_window(sim.base_url)
+        await _ready_clip(window, "a heron over a misty lake")
+        await _ready_clip(window, "a kite")
+        await _focus(window, window.compose.view.model_combo)
+        _key(Qt.Key.Key_F, CTRL)
+        for ch in "heron":
+            _key(Qt.Key(ord(ch.upper())))
+        _key(Qt.Key.Key_Down)
+        assert window.queue.view.hasFocus()
+        assert [j.request.prompt for j in window.queue.selected_jobs()] == ["a heron over a misty lake"]
+        _key(Qt.Key.Key_Return)
+        player = window.player
+        await until(lambda: player.service is not None and player.service.playing, what="Enter to play")
+
+    run(scenario(), timeout=90)

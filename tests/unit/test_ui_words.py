@@ -41,7 +41,7 @@ def test_every_ended_job_says_whether_it_cost_anything(state: JobState, cost: De
 def test_rows_name_the_model_and_tell_variations_apart() -> None:
     job = _job(JobState.READY, duration=5.0)
     assert params_text(job, "Seedance 1.0 Pro").startswith("Seedance 1.0 Pro · 5 s")
-    assert params_text(job, "Seedance 1.0 Pro", (2, 3)).endswith("take 2 of 3")
+    assert params_text(job, "Seedance 1.0 Pro", (2, 3)).startswith("Seedance 1.0 Pro · take 2 of 3 · ")
     assert "take" not in params_text(job, "Seedance 1.0 Pro", (1, 1))
 
 

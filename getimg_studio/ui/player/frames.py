@@ -89,10 +89,11 @@ def last_frame(path: Path) -> Image.Image:
 
 
 def save_last_frame(video: Path, folder: Path) -> Path:
-    """Writes the last frame as a PNG named after the clip and its size/mtime; returns its path."""
+    """Writes the last frame as a PNG named after the clip (what the frame slot shows), in a folder per
+    version of the file (its size and mtime), and returns its path."""
     stat = video.stat()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{video.stem}-last-{stat.st_size:x}{stat.st_mtime_ns:x}.png"
+    target = folder / f"{stat.st_size:x}{stat.st_mtime_ns:x}" / f"{video.stem} (last frame).png"
+    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         return target
     save_png(last_frame(video), target)

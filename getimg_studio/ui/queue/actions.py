@@ -218,7 +218,8 @@ class QueueActions(QObject):
         with_files = sum(1 for j in jobs if j.file_path is not None)
         delete = keep = None
         if with_files:
-            box.setInformativeText(f"{with_files} of them ha{'s' if with_files == 1 else 've'} a saved video.")
+            box.setInformativeText("It has a saved video." if n == 1 else
+                                   f"{with_files} of them ha{'s' if with_files == 1 else 've'} a saved video.")
             delete = box.addButton("Remove and delete files", QMessageBox.ButtonRole.DestructiveRole)
             keep = box.addButton("Remove, keep files", QMessageBox.ButtonRole.AcceptRole)
         else:

@@ -31,9 +31,11 @@ def remaining_text(seconds: float) -> str:
 
 
 def params_text(job: Job, model_name: str | None = None, take: tuple[int, int] | None = None) -> str:
-    """ "Seedance 1.5 Pro · 16:9 · 720p · 5 s · sound · first frame · take 2 of 3"."""
+    """ "Seedance 1.5 Pro · take 2 of 3 · 16:9 · 720p · 5 s · sound · first frame"."""
     request = job.request
     parts = [model_name or request.model]
+    if take is not None and take[1] > 1:  # early in the line: it is what tells a request's takes apart
+        parts.append(f"take {take[0]} of {take[1]}")
     if request.aspect_ratio:
         parts.append(request.aspect_ratio)
     if request.resolution:
@@ -46,8 +48,6 @@ def params_text(job: Job, model_name: str | None = None, take: tuple[int, int] |
     if request.frames:
         roles = sorted({f.role.label.lower() for f in request.frames})
         parts.append(" + ".join(roles))
-    if take is not None and take[1] > 1:
-        parts.append(f"take {take[0]} of {take[1]}")
     return " · ".join(parts)
 
 

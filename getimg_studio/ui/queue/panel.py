@@ -7,7 +7,8 @@ everything it asks of the engine goes through the ports' callables, run as kept 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -102,6 +103,7 @@ class QueuePanel(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("Queue empty")
         self.view.viewport().installEventFilter(self)
+        self.search.installEventFilter(self)
 
         self.actions_ = QueueActions(self, ports, settings, self.selected_jobs, self._tasks)
         self.toolbar = QToolBar(self)
@@ -235,6 +237,17 @@ class QueuePanel(QWidget):
         # before) left it at zero size on the first start, when the queue opens empty.
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self._place_empty()
+        # Ctrl+F, type, then Down or Enter: straight into what was found, as a browser's find bar does.
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._search_timer.stop()
+            self._apply_search()
+            self.view.setFocus(Qt.FocusReason.TabFocusReason)
+            if self.model.rowCount() and not self.selected_jobs():
+                flags = QItemSelectionModel.SelectionFlag
+                self.view.selectionModel().setCurrentIndex(self.model.index(0, 0),
+                                                           flags.ClearAndSelect | flags.Rows)
+            return True
         return super().eventFilter(watched, event)
 
     def _visible_rows(self) -> range:

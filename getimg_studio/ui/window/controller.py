@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QRect
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from getimg_studio.api.errors import GetimgError
@@ -89,11 +89,12 @@ class WindowController(QObject):
             self._tasks.start(self._fetch_models_until_listed(), name="models")
 
     def show(self) -> None:
-        """Show the window as it was left, or fitted to this screen on a first start."""
+        """Show the window as it was left, or fitted to this screen on a first start; typing goes to the prompt."""
         if self._maximize:
             self.window.showMaximized()
         else:
             self.window.show()
+        self.compose.view.prompt.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def warm_up(self) -> None:
         """Idle time after the first paint: load the player's multimedia stack before the first clip needs it."""

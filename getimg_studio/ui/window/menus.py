@@ -43,7 +43,10 @@ class WindowActions(QObject):
         self.show_player = make("&Player panel", "Ctrl+2", checkable=True)
         self.show_queue = make("&Queue panel", "Ctrl+3", checkable=True)
         self.reset_layout = make("&Reset the layout")
-        self.views = [make(f"Show {label.lower()} jobs", f"Alt+{i + 1}") for i, (_view, label) in enumerate(VIEWS)]
+        names = {"Active": "Show active jobs", "All": "Show all jobs", "Favourites": "Show favourites",
+                 "Failed": "Show failed jobs"}
+        self.views = [make(names.get(label, f"Show {label.lower()}"), f"Alt+{i + 1}")
+                      for i, (_view, label) in enumerate(VIEWS)]
         self.theme_group = QActionGroup(self)
         self.themes: dict[Theme, QAction] = {}
         for theme, label in ((Theme.SYSTEM, "&System"), (Theme.LIGHT, "&Light"), (Theme.DARK, "&Dark")):
