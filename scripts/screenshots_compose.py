@@ -16,23 +16,10 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
-from shots_common import run_for_themes, shoot  # the scripts folder; it puts the repo on sys.path
+from shots_common import make_frame, run_for_themes, shoot  # the scripts folder; it puts the repo on sys.path
 
 PROMPT = ("A paper boat drifting down a rain-soaked cobblestone street at dusk, neon reflections, "
           "slow dolly shot following the boat, shallow depth of field")
-
-
-def _make_frame(path: Path) -> None:
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (1280, 720))
-    draw = ImageDraw.Draw(img)
-    for y in range(720):
-        t = y / 719
-        draw.line([(0, y), (1280, y)], fill=(int(30 + 40 * t), int(40 + 80 * t), int(90 + 120 * t)))
-    draw.polygon([(540, 470), (740, 470), (700, 520), (580, 520)], fill=(235, 235, 225))
-    draw.polygon([(640, 360), (640, 470), (700, 470)], fill=(250, 250, 240))
-    img.save(path, "PNG")
 
 
 async def _settle(seconds: float = 0.3) -> None:
@@ -74,7 +61,7 @@ async def _run(theme: str, out: Path, data: Path) -> None:
         _grab(window, out, theme, 2, "prompt")
 
         frame = data / "harbour-boat.png"
-        _make_frame(frame)
+        make_frame(frame)
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(frame))])
         pos, actions = QPointF(30, 30), Qt.DropAction.CopyAction

@@ -61,19 +61,6 @@ def drive(only: str | None) -> int:
     return 1 if failed else 0
 
 
-def _make_frame(path: Path) -> None:
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (1280, 720))
-    draw = ImageDraw.Draw(img)
-    for y in range(720):
-        t = y / 719
-        draw.line([(0, y), (1280, y)], fill=(int(30 + 40 * t), int(40 + 80 * t), int(90 + 120 * t)))
-    draw.polygon([(540, 470), (740, 470), (700, 520), (580, 520)], fill=(235, 235, 225))
-    draw.polygon([(640, 360), (640, 470), (700, 470)], fill=(250, 250, 240))
-    img.save(path, "PNG")
-
-
 async def _settle(seconds: float = 0.4) -> None:
     await asyncio.sleep(seconds)  # the qasync loop paints meanwhile
 
@@ -109,8 +96,10 @@ async def _shot(label: str, data: Path) -> None:
         compose.select_model("seedance-v1-5-pro")
         compose.view.prompt.setPlainText(PROMPT)
         compose.view.sound_check.setChecked(True)
+        from shots_common import make_frame  # this script's folder
+
         frame = data / LONG_NAME
-        _make_frame(frame)
+        make_frame(frame)
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(frame))])
         compose.view.frames.first.accept_mime(mime)
@@ -125,6 +114,8 @@ async def _shot(label: str, data: Path) -> None:
         _shoot(window, f"window-{label}")
         if label == "1280x720-light":
             await _dialogs(window)
+        if label == "1280x720-dark":
+            await _dark_dialogs(window)
         QApplication.processEvents()
     finally:
         await window.shutdown()
@@ -165,6 +156,21 @@ async def _dialogs(window: object) -> None:
     _shoot(window, "player-1280x720-fullscreen")
     window.player.toggle_fullscreen()
     await _settle()
+
+
+async def _dark_dialogs(window: object) -> None:
+    """The dark theme's radio buttons and disabled buttons (once nearly invisible), and About."""
+    from getimg_studio.ui.window.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.controller.open_settings()
+    await _settle()
+    _shoot(window, "dialog-1280x720-settings-dark")
+    if window.controller.settings_dialog is not None:
+        window.controller.settings_dialog.view.close()
+    window.controller.actions.about.trigger()
+    await _settle()
+    _shoot(window, "dialog-1280x720-about-dark")
 
 
 def one(label: str) -> int:

@@ -156,16 +156,6 @@ def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Cal
         window.deleteLater()
 
 
-async def until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Inside a test's coroutine: wait for `predicate()` to be truthy, failing loudly after `timeout`."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (value := predicate()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-    return value
-
-
 async def never_submit(request: GenerationRequest, count: int) -> list[Job]:
     raise AssertionError("this test does not submit")
 

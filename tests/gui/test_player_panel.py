@@ -20,6 +20,7 @@ from typing import Any
 import av
 import numpy as np
 import pytest
+from gui_wait import until  # this folder is on sys.path for its tests
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
@@ -38,14 +39,6 @@ from getimg_studio.ui.window.builder import player_ports
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
-
-async def until(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (value := predicate()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-    return value
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from conftest import until  # this folder's conftest: shared GUI helpers
+from gui_wait import until  # this folder is on sys.path for its tests
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
