@@ -49,14 +49,14 @@ class Services:
     mode: Literal["demo", "live"]
     base_url: str
     host: str  # for the status bar: "api.getimg.ai" or "demo simulator (127.0.0.1:port)"
-    key_status: KeyStatus
+    key_status: KeyStatus | None  # None in demo mode chosen outright: nothing needs the keyring to start
     key_store: KeyStore
     simulator: SimulatorHandle | None = None
     lock: InstanceLock | None = None
 
     @property
-    def key_source(self) -> KeySource:
-        return self.key_status.source
+    def key_source(self) -> KeySource | None:
+        return self.key_status.source if self.key_status is not None else None
 
     @property
     def demo(self) -> bool:
@@ -153,13 +153,15 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
 
         store = await loop.run_in_executor(None, JobStore, paths.database)
         downloader = Downloader()  # its TLS context loads CA certificates: also while the simulator boots
-        status = status or await key_store.aload()
+        if not use_demo:
+            status = status or await key_store.aload()  # the key to send; demo mode needs none to start
         if spawning is not None:
             simulator = await spawning
             url, key = simulator.base_url, DEMO_KEY
             host = f"demo simulator ({urlsplit(url).netloc})"
             cache = paths.data / "models-demo.json"
         else:
+            assert status is not None
             url = (explicit_url or DEFAULT_BASE_URL).rstrip("/")
             key = status.key or ""
             host = urlsplit(url).netloc or url

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gui_wait import until  # this folder is on sys.path for its tests
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -54,7 +55,11 @@ def test_demo_banner_add_key_and_dismiss(sim: Any, open_window: Callable[..., An
                                          paths: Paths) -> None:
     async def scenario() -> None:
         window = await open_window(sim.base_url, "--demo")
+        # Demo mode chosen outright needs no key: the keyring is read when the settings first open.
+        assert window.services.key_status is None
         check(window)
+        dialog = window.controller.settings_dialog
+        await until(lambda: "No key yet" in dialog.view.key_state.text(), what="the keyring read on opening")
 
     run(scenario())
 

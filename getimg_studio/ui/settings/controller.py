@@ -26,13 +26,13 @@ from getimg_studio.ui.settings.dialog import SettingsDialog
 class SettingsController(QObject):
     keyChanged = Signal(object)  # KeyStatus
 
-    def __init__(self, view: SettingsDialog, store: SettingsStore, key_store: KeyStore, key_status: KeyStatus,
+    def __init__(self, view: SettingsDialog, store: SettingsStore, key_store: KeyStore, key_status: KeyStatus | None,
                  live_base_url: str, default_output: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self._store = store
         self._key_store = key_store
-        self._status = key_status
+        self._status = key_status or KeyStatus(None, KeySource.NONE, False, "the keyring is being read")
         self._live_url = live_base_url
         self._default_output = default_output
         self._tasks = TaskOwner("settings", on_error=report_exception)
@@ -44,12 +44,20 @@ class SettingsController(QObject):
         v.output_button.clicked.connect(self._choose_folder)
         v.save_button.clicked.connect(self.save)
         v.buttons.rejected.connect(v.close)
-        self._show_status(key_status)
+        self._show_status(self._status)
         self.fill()
+        self._read_keyring = key_status is None  # demo mode started without reading it: read it now
 
     def open(self) -> None:
         self.fill()
+        if self._read_keyring:
+            self._read_keyring = False
+            self.view.key_state.setText("Reading the keyring…")
+            self._tasks.start(self._load_status(), name="key")
         self.view.open()
+
+    async def _load_status(self) -> None:
+        self._show_status(await self._key_store.aload())
 
     def fill(self) -> None:
         """The fields as the store holds them now: edits from a dialog closed without Save are gone."""

@@ -22,14 +22,13 @@ from getimg_studio.ui.compose.view import ComposeView
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
-from getimg_studio.ui.settings.controller import SettingsController
-from getimg_studio.ui.settings.dialog import SettingsDialog
 from getimg_studio.ui.window.controller import WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.engine import Engine
+    from getimg_studio.ui.settings.controller import SettingsController
 
 LIVE_URL = "https://api.getimg.ai"
 
@@ -72,6 +71,10 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
         set_auto_download=engine.set_auto_download, close=close)
 
     def make_settings(parent: QWidget) -> SettingsController:
+        # Imported when first opened: the first paint does not need the settings window.
+        from getimg_studio.ui.settings.controller import SettingsController
+        from getimg_studio.ui.settings.dialog import SettingsDialog
+
         live_url = services.base_url if not services.demo else LIVE_URL
         view = SettingsDialog(paths.output, parent)
         controller = SettingsController(view, settings, services.key_store, services.key_status, live_url,

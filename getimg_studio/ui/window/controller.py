@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -30,12 +31,13 @@ from getimg_studio.ui.compose.controller import ComposeController
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import WindowPorts
 from getimg_studio.ui.queue.panel import VIEWS, QueuePanel
-from getimg_studio.ui.settings.controller import SettingsController
-from getimg_studio.ui.window import help as help_windows
 from getimg_studio.ui.window.layout import fitted_geometry, split_widths
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions
 from getimg_studio.ui.window.notifications import Notifier
+
+if TYPE_CHECKING:
+    from getimg_studio.ui.settings.controller import SettingsController
 
 log = logging.getLogger(__name__)
 STATUS_MS = 8000
@@ -213,7 +215,7 @@ class WindowController(QObject):
         status = w.status
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(w.close)
-        a.open_logs.triggered.connect(lambda: help_windows.open_folder(self._log_dir, w))
+        a.open_logs.triggered.connect(self._open_logs)
         a.go_live.triggered.connect(self.request_live_mode)
         a.find.triggered.connect(self.find)
         a.generate.triggered.connect(self.generate)
@@ -225,8 +227,8 @@ class WindowController(QObject):
         for theme, action in a.themes.items():
             action.triggered.connect(lambda _checked=False, t=theme: self.settings.update(theme=t))
         a.themes[self.settings.current.theme].setChecked(True)
-        a.shortcuts.triggered.connect(lambda: help_windows.ShortcutsDialog(w.menuBar(), w).show())
-        a.about.triggered.connect(lambda: help_windows.show_about(w))
+        a.shortcuts.triggered.connect(self._show_shortcuts)
+        a.about.triggered.connect(self._show_about)
 
         self.queue.playRequested.connect(self._play)
         self.queue.remixRequested.connect(self.remix)
@@ -242,6 +244,22 @@ class WindowController(QObject):
         self.bridge.jobChanged.connect(self._job_changed)
         self.bridge.jobChanged.connect(self.notifier.job_changed)
         self.bridge.catalogueChanged.connect(self.compose.reload_models)
+
+    # The Help windows are imported when asked for: the first paint does not need them.
+    def _open_logs(self) -> None:
+        from getimg_studio.ui.window.help import open_folder
+
+        open_folder(self._log_dir, self.window)
+
+    def _show_shortcuts(self) -> None:
+        from getimg_studio.ui.window.help import ShortcutsDialog
+
+        ShortcutsDialog(self.window.menuBar(), self.window).show()
+
+    def _show_about(self) -> None:
+        from getimg_studio.ui.window.help import show_about
+
+        show_about(self.window)
 
     def _play(self, job: Job) -> None:
         self._show_panel(1, True)
