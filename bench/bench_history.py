@@ -87,7 +87,7 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     from getimg_studio.jobs.model import JobFilter
     from getimg_studio.jobs.store import JobStore
     from getimg_studio.ui.bridge import EngineBridge
-    from getimg_studio.ui.queue_panel import QueuePanel
+    from getimg_studio.ui.queue.panel import QueuePanel
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     db = folder / f"history-{n}.sqlite3"

@@ -57,10 +57,12 @@ async def run(jobs: int, seconds: float, root: Path) -> None:
     from getimg_studio.jobs.model import DownloadProgress, JobEvent
     from getimg_studio.jobs.store import JobStore
     from getimg_studio.paths import resolve_paths
+    from getimg_studio.settings import SettingsStore
     from getimg_studio.simulator.process import spawn_simulator
     from getimg_studio.ui.bridge import EngineBridge
-    from getimg_studio.ui.player import PlayerPanel
-    from getimg_studio.ui.queue_panel import QueuePanel
+    from getimg_studio.ui.player.panel import PlayerPanel
+    from getimg_studio.ui.queue.panel import QueuePanel
+    from getimg_studio.ui.window.builder import player_ports, queue_ports
 
     paths = resolve_paths(root).ensure()
     loop = asyncio.get_running_loop()
@@ -72,8 +74,8 @@ async def run(jobs: int, seconds: float, root: Path) -> None:
                     frames_dir=paths.frames, output_dir=paths.output,
                     config=EngineConfig(poll_initial=1.0, poll_max=2.0, auto_download=False))
     bridge = EngineBridge(engine.subscribe)
-    queue = QueuePanel(engine, bridge, paths.thumbnails)
-    player = PlayerPanel(engine, bridge, frames_dir=paths.cache / "frames")
+    queue = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, SettingsStore(paths.settings_file))
+    player = PlayerPanel(player_ports(engine, paths.cache / "frames"), bridge)
     queue.resize(700, 900)
     queue.show()
     player.show()

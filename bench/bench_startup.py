@@ -6,7 +6,12 @@
 Each run is a fresh Python process with an empty data folder (so no model cache, no history: the
 coldest start a new user sees). The child measures from its first line to the moment the window is
 shown, its form has models, and the event loop has gone idle (a 0-delay timer fires within 50 ms twice
-in a row), then reports its peak RSS. Not a test: figures are printed, nothing is asserted.
+in a row), then reports its peak RSS and whether the player's multimedia stack (QtMultimedia, PyAV) was
+loaded by then: it must not be, the first paint does not need it. Not a test: figures are printed,
+nothing is asserted.
+
+Bytecode is compiled first (`compileall`), as an installed app has it: where PYTHONDONTWRITEBYTECODE is
+set, a checkout would otherwise compile every module from source on every start.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,9 +51,9 @@ async def main() -> dict:
     from getimg_studio.app import build_main_window
 
     window = await build_main_window(["--data-dir", sys.argv[1], "--demo"])
-    window.show()
+    window.controller.show()
     shown = time.perf_counter()
-    while not window.compose.model_combo.count():
+    while not window.compose.has_models:
         await asyncio.sleep(0.01)
     models = time.perf_counter()
     loop = asyncio.get_running_loop()
@@ -58,11 +64,13 @@ async def main() -> dict:
         quiet = quiet + 1 if loop.time() - t < 0.05 else 0
     idle = time.perf_counter()
     rss = rss_mb()
+    heavy = sorted(m for m in ("PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "av") if m in sys.modules)
     await window.shutdown()
     window.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"shown_ms": (shown - T0) * 1000, "models_ms": (models - T0) * 1000,
-            "interactive_ms": (idle - T0) * 1000, "rss_mb": rss, "peak_rss_mb": peak}
+            "interactive_ms": (idle - T0) * 1000, "rss_mb": rss, "peak_rss_mb": peak,
+            "loaded_before_interactive": heavy}
 
 
 app = QApplication([sys.argv[0]])
@@ -72,7 +80,7 @@ print("RESULT " + json.dumps(result))
 """
 
 
-def one_run(platform: str) -> dict[str, float]:
+def one_run(platform: str) -> dict[str, Any]:
     env = dict(os.environ, QT_QPA_PLATFORM=platform)
     env.pop("GETIMG_API_KEY", None)
     with tempfile.TemporaryDirectory(prefix="getimg-bench-") as tmp:
@@ -83,7 +91,7 @@ def one_run(platform: str) -> dict[str, float]:
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if proc.returncode != 0 or line is None:
         raise SystemExit(f"run failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(line[len("RESULT "):])
+    result: dict[str, Any] = json.loads(line[len("RESULT "):])
     result["process_wall_ms"] = wall
     return result
 
@@ -93,6 +101,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--platform", default="offscreen", help="Qt platform (offscreen, xcb under Xvfb)")
     args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "getimg_studio")], check=True)
+    load = os.getloadavg()
     runs = [one_run(args.platform) for _ in range(args.runs)]
     print(f"cold start, demo mode, {args.runs} runs, QT_QPA_PLATFORM={args.platform}")
     for key, label in (("shown_ms", "window shown"), ("models_ms", "form has models"),
@@ -101,6 +111,9 @@ def main() -> int:
         values = [r[key] for r in runs]
         print(f"  {label:28s} median {statistics.median(values):8.1f}   min {min(values):8.1f}   "
               f"max {max(values):8.1f}")
+    loaded = sorted({m for r in runs for m in r["loaded_before_interactive"]})
+    print(f"  multimedia loaded before interactive: {', '.join(loaded) or 'none'}")
+    print(f"  load average before / after: {load[0]:.2f} / {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     return 0
 
 

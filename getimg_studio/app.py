@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from getimg_studio import APP_NAME, __version__
 
 if TYPE_CHECKING:
-    from getimg_studio.ui.main_window import MainWindow
+    from getimg_studio.ui.window.main_window import MainWindow
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.types import GenerationRequest, ModelInfo
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.model import Job
-    from getimg_studio.ui.main_window import MainWindow
+    from getimg_studio.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def _show(window: MainWindow) -> None:
     if icon.isNull():
         raise SelfCheckError("the app icon could not be loaded")
     window.setWindowIcon(icon)
-    window.show()
+    window.controller.show()
     if not window.isVisible():
         raise SelfCheckError("the main window did not show")
 
@@ -180,7 +180,7 @@ def _show(window: MainWindow) -> None:
 def _engine_of(window: MainWindow) -> Engine:
     if window.services.mode != "demo":
         raise SelfCheckError(f"expected demo mode, the window runs in {window.services.mode!r} mode")
-    return window.engine
+    return window.services.engine
 
 
 def shortest_request(models: list[ModelInfo]) -> GenerationRequest:
@@ -233,7 +233,9 @@ async def _play(window: MainWindow, job: Job, report: Report) -> None:
     from PySide6.QtMultimedia import QVideoFrame
 
     panel = window.player
+    panel.prepare()  # the multimedia stack the window loads after its first paint
     service = panel.service
+    assert service is not None
     sink = service.sink()
     loop = asyncio.get_running_loop()
     enough: asyncio.Future[None] = loop.create_future()

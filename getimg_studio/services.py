@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urlsplit
 
 from getimg_studio.instance_lock import InstanceLock
@@ -22,6 +23,11 @@ from getimg_studio.logs import register_secret
 from getimg_studio.paths import Paths
 from getimg_studio.secrets import KeySource, KeyStatus, KeyStore
 from getimg_studio.settings import Settings
+
+if TYPE_CHECKING:
+    from getimg_studio.api.client import GetimgClient
+    from getimg_studio.api.download import Downloader
+    from getimg_studio.jobs.store import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +49,14 @@ class Services:
     mode: Literal["demo", "live"]
     base_url: str
     host: str  # for the status bar: "api.getimg.ai" or "demo simulator (127.0.0.1:port)"
-    key_status: KeyStatus
+    key_status: KeyStatus | None  # None in demo mode chosen outright: nothing needs the keyring to start
     key_store: KeyStore
     simulator: SimulatorHandle | None = None
     lock: InstanceLock | None = None
 
     @property
-    def key_source(self) -> KeySource:
-        return self.key_status.source
+    def key_source(self) -> KeySource | None:
+        return self.key_status.source if self.key_status is not None else None
 
     @property
     def demo(self) -> bool:
@@ -89,60 +95,95 @@ async def build_services(
     demo: bool | None,
     base_url: str | None,
     key_store: KeyStore | None = None,
+    key_status: KeyStatus | None = None,
 ) -> Services:
     """Everything wired; close it with `close_services`.
+
+    `key_status` is the key store's status when the caller has already read it (the window reads it first
+    when the key decides between demo and live, so that no two threads import at once).
 
     Raises GetimgError when the history is unusable or another window or command is already working on it.
     """
     lock = InstanceLock(paths.data / "engine.lock")
     lock.acquire()  # before anything else: the simulator's state and the history are this process's alone
     try:
-        return await _build(paths, settings, demo=demo, base_url=base_url, key_store=key_store, lock=lock)
+        return await _build(paths, settings, demo=demo, base_url=base_url, key_store=key_store,
+                            key_status=key_status, lock=lock)
     except BaseException:
         lock.release()
         raise
 
 
+def demo_chosen(settings: Settings, demo: bool | None) -> bool | None:
+    """Demo mode when it is chosen outright (`--demo`, the setting); None when the key decides."""
+    if demo is not None:
+        return demo
+    return True if settings.demo_mode else None
+
+
 async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_url: str | None,
-                 key_store: KeyStore | None, lock: InstanceLock) -> Services:
-    from getimg_studio.api.catalogue import ModelCatalogue
-    from getimg_studio.api.client import GetimgClient
-    from getimg_studio.api.download import Downloader
-    from getimg_studio.jobs.store import JobStore
+                 key_store: KeyStore | None, key_status: KeyStatus | None, lock: InstanceLock) -> Services:
+    # Order matters for start-up time: the demo simulator boots in its own process, so it is started as soon
+    # as demo mode is known, and this process's own work (the HTTP stack's imports, the history, the
+    # keyring) happens while it boots. Only one thread imports at a time: the executor jobs below import
+    # nothing new while this thread imports.
+    from getimg_studio.simulator.process import spawn_simulator
 
     key_store = key_store or KeyStore(paths.key_file)
-    status = await key_store.aload()
     explicit_url = base_url or os.environ.get("GETIMG_AI_BASE_URL") or None
-    use_demo = demo if demo is not None else settings.demo_mode
-    if demo is None and not use_demo and status.key is None and explicit_url is None:
-        use_demo = True  # nothing to talk to: show the workflow on the simulator rather than an error
     loop = asyncio.get_running_loop()
-    simulator: SimulatorHandle | None = None
-    if use_demo:
-        simulator = await loop.run_in_executor(None, _spawn_demo, paths)
-        url, key = simulator.base_url, DEMO_KEY
-        host = f"demo simulator ({urlsplit(url).netloc})"
-        cache = paths.data / "models-demo.json"
+    chosen = demo_chosen(settings, demo)
+    status = key_status
+    if chosen is None:
+        status = status or await key_store.aload()
+        # Nothing to talk to: show the workflow on the simulator rather than an error.
+        use_demo = status.key is None and explicit_url is None
     else:
-        url = (explicit_url or DEFAULT_BASE_URL).rstrip("/")
-        key = status.key or ""
-        host = urlsplit(url).netloc or url
-        cache = paths.catalogue_cache
-    register_secret(key)
+        use_demo = chosen
+    spawning = loop.run_in_executor(None, _spawn_demo, paths, spawn_simulator) if use_demo else None
+    simulator: SimulatorHandle | None = None
     store: JobStore | None = None
     client: GetimgClient | None = None
+    downloader: Downloader | None = None
     try:
+        from getimg_studio.api.catalogue import ModelCatalogue
+        from getimg_studio.api.client import GetimgClient
+        from getimg_studio.api.download import Downloader
+        from getimg_studio.jobs.store import JobStore
+
         store = await loop.run_in_executor(None, JobStore, paths.database)
+        downloader = Downloader()  # its TLS context loads CA certificates: also while the simulator boots
+        if not use_demo:
+            status = status or await key_store.aload()  # the key to send; demo mode needs none to start
+        if spawning is not None:
+            simulator = await spawning
+            url, key = simulator.base_url, DEMO_KEY
+            host = f"demo simulator ({urlsplit(url).netloc})"
+            cache = paths.data / "models-demo.json"
+        else:
+            assert status is not None
+            url = (explicit_url or DEFAULT_BASE_URL).rstrip("/")
+            key = status.key or ""
+            host = urlsplit(url).netloc or url
+            cache = paths.catalogue_cache
+        register_secret(key)
         # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
         client = GetimgClient(url, key or "missing-key")
-        engine = Engine(store, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
+        engine = Engine(store, client, downloader, ModelCatalogue(cache), frames_dir=paths.frames,
                         output_dir=output_dir(paths, settings), config=engine_config(settings),
                         backend="demo" if use_demo else url)
     except BaseException:
         if client is not None:
             await client.aclose()
+        if downloader is not None:
+            await downloader.aclose()
         if store is not None:
             store.close()
+        if simulator is None and spawning is not None:
+            try:  # a simulator that did come up must not outlive the failure
+                simulator = await spawning
+            except BaseException:
+                simulator = None
         if simulator is not None:
             await loop.run_in_executor(None, simulator.stop)
         raise
@@ -165,8 +206,6 @@ async def close_services(services: Services) -> None:
                 services.lock.release()
 
 
-def _spawn_demo(paths: Paths) -> SimulatorHandle:
-    from getimg_studio.simulator.process import spawn_simulator
-
+def _spawn_demo(paths: Paths, spawn: Callable[[list[str]], SimulatorHandle]) -> SimulatorHandle:
     paths.simulator_state.mkdir(parents=True, exist_ok=True)
-    return spawn_simulator(["--state-dir", str(paths.simulator_state)])
+    return spawn(["--state-dir", str(paths.simulator_state)])

@@ -1,16 +1,25 @@
-"""The creator's settings, declared once with their types and defaults.
+"""The creator's settings, declared once with their types and defaults, and the one store that holds them.
 
 Stored as JSON in the config folder. The API key is deliberately not a setting: it lives in the
 keyring (see `secrets.py`). Unknown keys in the file are kept out; a corrupt file falls back to the
 defaults and is set aside so it can be inspected, never silently overwritten.
+
+`SettingsStore` is the only live copy: every part of the window reads `store.current`, changes go through
+`store.update(...)` (which names the fields it changes, so two writers never undo each other's change),
+and observers hear which fields changed. Saving happens on the store's own thread, coalesced: the painting
+thread never waits for a disk.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
@@ -35,25 +44,27 @@ class Settings:
     theme: Theme = Theme.SYSTEM
     demo_mode: bool = False  # chosen on purpose; demo also starts when there is no key
     demo_banner_dismissed: bool = False
-    poll_timeout_minutes: int = 30
+    poll_timeout_minutes: int = 30  # a job running longer than this is flagged (still followed)
+    max_in_flight: int = 0  # generations in flight at once; 0: learn the account's limit from getimg
     max_concurrent_polls: int = 8
     max_concurrent_downloads: int = 4
-    key_storage: str = "keyring"  # "keyring" | "file" | "session": where the creator chose to keep the key
-    # The last used compose parameters, restored at the next start.
-    last_model: str = ""
-    last_aspect_ratio: str = ""
-    last_resolution: str = ""
-    last_duration: float = 0.0
-    last_sound: bool = False
-    last_variations: int = 1
-    # Window geometry and splitter state, base64 of Qt's own byte arrays.
+    # Money: one action that would create more than this many generations says how many and how much first.
+    confirm_batch_over: int = 1
+    confirm_quit_active: bool = True  # quitting while jobs run says they carry on at the next start
+    # The compose form as the creator left it: a GenerationRequest as JSON, and the number of variations.
+    draft: str = ""
+    draft_variations: int = 1
+    # Window geometry and splitter state (base64 of Qt's own byte arrays), and which panels are shown.
     window_geometry: str = ""
     window_state: str = ""
     splitter_state: str = ""
+    show_compose: bool = True
+    show_player: bool = True
+    show_queue: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
-    def with_changes(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+
+FIELD_NAMES = frozenset(f.name for f in fields(Settings))
 
 
 def _coerce(name: str, value: Any, default: Any) -> Any:
@@ -76,6 +87,15 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
     return value
 
 
+def _draft_from_last_parameters(raw: dict[str, Any]) -> str:
+    """Files written before the draft existed kept only the last parameters: start the draft from them."""
+    return json.dumps({"model": raw.get("last_model"), "prompt": "",
+                       "aspect_ratio": raw.get("last_aspect_ratio") or None,
+                       "resolution": raw.get("last_resolution") or None,
+                       "duration": raw.get("last_duration") or None,
+                       "sound": bool(raw.get("last_sound")), "frames": []})
+
+
 def load_settings(path: Path) -> Settings:
     defaults = Settings()
     try:
@@ -89,6 +109,8 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(raw, dict):
         _set_aside(path)
         return defaults
+    if "draft" not in raw and raw.get("last_model"):
+        raw = {"draft": _draft_from_last_parameters(raw), "draft_variations": raw.get("last_variations", 1), **raw}
     values: dict[str, Any] = {}
     for f in fields(Settings):
         if f.name in raw:
@@ -101,7 +123,7 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Atomic write: a crash mid-save leaves the previous file intact."""
+    """Atomic write: a crash mid-save leaves the previous file intact. Blocking (fsync)."""
     data = asdict(settings)
     data["theme"] = settings.theme.value
     write_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
@@ -110,3 +132,104 @@ def save_settings(path: Path, settings: Settings) -> None:
 def _set_aside(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.replace(path, path.with_suffix(".corrupt"))
+
+
+SettingsObserver = Callable[[Settings, frozenset[str]], None]  # the new settings, the names that changed
+
+
+class SettingsStore:
+    """The one live copy of the settings; saved on its own thread after each change."""
+
+    def __init__(self, path: Path, initial: Settings | None = None, *,
+                 save: Callable[[Path, Settings], None] = save_settings) -> None:
+        self._path = path
+        self._current = initial if initial is not None else Settings()
+        self._save = save
+        self._observers: list[SettingsObserver] = []
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._writing: Future[None] | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings-writer")
+        self._closed = False
+
+    @classmethod
+    def open(cls, path: Path) -> SettingsStore:
+        """Blocking: reads the file (call it before the first paint, or in an executor)."""
+        return cls(path, load_settings(path))
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def current(self) -> Settings:
+        return self._current
+
+    def update(self, **changes: Any) -> Settings:
+        """Change only the named fields; observers hear about the ones whose value really changed."""
+        unknown = set(changes) - FIELD_NAMES
+        if unknown:
+            raise TypeError(f"no such setting: {', '.join(sorted(unknown))}")
+        old = self._current
+        new = replace(old, **changes)
+        changed = frozenset(name for name in changes if getattr(new, name) != getattr(old, name))
+        if not changed:
+            return old
+        self._current = new
+        self._schedule_save()
+        for observer in list(self._observers):
+            try:
+                observer(new, changed)
+            except Exception:  # one broken observer must not stop the others or the save
+                log.exception("a settings observer failed")
+        return new
+
+    def subscribe(self, observer: SettingsObserver) -> Callable[[], None]:
+        self._observers.append(observer)
+
+        def unsubscribe() -> None:
+            if observer in self._observers:
+                self._observers.remove(observer)
+
+        return unsubscribe
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Blocking: wait until the latest settings are on disk."""
+        while True:
+            with self._lock:
+                writing = self._writing
+            if writing is None:
+                return
+            writing.result(timeout)
+
+    async def aflush(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.flush)
+
+    def close(self) -> None:
+        self.flush()
+        self._closed = True
+        self._writer.shutdown(wait=True)
+
+    def _schedule_save(self) -> None:
+        if self._closed:  # a change after shutdown (a late observer): written at once, it is the last one
+            self._dirty = True
+            self._write_latest()
+            return
+        with self._lock:
+            self._dirty = True
+            if self._writing is None:
+                self._writing = self._writer.submit(self._write_latest)
+
+    def _write_latest(self) -> None:
+        # Coalesced: a burst of updates (a draft being typed) is one write of the newest settings.
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    self._writing = None
+                    return
+                self._dirty = False
+                snapshot = self._current
+            try:
+                self._save(self._path, snapshot)
+            except OSError as exc:
+                log.warning("could not save the settings: %s", exc)

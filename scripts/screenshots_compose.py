@@ -16,23 +16,10 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
-from shots_common import run_for_themes, shoot  # the scripts folder; it puts the repo on sys.path
+from shots_common import make_frame, run_for_themes, shoot  # the scripts folder; it puts the repo on sys.path
 
 PROMPT = ("A paper boat drifting down a rain-soaked cobblestone street at dusk, neon reflections, "
           "slow dolly shot following the boat, shallow depth of field")
-
-
-def _make_frame(path: Path) -> None:
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (1280, 720))
-    draw = ImageDraw.Draw(img)
-    for y in range(720):
-        t = y / 719
-        draw.line([(0, y), (1280, y)], fill=(int(30 + 40 * t), int(40 + 80 * t), int(90 + 120 * t)))
-    draw.polygon([(540, 470), (740, 470), (700, 520), (580, 520)], fill=(235, 235, 225))
-    draw.polygon([(640, 360), (640, 470), (700, 470)], fill=(250, 250, 240))
-    img.save(path, "PNG")
 
 
 async def _settle(seconds: float = 0.3) -> None:
@@ -56,30 +43,32 @@ async def _run(theme: str, out: Path, data: Path) -> None:
     (config / "settings.json").write_text(json.dumps({"theme": theme, "extra": {"poll_initial": "0.5"}}))
     window = await build_main_window(["--data-dir", str(data), "--demo"])
     try:
-        window.resize(1560, 940)
+        window.setGeometry(20, 20, 1500, 920)
         window.show()
-        if not window.engine.catalogue.models():
-            await window.engine.refresh_catalogue()
+        engine = window.services.engine
+        if not engine.catalogue.models():
+            await engine.refresh_catalogue()
         compose = window.compose
+        view = compose.view
         compose.select_model("seedance-v1-5-pro")
         await _settle()
         _grab(window, out, theme, 1, "empty")
 
-        compose.prompt.setPlainText(PROMPT)
-        compose.sound_check.setChecked(True)
-        compose.prompt.setFocus()
+        view.prompt.setPlainText(PROMPT)
+        view.sound_check.setChecked(True)
+        view.prompt.setFocus()
         await _settle()
         _grab(window, out, theme, 2, "prompt")
 
         frame = data / "harbour-boat.png"
-        _make_frame(frame)
+        make_frame(frame)
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(frame))])
         pos, actions = QPointF(30, 30), Qt.DropAction.CopyAction
         buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-        QApplication.sendEvent(compose.frames.first, QDragEnterEvent(pos.toPoint(), actions, mime, buttons, mods))
-        QApplication.sendEvent(compose.frames.first, QDropEvent(pos, actions, mime, buttons, mods))
-        await compose.frames.settled()
+        QApplication.sendEvent(view.frames.first, QDragEnterEvent(pos.toPoint(), actions, mime, buttons, mods))
+        QApplication.sendEvent(view.frames.first, QDropEvent(pos, actions, mime, buttons, mods))
+        await view.frames.settled()
         await _settle()
         _grab(window, out, theme, 3, "frame")
 
@@ -88,8 +77,8 @@ async def _run(theme: str, out: Path, data: Path) -> None:
         await _settle(0.6)
         _grab(window, out, theme, 4, "submitted")
 
-        ids = window.engine.store.ids()
-        jobs = await window.engine.wait_idle(ids, timeout=120)
+        ids = engine.store.ids()
+        jobs = await engine.wait_idle(ids, timeout=120)
         if jobs:
             window.player.load_job(jobs[0])
         await _settle(2.0)

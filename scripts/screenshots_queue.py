@@ -127,18 +127,21 @@ def _shoot(widget: Any, out: Path, name: str) -> None:
 async def _run(theme_name: str, out: Path, data: Path) -> None:
     from PySide6.QtWidgets import QApplication, QMenu, QSplitter
 
-    from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.catalogue import ModelCatalogue, parse_models
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.model import JobFilter
     from getimg_studio.jobs.store import JobStore
     from getimg_studio.paths import resolve_paths
-    from getimg_studio.settings import Theme
+    from getimg_studio.settings import SettingsStore, Theme
+    from getimg_studio.simulator.catalog import MODELS
     from getimg_studio.ui.bridge import EngineBridge
-    from getimg_studio.ui.player import PlayerPanel
-    from getimg_studio.ui.queue_panel import QueuePanel
-    from getimg_studio.ui.theme import apply_theme
+    from getimg_studio.ui.common.theme import apply_theme
+    from getimg_studio.ui.player.panel import PlayerPanel
+    from getimg_studio.ui.ports import Catalogue
+    from getimg_studio.ui.queue.panel import QueuePanel
+    from getimg_studio.ui.window.builder import player_ports, queue_ports
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -152,8 +155,12 @@ async def _run(theme_name: str, out: Path, data: Path) -> None:
     bridge = EngineBridge(engine.subscribe)
     splitter = QSplitter()
     splitter.setWindowTitle("getimg Studio: queue and player")
-    player = PlayerPanel(engine, bridge, frames_dir=paths.cache / "frames")
-    queue = QueuePanel(engine, bridge, paths.thumbnails)
+    settings = SettingsStore(paths.settings_file)
+    # The engine never ran, so its catalogue is empty: rows name their models from the simulator's list.
+    models = parse_models([m.to_json() for m in MODELS])
+    catalogue = Catalogue.of(lambda: models)
+    player = PlayerPanel(player_ports(engine, paths.cache / "frames"), bridge, model_name=catalogue.model_name)
+    queue = QueuePanel(replace(queue_ports(engine, paths.thumbnails), catalogue=catalogue), bridge, settings)
     splitter.addWidget(player)
     splitter.addWidget(queue)
     splitter.setSizes([760, 620])
@@ -199,6 +206,7 @@ async def _run(theme_name: str, out: Path, data: Path) -> None:
         bridge.detach()
         await engine.close()
         store.close()
+        settings.close()
         splitter.close()
         splitter.deleteLater()
 

@@ -54,3 +54,17 @@ def run_for_themes(description: str | None, run: ThemeRun, prefix: str) -> int:
             with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
                 runner.run(run(theme, args.out, Path(tmp)))
     return 0
+
+
+def make_frame(path: Path) -> None:
+    """A 1280x720 still of a paper boat at dusk: the first frame the screenshots drop into the form."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1280, 720))
+    draw = ImageDraw.Draw(img)
+    for y in range(720):
+        t = y / 719
+        draw.line([(0, y), (1280, y)], fill=(int(30 + 40 * t), int(40 + 80 * t), int(90 + 120 * t)))
+    draw.polygon([(540, 470), (740, 470), (700, 520), (580, 520)], fill=(235, 235, 225))
+    draw.polygon([(640, 360), (640, 470), (700, 470)], fill=(250, 250, 240))
+    img.save(path, "PNG")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 
-# Before any Qt import: every test runs headless, and qasync binds to PySide6.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Before any Qt import: every test runs headless, and qasync binds to PySide6. The offscreen screen is a
+# 1280x720 laptop's (Qt's default is 800x800): the window must fit the smallest screen it is made for.
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__), "data",
+                                                                       "offscreen-1280x720.json")
 # QtMultimedia's categories only report what a headless machine lacks (VA-API, PipeWire, a hardware
 # decoder), some from its decoder threads. pytest-qt's message handler is Python: a message from such a
 # thread needs the GIL while the GUI thread, holding it, may be waiting in player.stop() for that very

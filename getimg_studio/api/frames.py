@@ -33,6 +33,8 @@ SENT_AS_IS = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WE
 _EXT = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp",
         "TIFF": ".tif"}
 _ORIENTATION = 0x0112
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})
+_NAME_SUFFIX = ".name"  # beside a history copy: the file name the creator knew it by
 _LOSSY = {"JPEG", "MPO", "WEBP"}
 
 
@@ -162,8 +164,10 @@ def _convert(data: bytes, label: str) -> _Encoded:
     image = _open(data, label)
     fmt = (image.format or "").upper()
     frames = int(getattr(image, "n_frames", 1) or 1)
-    rotated = _orientation(image) not in (1, 0)
-    size = (image.width, image.height)
+    orientation = _orientation(image)
+    rotated = orientation not in (1, 0)
+    # The size a person sees: orientations 5-8 turn the picture a quarter, swapping width and height.
+    size = (image.height, image.width) if orientation in _QUARTER_TURNS else (image.width, image.height)
     if fmt in SENT_AS_IS and not rotated and len(data) <= MAX_IMAGE_BYTES:
         return _Encoded(data, SENT_AS_IS[fmt], image.width, image.height, fmt, size, False, False, "")
 
@@ -237,18 +241,35 @@ def import_frame(source: Path | bytes, frames_dir: Path, *, name: str = "") -> P
     """The history's own copy of an image (named by its SHA-256), so a remix works after the original moves.
 
     The bytes are copied unchanged; preparation happens at send time. The same image imported twice is
-    stored once.
+    stored once. The name it came with is kept beside it (`<sha256>.name`) for `original_name`.
     """
     data, label = _read_source(source, name)
     image = _open(data, label)  # refuse unusable files now, while the creator is still looking
     digest = hashlib.sha256(data).hexdigest()
     dest = frames_dir / f"{digest}{_EXT.get((image.format or '').upper(), '.img')}"
     image.close()
-    if dest.exists() and dest.stat().st_size == len(data):
-        return dest
     try:
-        write_atomic(dest, data)
+        if not (dest.exists() and dest.stat().st_size == len(data)):
+            write_atomic(dest, data)
+        name_file = dest.with_suffix(_NAME_SUFFIX)
+        # The first name an image came with is the one shown for it (a remix of a remix keeps it).
+        if label != dest.name and not name_file.exists():
+            write_atomic(name_file, label.encode("utf-8"))
     except OSError as exc:
         raise GetimgError(ErrorKind.DISK, f"Could not keep a copy of {label} in {frames_dir}: "
                                           f"{exc.strerror or exc}.") from None
     return dest
+
+
+def original_name(path: Path) -> str:
+    """The name to show for a frame: the one it was dropped or pasted with, not its history copy's hash."""
+    try:
+        name = path.with_suffix(_NAME_SUFFIX).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    if name:
+        return name
+    stem = path.stem
+    if len(stem) == 64 and all(c in "0123456789abcdef" for c in stem):
+        return f"image from the history{path.suffix}"
+    return path.name

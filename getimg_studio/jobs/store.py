@@ -176,9 +176,6 @@ class JobStore:
         row = self._db.execute("SELECT result_url FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return row[0] if row is not None else None
 
-    def file_paths(self) -> set[str]:
-        return {r[0] for r in self._db.execute("SELECT file_path FROM jobs WHERE file_path IS NOT NULL")}
-
     # Writes (the engine's business) ----------------------------------------------------------------
 
     def insert(

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from getimg_studio import APP_ID, APP_NAME
 from getimg_studio.paths import Paths
-from getimg_studio.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from getimg_studio.secrets import KeyStore
-    from getimg_studio.ui.crash import CrashHandler
+    from getimg_studio.ui.common.crash import CrashHandler
+    from getimg_studio.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+WARM_UP_MS = 1500
 
 
 async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_store: KeyStore | None = None,
@@ -33,23 +34,44 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
     """
     from PySide6.QtWidgets import QApplication
 
+    from getimg_studio.secrets import KeyStore
     from getimg_studio.services import build_services, close_services
-    from getimg_studio.settings import load_settings
-    from getimg_studio.ui.theme import apply_theme
+    from getimg_studio.settings import SettingsStore
+    from getimg_studio.ui.common.theme import apply_theme
 
     loop = asyncio.get_running_loop()
-    settings = await loop.run_in_executor(None, load_settings, paths.settings_file)
+    settings = await loop.run_in_executor(None, SettingsStore.open, paths.settings_file)
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        apply_theme(app, settings.theme)
+        apply_theme(app, settings.current.theme)
         # Closing the window must not stop the loop under the shutdown that follows it.
         app.setQuitOnLastWindowClosed(False)
-    services = await build_services(paths, settings, demo=args.demo, base_url=args.base_url, key_store=key_store)
+    from getimg_studio.services import demo_chosen
+
+    # Only one thread imports at a time (PySide's import hook is not safe otherwise). When the key decides
+    # between demo and live, the keyring is read first, on its own; with demo mode chosen outright the
+    # simulator is spawned first and the keyring read while it boots.
+    key_store = key_store or KeyStore(paths.key_file)
+    status = None if demo_chosen(settings.current, args.demo) else await key_store.aload()
+    building = loop.create_task(build_services(paths, settings.current, demo=args.demo, base_url=args.base_url,
+                                               key_store=key_store, key_status=status))
     try:
-        window = MainWindow(services)
-        await window.start()
+        # One step of `building` spawns the demo simulator and imports the HTTP stack, up to opening the
+        # history on an executor thread (which imports nothing); the window's modules are imported then.
+        await asyncio.sleep(0)
+        from getimg_studio.ui.window.builder import build_window
+
+        services = await building
+    except BaseException:
+        building.cancel()
+        await loop.run_in_executor(None, settings.close)
+        raise
+    try:
+        window = build_window(services, settings)
+        await window.controller.start()
     except BaseException:
         await close_services(services)
+        await loop.run_in_executor(None, settings.close)
         raise
     return window
 
@@ -61,7 +83,7 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
     from PySide6.QtWidgets import QApplication
 
     from getimg_studio.resources_path import APP_ICON, resource
-    from getimg_studio.ui.crash import CrashHandler
+    from getimg_studio.ui.common.crash import CrashHandler
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -87,8 +109,10 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
 
 
 async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, failure: list[str]) -> int:
+    from PySide6.QtCore import QTimer
+
     from getimg_studio.api.errors import GetimgError
-    from getimg_studio.ui.quit_signals import QuitOnSignals
+    from getimg_studio.ui.common.quit_signals import QuitOnSignals
 
     loop = asyncio.get_running_loop()
     crash.install(loop)
@@ -99,7 +123,7 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
     def on_signal(signum: int) -> None:
         stopping.append(signum)
         if current:
-            current[-1].close()  # the same ordered shutdown as the window's close button
+            current[-1].close_now()  # the same ordered shutdown as the window's close button, no question
 
     signals = QuitOnSignals(on_signal)
     try:
@@ -118,9 +142,11 @@ async def _run(args: argparse.Namespace, paths: Paths, crash: CrashHandler, fail
 
             window.closing.connect(on_closing)
             current.append(window)
-            window.show()
+            window.controller.show()
             if stopping:  # a signal came while the window was being built
-                window.close()
+                window.close_now()
+            # The player's multimedia stack loads once the window has painted and the loop is idle.
+            QTimer.singleShot(WARM_UP_MS, window.controller.warm_up)
             await closed
             window.hide()
             await window.shutdown()

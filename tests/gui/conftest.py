@@ -24,7 +24,9 @@ from PIL import Image
 from PySide6.QtWidgets import QApplication
 
 from getimg_studio.api.catalogue import parse_models
-from getimg_studio.api.types import ModelInfo
+from getimg_studio.api.types import GenerationRequest, ModelInfo
+from getimg_studio.jobs.model import Job
+from getimg_studio.settings import SettingsStore
 from getimg_studio.simulator.catalog import MODELS
 
 T = TypeVar("T")
@@ -135,11 +137,11 @@ def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Cal
         args = build_parser().parse_args(["--data-dir", str(paths.data.parent), "--base-url", base_url, *extra])
         window = await create_main_window(args, paths)
         opened.append(window)
-        window.show()
+        window.controller.show()
         window.activateWindow()  # shortcuts (Ctrl+Enter) go to the active window
         # A fresh data folder has no cached catalogue: the form fills when the background fetch lands.
         for _ in range(200):
-            if window.compose.model_combo.count():
+            if window.compose.has_models:
                 break
             await asyncio.sleep(0.05)
         return window
@@ -152,3 +154,35 @@ def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Cal
         run(window.shutdown())
         window.close()
         window.deleteLater()
+
+
+async def never_submit(request: GenerationRequest, count: int) -> list[Job]:
+    raise AssertionError("this test does not submit")
+
+
+@pytest.fixture
+def settings_store(tmp_path: Path) -> Iterator[SettingsStore]:
+    store = SettingsStore(tmp_path / "settings-store" / "settings.json")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_compose(qtbot: Any, qloop: Any, tmp_path: Path, settings_store: SettingsStore) -> Callable[..., Any]:
+    """`make_compose(models, submit=never_submit)`: a shown compose view and its controller (returned)."""
+    from getimg_studio.ui.compose.controller import ComposeController
+    from getimg_studio.ui.compose.view import ComposeView
+    from getimg_studio.ui.ports import Catalogue, ComposePorts
+
+    def make(models: list[ModelInfo], submit: Any = never_submit, *, size: tuple[int, int] = (460, 900),
+             frames_dir: Path | None = None) -> ComposeController:
+        frames = frames_dir or tmp_path / "frames"
+        view = ComposeView(frames)
+        qtbot.addWidget(view)
+        controller = ComposeController(view, ComposePorts(Catalogue.of(lambda: models), submit, frames),
+                                       settings_store, view)
+        view.resize(*size)
+        view.show()
+        return controller
+
+    return make

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from getimg_studio.api.types import Role
-from getimg_studio.ui.frame_slot import FrameSlot
+from getimg_studio.ui.compose.frame_slot import FrameSlot
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_drop_a_file_from_the_file_manager(slot: FrameSlot, run: Callable[..., A
     assert slot.frame is not None
     assert slot.frame.path == path
     assert "1280 × 720 px · JPEG" in slot.details.text()
-    assert "sunset.jpg" in slot.details.text()
+    assert slot.name_label.full_text() == "sunset.jpg"
     assert not slot.thumb.pixmap().isNull()
     assert slot.clear_button.isEnabled()
     slot.clear_button.click()
@@ -96,7 +96,7 @@ def test_drop_an_https_url(slot: FrameSlot, run: Callable[..., Any], how: str) -
     run(act())
     assert slot.frame is not None
     assert slot.frame.url == url
-    assert "tabby.webp" in slot.details.text()
+    assert slot.name_label.full_text() == "tabby.webp"
     assert "images.example.com" in slot.details.text()
 
 
@@ -188,4 +188,28 @@ def test_a_bad_drop_keeps_the_good_image_already_there(slot: FrameSlot, run: Cal
     assert slot.frame.path == good
     assert "notes.png" in slot.message.text()
     assert "previous image is kept" in slot.message.text()
-    assert "harbour.png" in slot.details.text()
+    assert slot.name_label.full_text() == "harbour.png"
+
+
+def test_a_history_copy_shows_the_name_it_came_with_and_never_widens_the_slot(
+        slot: FrameSlot, run: Callable[..., Any], image_file: Callable[..., Path], tmp_path: Path) -> None:
+    from getimg_studio.api.frames import import_frame
+
+    long_name = "harbour-at-dusk-reference-still-from-the-location-scout-day-two-final-graded-v3.png"
+    original = image_file(long_name, (1280, 720))
+    copy = import_frame(original, tmp_path / "history-frames")  # what a remix loads: <sha256>.png
+    assert len(copy.stem) == 64
+    width = slot.sizeHint().width()
+    run(_drop_async(slot, _file_mime(copy)))
+    assert slot.shown_name == long_name
+    assert slot.name_label.full_text() == long_name
+    assert slot.name_label.toolTip() == long_name
+    assert slot.name_label.shown_text().count("…") == 1  # elided to the width it has
+    assert slot.sizeHint().width() <= width  # the name asks for no room of its own
+    assert copy.stem not in slot.details.text()
+
+
+def _file_mime(path: Path) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    return mime

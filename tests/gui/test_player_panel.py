@@ -20,6 +20,7 @@ from typing import Any
 import av
 import numpy as np
 import pytest
+from gui_wait import until  # this folder is on sys.path for its tests
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
@@ -32,18 +33,12 @@ from getimg_studio.paths import Paths
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.simulator.render import RenderSpec, render_video
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.player import PlayerPanel
+from getimg_studio.ui.player.panel import PlayerPanel
+from getimg_studio.ui.ports import PlayerPorts
+from getimg_studio.ui.window.builder import player_ports
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
-
-async def until(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (value := predicate()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-    return value
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +64,8 @@ class Frames:
         # Queued: the sink emits from QtMultimedia's render thread. A direct call would need the GIL there
         # while the GUI thread, holding the GIL, waits in player.stop() for a lock that thread holds: a
         # deadlock seen in CI. Queued, the frame is handed to the GUI thread and nobody waits on anybody.
+        panel.prepare()
+        assert panel.service is not None
         panel.service.sink().videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
 
     def _on_frame(self, frame: QVideoFrame) -> None:
@@ -81,8 +78,10 @@ class Frames:
 def panel(qapp: Any, tmp_path: Path) -> Any:
     observers: list[Callable[[JobEvent], None]] = []
     bridge = EngineBridge(lambda o: (observers.append(o), lambda: None)[1])
-    # These tests never reach the engine (no redownload): the panel only keeps it for that button.
-    player = PlayerPanel(None, bridge, frames_dir=tmp_path / "frames")  # type: ignore[arg-type]
+    async def no_redownload(job_id: int) -> None:
+        raise AssertionError("these tests never download again")
+
+    player = PlayerPanel(PlayerPorts(no_redownload, tmp_path / "frames"), bridge)
     player.resize(640, 480)
     player.show()
     yield player
@@ -191,7 +190,8 @@ def test_unreadable_file_is_said_in_words(run: Any, panel: PlayerPanel, tmp_path
 
     async def scenario() -> None:
         panel.load_job(ready_job(broken, deletes_at=datetime.now(UTC) - timedelta(hours=1)))
-        await until(lambda: panel.stack.currentIndex() == 1 and "cannot be read" in panel.message.text(),
+        await until(lambda: panel.stack.currentWidget() is panel.problem
+                    and "cannot be read" in panel.message.text(),
                     what="the message")
         assert "no longer keeps it" in panel.message.text()
         assert not panel.download_again.isVisible()
@@ -216,7 +216,7 @@ def test_missing_file_downloads_again_and_plays(run: Any, sim: RunningSimulator,
                         ModelCatalogue(paths.catalogue_cache), frames_dir=paths.frames, output_dir=paths.output,
                         config=EngineConfig(poll_initial=0.1, poll_max=0.3))
         bridge = EngineBridge(engine.subscribe)
-        panel = PlayerPanel(engine, bridge, frames_dir=paths.cache / "frames")
+        panel = PlayerPanel(player_ports(engine, paths.cache / "frames"), bridge)
         panel.show()
         try:
             await engine.start()
@@ -244,27 +244,41 @@ def test_missing_file_downloads_again_and_plays(run: Any, sim: RunningSimulator,
     run(scenario(), timeout=90)
 
 
-# Fullscreen turns the video widget into a top-level window, which the offscreen platform can only
-# pretend to do ("does not support setParent"); the widget's state is what the test checks.
-@pytest.mark.qt_log_ignore(r"^This plugin does not support setParent!$")
-def test_fullscreen_mute_and_volume_from_the_keyboard(run: Any, panel: PlayerPanel, clip: Path) -> None:
+def test_fullscreen_has_controls_that_hide_and_keys_that_work(run: Any, panel: PlayerPanel, clip: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from getimg_studio.ui.player import fullscreen
+
+    monkeypatch.setattr(fullscreen, "HIDE_AFTER_MS", 500)
+
     async def scenario() -> None:
         panel.load_job(ready_job(clip))
-        await until(lambda: panel.service.player.duration() > 0, what="duration")
+        assert panel.service is not None
+        service = panel.service
+        await until(lambda: service.player.duration() > 0 and service.playing, what="playing")
         panel.activateWindow()
         panel.controls.setFocus()
         QTest.keyClick(panel.controls, Qt.Key.Key_F)
-        await until(lambda: panel.video.isFullScreen(), what="fullscreen")
-        QTest.keyClick(panel.video, Qt.Key.Key_Escape)
-        await until(lambda: not panel.video.isFullScreen(), what="fullscreen left")
+        await until(lambda: panel.is_fullscreen, what="fullscreen")
+        view = panel.fullscreen
+        assert view is not None
+        assert view.controls_shown  # controls at first...
+        await until(lambda: not view.controls_shown, timeout=5, what="the controls to hide while playing")
+        QTest.keyClick(view, Qt.Key.Key_Space)  # Space pauses in fullscreen too, and wakes the controls
+        await until(lambda: not service.playing, what="paused")
+        assert view.controls_shown
+        QTest.keyClick(view, Qt.Key.Key_Period)
+        QTest.keyClick(view, Qt.Key.Key_Escape)
+        await until(lambda: not panel.is_fullscreen, what="fullscreen left")
+        assert service.video is panel.video  # the clip shows in the panel again
+        await until(panel.isActiveWindow, what="the window behind fullscreen active again")
 
-        assert not panel.service.audio.isMuted()
+        assert not service.audio.isMuted()
         QTest.keyClick(panel.controls, Qt.Key.Key_M)
-        assert panel.service.audio.isMuted()
+        assert service.audio.isMuted()
         assert panel.controls.mute_button.isChecked()
         QTest.keyClick(panel.controls, Qt.Key.Key_M)
-        assert not panel.service.audio.isMuted()
+        assert not service.audio.isMuted()
         panel.controls.volume.setValue(25)
-        assert abs(panel.service.audio.volume() - 0.25) < 0.01
+        assert abs(service.audio.volume() - 0.25) < 0.01
 
     run(scenario())

@@ -21,7 +21,7 @@ from getimg_studio.api.types import GenerationRequest
 from getimg_studio.jobs.model import Job, JobAdded, JobChanged, JobEvent, JobFilter, JobsRemoved, JobState
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.queue_model import ETA_ROLE, JOB_ROLE, QueueModel, matches
+from getimg_studio.ui.queue.model import ETA_ROLE, JOB_ROLE, QueueModel, matches
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 WORDS = ["fox", "city", "ocean", "Forest", "neon", "Ünïcode", "drone"]

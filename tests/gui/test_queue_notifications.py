@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from getimg_studio.api.types import GenerationRequest
 from getimg_studio.jobs.model import Job, JobState
-from getimg_studio.ui.notifications import Notifier
+from getimg_studio.ui.window.notifications import Notifier
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 JOB = Job(id=1, state=JobState.PENDING, request=GenerationRequest("sim-fixed-lite", "a quiet harbour"),

@@ -7,12 +7,13 @@ answers them by clicking their buttons, as a person would.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from gui_wait import until  # this folder is on sys.path for its tests
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester, QTest
@@ -21,23 +22,15 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from getimg_studio.api.types import GenerationRequest
 from getimg_studio.jobs.model import Job, JobFilter, JobState
 from getimg_studio.paths import Paths
+from getimg_studio.settings import SettingsStore
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.ui.bridge import EngineBridge
-from getimg_studio.ui.queue_delegate import ROW_HEIGHT
-from getimg_studio.ui.queue_panel import QueuePanel
+from getimg_studio.ui.queue.delegate import ROW_HEIGHT
+from getimg_studio.ui.queue.panel import QueuePanel
+from getimg_studio.ui.window.builder import queue_ports
 
 LITE = "sim-fixed-lite"
 
-
-async def until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 @asynccontextmanager
@@ -53,7 +46,8 @@ async def open_panel(sim: RunningSimulator, paths: Paths) -> AsyncIterator[tuple
                     frames_dir=paths.frames, output_dir=paths.output,
                     config=EngineConfig(poll_initial=0.1, poll_max=0.3))
     bridge = EngineBridge(engine.subscribe)
-    panel = QueuePanel(engine, bridge, paths.thumbnails)
+    settings = SettingsStore(paths.settings_file)
+    panel = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
     panel.resize(700, 600)
     panel.show()
     try:
@@ -65,6 +59,7 @@ async def open_panel(sim: RunningSimulator, paths: Paths) -> AsyncIterator[tuple
         bridge.detach()
         await engine.close()
         store.close()
+        settings.close()
         panel.close()
         panel.deleteLater()
 
@@ -245,9 +240,43 @@ def test_stop_tracking_confirms_and_says_the_server_may_bill(run: Any, sim: Runn
             await asyncio.sleep(0.1)
             assert engine.store.get(job.id).state is JobState.PENDING
             panel.actions_.stop.trigger()
-            visible_box(panel).button(QMessageBox.StandardButton.Yes).click()
+            next(b for b in visible_box(panel).buttons() if b.text() == "Stop tracking").click()
             await until(lambda: panel.model.rowCount() == 0, what="the job to leave Active")
             assert engine.store.get(job.id).state is JobState.STOPPED
 
     run(scenario(), timeout=60)
     assert ROW_HEIGHT > 0
+
+
+def test_retrying_several_jobs_asks_with_the_count_and_total_and_sends_nothing_when_cancelled(
+        run: Any, sim: RunningSimulator, paths: Paths) -> None:
+    async def scenario() -> None:
+        async with open_panel(sim, paths) as (engine, panel):
+            jobs = await engine.submit(GenerationRequest(LITE, "three takes of a harbour"), variations=3)
+            await engine.wait_idle(timeout=60)
+            created = sim.stats()["total_creations"]
+            assert created == 3
+            select(panel, *jobs)
+            panel.actions_.retry.trigger()
+            box = visible_box(panel)
+            assert box.text() == "Retry 3 videos?"
+            assert "billed about $0.12 in total" in box.informativeText()  # 3 × 4 s × $0.01
+            assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+            box.button(QMessageBox.StandardButton.Cancel).click()
+            await asyncio.sleep(0.3)
+            assert sim.stats()["total_creations"] == created  # nothing reached getimg
+            assert panel.model.rowCount() == 3
+
+            panel.actions_.retry.trigger()
+            next(b for b in visible_box(panel).buttons() if b.text() == "Retry 3 videos").click()
+            await until(lambda: sim.stats()["total_creations"] == created + 3, what="three new generations")
+            await until(lambda: panel.model.rowCount() == 6, what="their rows")
+            await engine.wait_idle(timeout=60)
+
+            select(panel, jobs[0])  # one job: the threshold (1) is not passed, nothing is asked
+            panel.actions_.retry.trigger()
+            await until(lambda: sim.stats()["total_creations"] == created + 4, what="the single retry")
+            assert not [b for b in panel.findChildren(QMessageBox) if b.isVisible()]
+            await engine.wait_idle(timeout=60)
+
+    run(scenario(), timeout=120)

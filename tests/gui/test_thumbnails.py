@@ -14,7 +14,7 @@ from PIL import Image
 from getimg_studio.api.types import FrameRef, GenerationRequest, Role
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.simulator.render import RenderSpec, render_video
-from getimg_studio.ui.thumbnails import THUMB_WIDTH, ThumbnailCache, thumbnail_source
+from getimg_studio.ui.queue.thumbnails import THUMB_WIDTH, ThumbnailCache, thumbnail_source
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

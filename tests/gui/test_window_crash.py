@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from getimg_studio.logs import register_secret
-from getimg_studio.ui.crash import CrashHandler
+from getimg_studio.ui.common.crash import CrashHandler
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from getimg_studio.jobs.model import Job, JobState
-from getimg_studio.ui.main_window import MainWindow
+from getimg_studio.ui.window.main_window import MainWindow
 
 PROMPT = "A paper boat drifting down a rainy street, slow dolly shot"
 OpenWindow = Callable[..., Any]
@@ -21,20 +21,20 @@ OpenWindow = Callable[..., Any]
 async def _type_drop_submit(window: MainWindow, qtbot: QtBot, drop: Callable[..., bool], frame: Path | None,
                             prompt: str = PROMPT) -> None:
     compose = window.compose
-    compose.prompt.setFocus()
-    qtbot.keyClicks(compose.prompt, prompt)
+    compose.view.prompt.setFocus()
+    qtbot.keyClicks(compose.view.prompt, prompt)
     if frame is not None:
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(frame))])
-        assert drop(compose.frames.first, mime)
-        await compose.frames.settled()
-    qtbot.keyClick(compose.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert drop(compose.view.frames.first, mime)
+        await compose.view.frames.settled()
+    qtbot.keyClick(compose.view.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     await compose.wait_submitted()
 
 
 async def _submit(window: MainWindow) -> None:
-    assert window.compose.generate_button.isEnabled(), window.compose.generate_reason.text()
-    window.compose.generate_button.click()
+    assert window.compose.view.generate_button.isEnabled(), window.compose.view.generate_reason.text()
+    window.compose.view.generate_button.click()
     await window.compose.wait_submitted()
 
 
@@ -47,13 +47,13 @@ def test_end_to_end_prompt_frame_ctrl_enter_to_ready(sim: Any, open_window: Open
         window = await open_window(sim.base_url)
         compose = window.compose
         assert compose.select_model("seedance-v1-5-pro")
-        compose.sound_check.setChecked(True)
+        compose.view.sound_check.setChecked(True)
         assert compose.estimate.amount == estimate
         await _type_drop_submit(window, qtbot, drop, image_file("first.png", (1280, 720)))
-        assert compose.prompt.toPlainText() == PROMPT  # the form keeps what was typed
-        ids = window.engine.store.ids()
+        assert compose.view.prompt.toPlainText() == PROMPT  # the form keeps what was typed
+        ids = window.services.engine.store.ids()
         assert len(ids) == 1
-        jobs = await window.engine.wait_idle(ids, timeout=60)
+        jobs = await window.services.engine.wait_idle(ids, timeout=60)
         for _ in range(40):  # the balance refresh that follows a completion
             if "49.62" in window.status.balance_label.text():
                 break
@@ -81,26 +81,26 @@ def test_rejections_show_at_the_right_place(sim: Any, open_window: OpenWindow, r
 
         sim.add_fault("create", status=422)  # content policy: shown at the prompt
         await _type_drop_submit(window, qtbot, drop, None)
-        prompt_message = compose.messages.labels["prompt"]
+        prompt_message = compose.view.messages.labels["prompt"]
         assert prompt_message.isVisible()
         assert prompt_message.property("hint") == "error"
         assert prompt_message.text()
-        assert compose.prompt.toPlainText() == PROMPT
-        assert compose.generate_button.isEnabled()
+        assert compose.view.prompt.toPlainText() == PROMPT
+        assert compose.view.generate_button.isEnabled()
 
         sim.configure(balance=Decimal("0.01"))  # 402: shown at the cost
         await _submit(window)
-        assert compose.cost_warning.isVisible()
-        assert compose.cost_warning.property("hint") == "error"
+        assert compose.view.cost_warning.isVisible()
+        assert compose.view.cost_warning.property("hint") == "error"
         sim.configure(balance=Decimal("50"))
 
         sim.add_fault("create", status=429, retry_after=0, count=10)  # 429: shown above Generate
         await _submit(window)
-        assert compose.form_message.isVisible()
-        assert compose.form_message.property("hint") == "error"
-        states = {j.state for j in window.engine.store.page(_all(), "", 0, 10)}
+        assert compose.view.form_message.isVisible()
+        assert compose.view.form_message.property("hint") == "error"
+        states = {j.state for j in window.services.engine.store.page(_all(), "", 0, 10)}
         assert states == {JobState.REJECTED}
-        assert compose.prompt.toPlainText() == PROMPT
+        assert compose.view.prompt.toPlainText() == PROMPT
 
     run(scenario())
 
@@ -116,9 +116,9 @@ def test_400_with_param_lands_next_to_the_images(sim_factory: Any, open_window: 
         compose = window.compose
         compose.select_model("seedance-v1-5-pro")
         await _type_drop_submit(window, qtbot, drop, image_file("big.png", (800, 450), "#a0522d"))
-        assert compose.frames.issue.isVisible()
-        assert compose.frames.issue.text()
-        assert compose.frames.first.frame is not None  # the frame is kept
+        assert compose.view.frames.issue.isVisible()
+        assert compose.view.frames.issue.text()
+        assert compose.view.frames.first.frame is not None  # the frame is kept
 
     run(scenario())
 
@@ -133,8 +133,8 @@ def test_bad_key_is_explained_with_a_way_to_settings(sim: Any, sim_factory: Any,
         await first.shutdown()
         first.close()
         window = await open_window(keyed.base_url)  # models from the cache: /v2/models answers 401 now
-        assert window.compose.model_combo.count() == 3
-        window.compose.prompt.setPlainText(PROMPT)
+        assert window.compose.view.model_combo.count() == 3
+        window.compose.view.prompt.setPlainText(PROMPT)
         await _submit(window)
         for _ in range(40):
             if window.status.balance_label.text() != "Balance: …":
@@ -143,14 +143,14 @@ def test_bad_key_is_explained_with_a_way_to_settings(sim: Any, sim_factory: Any,
         return window
 
     window = run(scenario())
-    message = window.compose.form_message
+    message = window.compose.view.form_message
     assert "Open settings" in message.text()
     assert message.property("hint") == "error"
     assert window.status.balance_label.text() == "Balance: unknown"
     message.linkActivated.emit("settings")
-    assert window._settings_dialog is not None
-    assert window._settings_dialog.isVisible()
-    assert window.compose.prompt.toPlainText() == PROMPT
+    assert window.controller.settings_dialog is not None
+    assert window.controller.settings_dialog.view.isVisible()
+    assert window.compose.view.prompt.toPlainText() == PROMPT
 
 
 def _all() -> Any:

@@ -14,8 +14,8 @@ from getimg_studio.paths import Paths
 from getimg_studio.secrets import KeySource
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.ui import launch
-from getimg_studio.ui.crash import CrashHandler
-from getimg_studio.ui.main_window import MainWindow
+from getimg_studio.ui.common.crash import CrashHandler
+from getimg_studio.ui.window.main_window import MainWindow
 
 
 async def _next_window(seen: set[int], timeout: float = 30.0) -> MainWindow:
@@ -46,7 +46,7 @@ def test_a_session_key_switches_demo_to_live_in_place(sim: RunningSimulator, pat
         # What the settings dialog does after "Save" with "this session only" chosen.
         store = demo.services.key_store
         await store.asave("sk-session-only-123456", KeySource.SESSION)
-        demo._key_changed(await store.aload())
+        demo.controller._key_changed(await store.aload())
         assert demo.banner.isVisible()
         assert demo.banner.switch_button.isVisible()
         assert "saved" in demo.banner.text.text()

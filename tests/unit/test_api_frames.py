@@ -15,6 +15,7 @@ from getimg_studio.api.frames import (
     check_body_size,
     import_frame,
     inspect_frame,
+    original_name,
     prepare_frame,
 )
 from getimg_studio.api.types import FrameRef, Role
@@ -69,7 +70,7 @@ def test_exif_rotated_jpeg_is_sent_upright(tmp_path: Path) -> None:
     path = _save(image, tmp_path / "phone.jpg", "JPEG", exif=exif.tobytes())
     before = path.read_bytes()
     info = inspect_frame(path)
-    assert (info.width, info.height) == (60, 20)
+    assert (info.width, info.height) == (20, 60)  # the size a person sees: the photo is a portrait
     assert "upright" in info.note
     frame = prepare_frame(FrameRef(Role.FIRST_FRAME, path=path))
     assert frame.mime == "image/jpeg"
@@ -155,4 +156,5 @@ def test_import_frame_is_content_addressed(tmp_path: Path) -> None:
     text.write_text("not an image")
     with pytest.raises(GetimgError, match=r"notes\.png"):
         import_frame(text, frames_dir)
-    assert sorted(p.name for p in frames_dir.iterdir()) == [copy.name]
+    assert {p.name for p in frames_dir.iterdir()} == {copy.name, copy.stem + ".name"}
+    assert original_name(copy) == "a.png"  # the name it came with, kept beside the hash-named copy

@@ -67,3 +67,40 @@ def test_async_load_runs_off_the_loop(tmp_path: Path) -> None:
     store = KeyStore(tmp_path / "api-key", env={})
     store.save("k-async", KeySource.KEYRING)
     assert asyncio.run(store.aload()).key == "k-async"
+
+
+def test_a_plain_file_backend_is_never_called_the_system_keyring(tmp_path: Path) -> None:
+    from keyrings.alt.file import PlaintextKeyring
+
+    from getimg_studio.secrets import describe_backend
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring_pass.cfg")  # type: ignore[misc]
+    usable, name = describe_backend(backend)
+    assert not usable
+    assert "plain file" in name
+    assert "PlaintextKeyring" in name
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        store = KeyStore(tmp_path / "api-key", env={})
+        status = store.load()
+        assert not status.keyring_available
+        with pytest.raises(ValueError, match="no system keyring"):
+            store.save("sk-plain", KeySource.KEYRING)
+        assert not (tmp_path / "keyring_pass.cfg").exists()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_system_backends_are_named_as_people_know_them() -> None:
+    from keyring.backends import SecretService, null
+
+    from getimg_studio.secrets import describe_backend
+
+    class SessionKeyring(SecretService.Keyring):  # as on a desktop with a D-Bus session
+        priority = 5  # type: ignore[assignment]
+
+    assert describe_backend(SessionKeyring()) == (True, "the desktop keyring (Secret Service)")
+    assert describe_backend(null.Keyring())[0] is False
+    assert describe_backend(fail.Keyring()) == (False, "no keyring backend is installed")

@@ -1,0 +1,92 @@
+"""What each part of the window may ask of the engine: narrow services, wired in one place (window/builder.py).
+
+No controller or panel holds the Engine. Each gets a small frozen bundle of callables (or the read-only
+`HistoryReader`), so the engine can become a thread-safe facade by changing only the composition root, and
+tests build any part with fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol
+
+from getimg_studio.api.types import CostEstimate, GenerationRequest, ModelInfo
+from getimg_studio.jobs.model import Job, JobFilter
+
+SubmitFn = Callable[[GenerationRequest, int], Awaitable[list[Job]]]
+
+
+class HistoryReader(Protocol):
+    """The history as the queue reads it: ids of a view, pages and single jobs, ETAs. Never writes."""
+
+    def count(self, view: JobFilter = ..., search: str = ...) -> int: ...
+    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]: ...
+    def ids(self, view: JobFilter = ..., search: str = ...) -> list[int]: ...
+    def get(self, job_id: int) -> Job | None: ...
+    def get_many(self, job_ids: Sequence[int]) -> list[Job]: ...
+    def median_duration(self, model: str) -> float | None: ...
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The model list: what the form offers, what a retry would cost, what a row calls its model."""
+
+    models: Callable[[], list[ModelInfo]]
+    estimate: Callable[[GenerationRequest], CostEstimate]  # one generation; unknown amount when unpriced
+    model_name: Callable[[str], str]  # the model's display name, or its id when it is not listed
+
+    @classmethod
+    def of(cls, models: Callable[[], list[ModelInfo]]) -> Catalogue:
+        """Prices and names looked up in `models()` (the engine's catalogue, or a test's list)."""
+        from getimg_studio.api.pricing import estimate_cost
+
+        def find(model_id: str) -> ModelInfo | None:
+            return next((m for m in models() if m.id == model_id), None)
+
+        def estimate(request: GenerationRequest) -> CostEstimate:
+            model = find(request.model)
+            return estimate_cost(request, model) if model is not None else CostEstimate(None)
+
+        def model_name(model_id: str) -> str:
+            model = find(model_id)
+            return model.name if model is not None else model_id
+
+        return cls(models=models, estimate=estimate, model_name=model_name)
+
+
+@dataclass(frozen=True)
+class ComposePorts:
+    catalogue: Catalogue
+    submit: SubmitFn
+    frames_dir: Path
+
+
+@dataclass(frozen=True)
+class QueuePorts:
+    history: HistoryReader
+    catalogue: Catalogue
+    retry: Callable[[int], Awaitable[list[Job]]]
+    remove: Callable[[Sequence[int], bool], Awaitable[None]]  # ids, delete the files too
+    set_favourite: Callable[[Sequence[int], bool], Awaitable[None]]
+    stop_tracking: Callable[[int], Awaitable[None]]
+    thumbnails_dir: Path
+
+
+@dataclass(frozen=True)
+class PlayerPorts:
+    redownload: Callable[[int], Awaitable[None]]
+    frames_dir: Path  # where "use last frame" writes its PNGs
+
+
+@dataclass(frozen=True)
+class WindowPorts:
+    start: Callable[[], Awaitable[None]]  # recovery, first catalogue and balance fetch
+    refresh_catalogue: Callable[[], Awaitable[list[ModelInfo]]]
+    session_spent: Callable[[], Decimal]
+    active_jobs: Callable[[], int]  # jobs a quit leaves running (they carry on at the next start)
+    set_output_dir: Callable[[Path], None]
+    set_auto_download: Callable[[bool], None]
+    close: Callable[[], Awaitable[None]]  # the engine, the HTTP clients, the history, the demo simulator

@@ -1,0 +1,275 @@
+"""The queue and history panel: view tabs, prompt search, the job list, its toolbar and context menu.
+
+The window places it and wires its signals: `playRequested(Job)` to the player, `remixRequested(
+GenerationRequest)` to the compose form. It reads the history through `QueuePorts.history` only, and
+everything it asks of the engine goes through the ports' callables, run as kept tasks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabBar,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from getimg_studio.jobs.model import Job, JobFilter
+from getimg_studio.settings import SettingsStore
+from getimg_studio.tasks import TaskOwner
+from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.ports import QueuePorts
+from getimg_studio.ui.queue.actions import QueueActions
+from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
+from getimg_studio.ui.queue.model import JOB_ROLE, QueueModel
+from getimg_studio.ui.queue.thumbnails import ThumbnailCache
+
+VIEWS: tuple[tuple[JobFilter, str], ...] = (
+    (JobFilter.ACTIVE, "Active"),
+    (JobFilter.ALL, "All"),
+    (JobFilter.FAVOURITES, "Favourites"),
+    (JobFilter.FAILED, "Failed"),
+)
+MIN_WIDTH = 300
+_EMPTY = {
+    JobFilter.ACTIVE: "Nothing is generating right now.",
+    JobFilter.ALL: "No videos yet. Write a prompt and press Generate.",
+    JobFilter.FAVOURITES: "No favourites yet. Mark a clip with ★ (Ctrl+D) to keep it here.",
+    JobFilter.FAILED: "No failed jobs.",
+}
+
+
+class QueuePanel(QWidget):
+    playRequested = Signal(object)  # Job
+    remixRequested = Signal(object)  # GenerationRequest
+    statusMessage = Signal(str)
+
+    def __init__(self, ports: QueuePorts, bridge: EngineBridge, settings: SettingsStore,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Queue panel")
+        self.setMinimumWidth(MIN_WIDTH)
+        self._tasks = TaskOwner("queue")
+        self.model = QueueModel(ports.history, bridge, self)
+        self.thumbnails = ThumbnailCache(ports.thumbnails_dir, self)
+        self.model.set_decorator(self.thumbnails.pixmap)
+
+        self.tabs = QTabBar(self)
+        self.tabs.setAccessibleName("Queue view")
+        self.tabs.setExpanding(False)
+        for _view, label in VIEWS:
+            self.tabs.addTab(label)
+        self.tabs.setCurrentIndex(1)
+        self.search = QLineEdit(self)
+        self.search.setAccessibleName("History search")
+        self.search.setPlaceholderText("Search")
+        self.search.setToolTip("Search the prompts of the history (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+
+        # A one-column table rather than a QListView: a list view lays out every row (asking the model
+        # for each index), while a table's fixed-height header only does arithmetic, so 100,000 rows
+        # open and scroll as fast as 100.
+        self.view = QTableView(self)
+        self.view.setAccessibleName("Queue")
+        self.view.setItemDelegate(QueueDelegate(self.view, model_name=ports.catalogue.model_name))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
+        self.view.horizontalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        self.view.setModel(self.model)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setMouseTracking(True)
+        self.empty = QLabel(self.view.viewport())
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("Queue empty")
+        self.view.viewport().installEventFilter(self)
+        self.search.installEventFilter(self)
+
+        self.actions_ = QueueActions(self, ports, settings, self.selected_jobs, self._tasks)
+        self.toolbar = QToolBar(self)
+        self.toolbar.setAccessibleName("Queue actions")
+        self.toolbar.setIconSize(QSize(16, 16))
+        # Icons only: all eight fit a narrow queue, so none hides behind the overflow arrow.
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        a = self.actions_
+        for action in (a.play, a.remix, a.retry, a.favourite, a.stop, a.remove):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (a.reveal, a.save_as):
+            self.toolbar.addAction(action)
+        # The toolbar is part of the Tab order, between the search and the list, as it is laid out.
+        previous: QWidget = self.search
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if button is not None and not action.isSeparator():
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                button.setAccessibleName(action.text().rstrip("…"))
+                QWidget.setTabOrder(previous, button)
+                previous = button
+        QWidget.setTabOrder(previous, self.view)
+
+        # The views on a row of their own; the toolbar shares its row with the search, which takes what
+        # is left: a narrow queue (a laptop, 2x scale) still shows every tab, every button and the search.
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(self.toolbar)
+        tools.addWidget(self.search, 1)
+        self.search.setMinimumWidth(80)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        layout.addLayout(tools)
+        layout.addWidget(self.view, 1)
+
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self._repaint_active)
+        self._tick.start()
+
+        a.playRequested.connect(self.playRequested)
+        a.remixRequested.connect(self.remixRequested)
+        a.statusMessage.connect(self.statusMessage)
+        self.tabs.currentChanged.connect(self._view_changed)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self._search_timer.timeout.connect(self._apply_search)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: a.update_enabled())
+        self.model.dataChanged.connect(lambda *_: a.update_enabled())
+        self.model.modelReset.connect(self._update_empty)
+        self.model.rowsInserted.connect(self._update_empty)
+        self.model.rowsRemoved.connect(self._update_empty)
+        self.thumbnails.thumbnailReady.connect(self._thumbnail_ready)
+        self._update_empty()
+
+    # ------------------------------------------------------------------ public
+    def selected_jobs(self) -> list[Job]:
+        selection = self.view.selectionModel()
+        if selection is None:
+            return []
+        rows = sorted(index.row() for index in selection.selectedRows())
+        jobs = [self.model.job_at(row) for row in rows]
+        return [job for job in jobs if job is not None]
+
+    def select_job(self, job_id: int) -> bool:
+        index = self.model.index_of(job_id)
+        if not index.isValid():
+            return False
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        return True
+
+    def set_view(self, view: JobFilter) -> None:
+        self.tabs.setCurrentIndex([v for v, _ in VIEWS].index(view))
+
+    def focus_search(self) -> None:
+        """Ctrl+F: into the search field, its text selected so typing replaces it."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    async def shutdown(self) -> None:
+        self._tick.stop()
+        self._search_timer.stop()
+        await self._tasks.close()
+        await self.thumbnails.close()
+
+    # ------------------------------------------------------------------ internals
+    def _view_changed(self, index: int) -> None:
+        self.model.set_filter(view=VIEWS[index][0])
+
+    def _apply_search(self) -> None:
+        self.model.set_filter(search=self.search.text())
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        job = index.data(JOB_ROLE)
+        if isinstance(job, Job):
+            self.view.setCurrentIndex(index)
+            self.actions_.do_play()
+
+    def _context_menu(self, pos: QPoint) -> None:
+        self.actions_.update_enabled()
+        if not self.selected_jobs():
+            return
+        a = self.actions_
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for group in ((a.play, a.open_external, a.reveal, a.save_as), (a.copy_prompt, a.copy_id),
+                      (a.remix, a.retry), (a.favourite, a.stop, a.remove)):
+            for action in group:
+                menu.addAction(action)
+            menu.addSeparator()
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _update_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        if empty:
+            view = self.model.view
+            text = f"Nothing matches “{self.model.search}”." if self.model.search else _EMPTY[view]
+            self.empty.setText(text)
+            self._place_empty()
+        self.empty.setVisible(empty)
+        self.actions_.update_enabled()
+
+    def _place_empty(self) -> None:
+        self.empty.setGeometry(self.view.viewport().rect().adjusted(16, 16, -16, -16))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The viewport gets its size after the panel does: placing the text on the panel's resize (as
+        # before) left it at zero size on the first start, when the queue opens empty.
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._place_empty()
+        # Ctrl+F, type, then Down or Enter: straight into what was found, as a browser's find bar does.
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._search_timer.stop()
+            self._apply_search()
+            self.view.setFocus(Qt.FocusReason.TabFocusReason)
+            if self.model.rowCount() and not self.selected_jobs():
+                flags = QItemSelectionModel.SelectionFlag
+                self.view.selectionModel().setCurrentIndex(self.model.index(0, 0),
+                                                           flags.ClearAndSelect | flags.Rows)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _visible_rows(self) -> range:
+        viewport = self.view.viewport().rect()
+        first = self.view.indexAt(viewport.topLeft())
+        if not first.isValid():
+            return range(0)
+        last = self.view.indexAt(viewport.bottomLeft())
+        end = last.row() if last.isValid() else min(self.model.rowCount() - 1,
+                                                     first.row() + viewport.height() // ROW_HEIGHT + 1)
+        return range(first.row(), end + 1)
+
+    def _repaint_active(self) -> None:
+        """Elapsed times tick: repaint the visible rows whose job is still under way, nothing else."""
+        if not self.isVisible():
+            return
+        for row in self._visible_rows():
+            job = self.model.job_at(row)
+            if job is not None and job.state.active:
+                self.view.update(self.model.index(row, 0))
+
+    def _thumbnail_ready(self, job_id: int) -> None:
+        index = self.model.index_of(job_id)
+        if index.isValid():
+            self.view.update(index)

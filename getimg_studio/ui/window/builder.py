@@ -1,0 +1,99 @@
+"""The composition root: the one place that knows the engine and hands each part its narrow services.
+
+Everything below the window gets callables and the read-only history (`ui/ports.py`), never the Engine,
+so running the engine behind a thread-safe facade changes this file only. Engine events reach widgets
+through `EngineBridge` alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from getimg_studio.jobs.model import JobFilter
+from getimg_studio.secrets import KeyStatus
+from getimg_studio.services import Services, close_services, output_dir
+from getimg_studio.settings import Settings, SettingsStore
+from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.compose.controller import ComposeController
+from getimg_studio.ui.compose.view import ComposeView
+from getimg_studio.ui.player.panel import PlayerPanel
+from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueuePorts, WindowPorts
+from getimg_studio.ui.queue.panel import QueuePanel
+from getimg_studio.ui.window.controller import WindowController
+from getimg_studio.ui.window.main_window import MainWindow
+from getimg_studio.ui.window.menus import WindowActions, build_menus
+
+if TYPE_CHECKING:
+    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.ui.settings.controller import SettingsController
+
+LIVE_URL = "https://api.getimg.ai"
+
+
+def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
+    return QueuePorts(
+        history=engine.store, catalogue=Catalogue.of(engine.catalogue.models), retry=engine.retry,
+        remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
+        set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir)
+
+
+def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
+    return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
+
+
+def build_window(services: Services, settings: SettingsStore) -> MainWindow:
+    """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
+    engine = services.engine
+    paths = services.paths
+    catalogue = Catalogue.of(engine.catalogue.models)
+    bridge = EngineBridge(engine.subscribe)
+
+    compose_view = ComposeView(paths.frames)
+    compose = ComposeController(compose_view, ComposePorts(catalogue, engine.submit, paths.frames), settings)
+    player = PlayerPanel(player_ports(engine, paths.cache / "player-frames"), bridge,
+                         model_name=catalogue.model_name)
+    queue = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
+    window = MainWindow(compose_view, player, queue, demo=services.demo)
+    bridge.setParent(window)
+    compose.setParent(window)
+    actions = WindowActions(window)
+    build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
+
+    async def close() -> None:
+        await close_services(services)
+
+    ports = WindowPorts(
+        start=engine.start, refresh_catalogue=engine.refresh_catalogue, session_spent=lambda: engine.session_spent,
+        active_jobs=lambda: engine.store.count(JobFilter.ACTIVE), set_output_dir=engine.set_output_dir,
+        set_auto_download=engine.set_auto_download, close=close)
+
+    def make_settings(parent: QWidget) -> SettingsController:
+        # Imported when first opened: the first paint does not need the settings window.
+        from getimg_studio.ui.settings.controller import SettingsController
+        from getimg_studio.ui.settings.dialog import SettingsDialog
+
+        live_url = services.base_url if not services.demo else LIVE_URL
+        view = SettingsDialog(paths.output, parent)
+        controller = SettingsController(view, settings, services.key_store, services.key_status, live_url,
+                                        paths.output, view)
+
+        def key_changed(status: KeyStatus) -> None:
+            services.key_status = status  # what a window rebuilt for live mode starts from
+
+        controller.keyChanged.connect(key_changed)
+        return controller
+
+    def output_for(current: Settings) -> Path:
+        return output_dir(paths, current)
+
+    controller = WindowController(window, actions, compose, player, queue, bridge, settings, ports,
+                                  demo=services.demo, host=services.host, log_dir=paths.log_file.parent,
+                                  output_dir=output_for, make_settings=make_settings)
+    window.controller, window.services = controller, services
+    window.compose, window.player, window.queue = compose, player, queue
+    for button in window.findChildren(QPushButton):
+        button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
+    return window
