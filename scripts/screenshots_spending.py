@@ -55,8 +55,8 @@ async def _run(theme_name: str, out: Path, _scratch: Path) -> None:
 
     from bench.spending_seed import seeded_entries, seeded_services
     from getimg_studio.settings import Theme
-    from getimg_studio.ui.spending.window import SpendingWindow
     from getimg_studio.ui.common.theme import apply_theme
+    from getimg_studio.ui.spending.window import SpendingWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
