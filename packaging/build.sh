@@ -4,13 +4,10 @@
 #   packaging/build.sh --check   build, check the bundle's contents, run `getimg-studio --self-check` from it
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python=.venv/bin/python
+# PyInstaller is a test-environment tool (pyproject's `package` extra); the app's own .venv never holds it.
+python=.venv-test/bin/python
 if [ ! -x "$python" ]; then
-  echo "error: no .venv: run scripts/bootstrap.sh first" >&2; exit 1
-fi
-if ! "$python" -c 'import PyInstaller' 2>/dev/null; then
-  echo "installing PyInstaller into .venv" >&2
-  "$python" -m pip install -q --disable-pip-version-check "pyinstaller>=6.10,<7" >&2
+  echo "error: no .venv-test: run scripts/bootstrap.sh test first" >&2; exit 1
 fi
 
 start=$(date +%s)

@@ -61,40 +61,86 @@ ensure_venv_support() {
   fi
 }
 
-install_python_packages() {
-  [ -x .venv/bin/python ] || ensure_venv_support
-  local python; python="$(find_python)"
-  if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv || { echo "error: could not create .venv (apt-get install python3-venv)" >&2; exit 1; }
+# Two environments, so the app never runs with what only the tests need (keyrings.alt's plain-text keyring would
+# otherwise pass for "the system keyring"):
+#   .venv       the app: pyproject's [project] dependencies only. `app` creates and starts this one.
+#   .venv-test  the checks: pytest and its plugins, hypothesis, keyrings.alt, ruff, mypy, PyInstaller, on top
+#               of .venv's packages (a .pth file adds .venv's site-packages after its own), so Qt, PyAV and
+#               numpy are installed once, and tests run against exactly the app's versions.
+APP_ENV=.venv
+TEST_ENV=.venv-test
+
+make_venv() {
+  local dir="$1"
+  [ -x "$dir/bin/python" ] && return 0
+  ensure_venv_support
+  "$(find_python)" -m venv "$dir" || { echo "error: could not create $dir (apt-get install python3-venv)" >&2; exit 1; }
+}
+
+site_packages() {
+  "$1/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))'
+}
+
+pip_install() {
+  local dir="$1"; shift
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@" >&2
+}
+
+# Reinstall only when the dependency list changed: a second start takes a second, not a minute. The stamp names the
+# environment, so a .venv made before the split (test tools inside, stamp without a name) is made again.
+fresh() {
+  local dir="$1" stamp="$2"
+  if [ -f "$dir/.installed" ] && ! grep -q '^[a-z]* ' "$dir/.installed"; then
+    echo "$dir was made with the test tools inside: making it again" >&2; rm -rf "$dir"
   fi
-  # Reinstall only when the dependency list changed: a second start takes a second, not a minute.
-  local stamp; stamp="$(sha256sum pyproject.toml | cut -c1-16)"
-  if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >&2
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" >&2
-    echo "$stamp" > .venv/.installed
+  [ "$(cat "$dir/.installed" 2>/dev/null)" = "$stamp" ]
+}
+
+install_app_env() {
+  local stamp; stamp="app $(sha256sum pyproject.toml | cut -c1-16)"
+  if ! fresh "$APP_ENV" "$stamp"; then
+    make_venv "$APP_ENV"
+    pip_install "$APP_ENV" -e .
+    echo "$stamp" > "$APP_ENV/.installed"
+  fi
+}
+
+install_test_env() {
+  install_app_env
+  local stamp; stamp="test $(cut -d' ' -f2 "$APP_ENV/.installed")"
+  if ! fresh "$TEST_ENV" "$stamp"; then
+    make_venv "$TEST_ENV"
+    # addsitedir, not a bare path line: .venv's own .pth files (the editable install's finder) then work too.
+    local app_site; app_site="$(realpath "$(site_packages "$APP_ENV")")"
+    echo "import site; site.addsitedir('$app_site')" > "$(site_packages "$TEST_ENV")/zz_getimg_app_env.pth"
+    # pip sees the app's packages through that line and installs only the test tools into .venv-test; it never
+    # uninstalls anything from .venv ("outside environment").
+    pip_install "$TEST_ENV" -e ".[test,package]"
+    echo "$stamp" > "$TEST_ENV/.installed"
   fi
 }
 
 install_system_packages
-install_python_packages
 
 case "$mode" in
   app)
+    install_app_env
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
       echo "no display found: starting the app on a virtual screen (xvfb-run)" >&2
-      exec xvfb-run -a .venv/bin/getimg-studio "$@"
+      exec xvfb-run -a "$APP_ENV/bin/getimg-studio" "$@"
     fi
-    exec .venv/bin/getimg-studio "$@"
+    exec "$APP_ENV/bin/getimg-studio" "$@"
     ;;
   test)
-    .venv/bin/ruff check .
-    .venv/bin/mypy
+    install_test_env
+    "$TEST_ENV/bin/ruff" check .
+    "$TEST_ENV/bin/mypy"
     # The app as creators install it: build the bundle and run --self-check from it (about a minute).
     # GETIMG_SKIP_BUNDLE=1 leaves it out of a quick local run.
     if [ -z "${GETIMG_SKIP_BUNDLE:-}" ]; then bash packaging/build.sh --check; fi
     # pytest last, so its summary is the run's closing line.
-    exec .venv/bin/python -m pytest "$@"
+    exec "$TEST_ENV/bin/python" -m pytest "$@"
     ;;
   *)
     echo "usage: scripts/bootstrap.sh app|test [ARGS...]" >&2; exit 2 ;;
