@@ -8,23 +8,32 @@ cd "$(dirname "$0")/.."
 mode="${1:-app}"
 [ $# -gt 0 ] && shift
 
-# Qt's xcb and offscreen platforms, QtMultimedia's audio, fonts for text, and Xvfb for screenshots.
-SYSTEM_PACKAGES=(
+# What the app needs from the system: Qt's xcb, Wayland and offscreen platforms, QtMultimedia's audio, fonts for
+# text, a keyring service's client side, and Xvfb for a machine without a screen. The .deb's Depends come from
+# the same libraries (dpkg-shlibdeps), so building it needs them installed.
+APP_PACKAGES=(
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libglib2.0-0 libfontconfig1 libdbus-1-3 libpulse0
   libxrandr2 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxcb-glx0
+  libwayland-client0 libwayland-cursor0 libwayland-egl1
   fonts-dejavu-core xvfb xauth
-  desktop-file-utils appstream  # validators for packaging/ (tests/unit/test_packaging_metadata.py)
+)
+# What only the checks need: the validators of packaging/ (tests/unit/test_packaging_metadata.py), and the
+# C compiler, binutils, ICU's tools and Debian's packaging tools that packaging/build.sh uses.
+TEST_PACKAGES=(
+  desktop-file-utils appstream
+  gcc libc6-dev binutils icu-devtools dpkg-dev lintian
 )
 
 install_system_packages() {
+  local wanted=("$@")
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "note: this system has no apt-get; install Qt 6's runtime libraries (OpenGL/EGL, xkbcommon, fontconfig," >&2
     echo "      D-Bus, PulseAudio client, xcb-cursor) with your package manager if the app does not start." >&2
     return 0
   fi
   local missing=()
-  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -121,10 +130,9 @@ install_test_env() {
   fi
 }
 
-install_system_packages
-
 case "$mode" in
   app)
+    install_system_packages "${APP_PACKAGES[@]}"
     install_app_env
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
       echo "no display found: starting the app on a virtual screen (xvfb-run)" >&2
@@ -133,6 +141,7 @@ case "$mode" in
     exec "$APP_ENV/bin/getimg-studio" "$@"
     ;;
   test)
+    install_system_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     install_test_env
     "$TEST_ENV/bin/ruff" check .
     "$TEST_ENV/bin/mypy"

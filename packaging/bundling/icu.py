@@ -17,7 +17,12 @@ from pathlib import Path
 
 # Item trees Qt does not read: break iteration, units, currencies, language/region display names,
 # transliteration, rule-based number formatting.
-UNUSED_TREES = ("brkitr/", "unit/", "curr/", "lang/", "region/", "translit/", "rbnf/")
+UNUSED_TREES = ("brkitr/", "unit/", "curr/", "lang/", "region/", "translit/", "rbnf/",
+                # IBM mainframe (EBCDIC) and PC code pages; the legacy codecs a desktop may still meet stay
+                "ibm-")
+
+
+_MISSING = re.compile(r"depends on missing item (\S+)")
 
 
 def _symbol(library: Path, name: str) -> tuple[int, int]:
@@ -54,12 +59,21 @@ def trim(library: Path, workdir: Path) -> Path:
     package.write_bytes(data[start:start + size])
     listing = subprocess.run(["icupkg", "-l", str(package)], capture_output=True, text=True, check=True).stdout
     unused = [item for item in listing.split() if item.startswith(UNUSED_TREES)]
-    removals = workdir / "unused.txt"
-    removals.write_text("\n".join(unused) + "\n", encoding="utf-8")
     # icupkg names the items inside a package after the file it writes: it must be called icudtNNl.dat too.
     (workdir / "trimmed").mkdir(exist_ok=True)
     trimmed = workdir / "trimmed" / package.name
-    subprocess.run(["icupkg", "-r", str(removals), str(package), str(trimmed)], check=True, capture_output=True)
+    while True:  # keep whatever a kept item depends on (the Windows CJK code pages build on IBM ones)
+        removals = workdir / "unused.txt"
+        removals.write_text("\n".join(unused) + "\n", encoding="utf-8")
+        trimmed.unlink(missing_ok=True)
+        done = subprocess.run(["icupkg", "-r", str(removals), str(package), str(trimmed)], capture_output=True,
+                              text=True, check=False)
+        if done.returncode == 0:
+            break
+        wanted = set(_MISSING.findall(done.stdout + done.stderr))
+        if not wanted & set(unused):
+            raise RuntimeError(f"icupkg failed: {done.stdout}{done.stderr}")
+        unused = [item for item in unused if item not in wanted]
     subprocess.run(["genccode", "-q", "-a", "gcc", "-e", entry, "-f", f"{entry}_dat", "-d", str(workdir),
                     str(trimmed)], check=True, capture_output=True)
     out = workdir / library.name

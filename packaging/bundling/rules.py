@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .stubs import OPENBLAS_DOTS, StubSpec
+from .stubs import OPENBLAS_DOTS, StubSpec, avdevice_identity
 
 PLUGINS = "PySide6/Qt/plugins"
 
@@ -61,6 +61,22 @@ EXCLUDED: tuple[Rule, ...] = (
          "Qt's multimedia plugin runs on PyAV's FFmpeg, the same 7.1 ABI (one FFmpeg, not two)",
          ("libavcodec.so.61", "libavformat.so.61", "libavutil.so.59", "libswresample.so.5", "libswscale.so.8",
           "libQt6FFmpegStub-*")),
+    Rule("Qt's translations",
+         "the app's text is English and it installs no QTranslator: Qt's own strings are never looked up",
+         ("PySide6/Qt/translations/*",)),
+    Rule("Python bindings of Qt modules the app does not import",
+         "Qt links these libraries (kept) but the app imports none of their Python modules (notifications use "
+         "QSystemTrayIcon, not QtDBus)",
+         ("PySide6/QtOpenGL.*", "PySide6/QtOpenGLWidgets.*", "PySide6/QtConcurrent.*", "PySide6/QtDBus.*")),
+    Rule("Python's CJK codecs",
+         "Shift JIS, GB 18030, Big5, EUC-KR...: the API speaks UTF-8 JSON and every other file is media",
+         tuple(f"python3.11/lib-dynload/{name}.*" for name in
+               ("_codecs_jp", "_codecs_kr", "_codecs_cn", "_codecs_tw", "_codecs_hk", "_codecs_iso2022",
+                "_multibytecodec"))),
+    Rule("numpy's random and FFT extensions",
+         "numpy loads them on first use and nothing in the app or the simulator uses them",
+         ("numpy/random/*", "numpy/fft/*", "numpy/_core/_multiarray_tests.*")),
+    Rule("Pillow's Tk bridge", "the app has no Tk (tkinter is left out too)", ("PIL/_imagingtk.*",)),
     Rule("Pillow's AVIF codec",
          "libavif with its own AV1 coders; frames from AVIF files are the rare case (PNG, JPEG and WebP go to "
          "the API as they are; GIF, BMP and TIFF are converted)",
@@ -81,6 +97,17 @@ STUBS: tuple[StubSpec, ...] = (
     StubSpec("libSvtAv1Enc-*", "the app never encodes AV1"),
     StubSpec("libaom-*", "the app never encodes AV1 and decodes AV1 with dav1d",
              returns_zero=("aom_codec_av1_*", "aom_codec_get_caps", "aom_codec_version*")),
+    StubSpec("libopenh264-*", "a second H.264 coder: the app encodes with x264 and decodes with FFmpeg's own"),
+    StubSpec("libvorbis-*", "the app never encodes Vorbis; FFmpeg decodes it itself"),
+    StubSpec("libvorbisenc-*", "the app never encodes Vorbis; FFmpeg decodes it itself"),
+    StubSpec("libmp3lame-*", "the app never encodes MP3; FFmpeg decodes it itself"),
+    StubSpec("libtwolame-*", "the app never encodes MPEG-1 Layer II audio"),
+    StubSpec("libopencore-amr*", "AMR speech codecs for phone recordings; FFmpeg decodes AMR itself"),
+    StubSpec("libspeex-*", "Speex speech audio, found in no video the app makes or plays"),
+    StubSpec("libavdevice-*", "FFmpeg's capture devices (ALSA, X11 screen grabs); the app reads and writes files",
+             implement=avdevice_identity),
+    StubSpec("libxcb-*", "Pillow's screen grab (ImageGrab) on X11, which the app never uses; Qt's xcb uses the "
+             "system's libxcb"),
     StubSpec("libgnutls-*", "FFmpeg opens no network URL in the app: clips are local files",
              returns_zero=("gnutls_global_init", "gnutls_global_deinit", "gnutls_check_version")),
     StubSpec("libsrt-*", "FFmpeg opens no network URL in the app: clips are local files",

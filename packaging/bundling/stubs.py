@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ class StubSpec:
     reason: str  # why nothing we run calls into it; printed if something does
     returns_zero: tuple[str, ...] = ()  # functions called at load time: they answer 0 instead of stopping
     implemented: tuple[tuple[str, str], ...] = ()  # (symbol, C definition) for the few that must really work
+    implement: Callable[[], tuple[tuple[str, str], ...]] | None = None  # the same, worked out at build time
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def _c_source(library_name: str, spec: StubSpec, symbols: list[Symbol]) -> str:
         "    abort();",
         "}",
     ]
-    own = dict(spec.implemented)
+    own = dict(spec.implemented + (spec.implement() if spec.implement else ()))
     lines += ["#include <stdint.h>", *own.values()]
     for index, symbol in enumerate(symbols):
         label = f'__asm__("{symbol.name}")'
@@ -120,7 +121,8 @@ def _c_source(library_name: str, spec: StubSpec, symbols: list[Symbol]) -> str:
 
 def _dot(name: str, real: str) -> tuple[str, str]:
     return name, (f"{real} {name}(int64_t n, const {real} *x, int64_t incx, const {real} *y, int64_t incy) {{\n"
-                  "    double sum = 0; int64_t ix = incx < 0 ? (1 - n) * incx : 0, iy = incy < 0 ? (1 - n) * incy : 0;\n"
+                  "    double sum = 0;\n"
+                  "    int64_t ix = incx < 0 ? (1 - n) * incx : 0, iy = incy < 0 ? (1 - n) * incy : 0;\n"
                   "    for (int64_t i = 0; i < n; i++, ix += incx, iy += incy) sum += (double)x[ix] * y[iy];\n"
                   f"    return ({real})sum;\n}}")
 
@@ -144,6 +146,22 @@ OPENBLAS_DOTS = (
     _complex_dot("scipy_cblas_zdotu_sub64_", "double", False),
     _complex_dot("scipy_cblas_zdotc_sub64_", "double", True),
 )
+
+
+def avdevice_identity() -> tuple[tuple[str, str], ...]:
+    """PyAV reads libavdevice's version, configuration and licence at import (av.library_versions): the stub
+    answers with the real library's, taken from the PyAV that is being bundled."""
+    import av._core
+
+    meta = av._core.library_meta["libavdevice"]
+    major, minor, micro = meta["version"]
+    return (
+        ("avdevice_register_all", "void avdevice_register_all(void) {}"),
+        ("avdevice_version", f"unsigned avdevice_version(void) {{ return {(major << 16) | (minor << 8) | micro}u; }}"),
+        ("avdevice_configuration",
+         f'const char *avdevice_configuration(void) {{ return "{_c_string(meta["configuration"])}"; }}'),
+        ("avdevice_license", f'const char *avdevice_license(void) {{ return "{_c_string(meta["license"])}"; }}'),
+    )
 
 
 def _c_string(text: str) -> str:
