@@ -145,9 +145,13 @@ case "$mode" in
     install_test_env
     "$TEST_ENV/bin/ruff" check .
     "$TEST_ENV/bin/mypy"
-    # The app as creators install it: build the bundle and run --self-check from it (about a minute).
-    # GETIMG_SKIP_BUNDLE=1 leaves it out of a quick local run.
-    if [ -z "${GETIMG_SKIP_BUNDLE:-}" ]; then bash packaging/build.sh --check; fi
+    # The app as creators install it: build the bundle, its .tar.gz and the .deb, check them, run --self-check
+    # from the bundle, then install the .deb, self-check the installed app and remove it (packaging/README.md).
+    # GETIMG_SKIP_BUNDLE=1 leaves all that out of a quick local run.
+    if [ -z "${GETIMG_SKIP_BUNDLE:-}" ]; then
+      bash packaging/build.sh --check --deb
+      bash packaging/test-deb.sh
+    fi
     # pytest last, so its summary is the run's closing line.
     exec "$TEST_ENV/bin/python" -m pytest "$@"
     ;;

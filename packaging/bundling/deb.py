@@ -15,6 +15,7 @@ import gzip
 import shutil
 import subprocess
 import sys
+import textwrap
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 if __package__ in {None, ""}:  # run as a script: make `bundling` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bundling import elf  # noqa: E402
+from bundling import elf
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -105,7 +106,8 @@ def changelog(ver: str) -> str:
         raise SystemExit(f"error: the metainfo lists no release {ver} (pyproject's version)")
     when = datetime.strptime(release.get("date", ""), "%Y-%m-%d").replace(hour=12, tzinfo=UTC)
     text = " ".join((release.findtext("description/p") or "Release.").split())
-    return (f"{NAME} ({ver}) unstable; urgency=medium\n\n  * {text}\n\n"
+    entry = textwrap.fill(text, width=78, initial_indent="  * ", subsequent_indent="    ")
+    return (f"{NAME} ({ver}) unstable; urgency=medium\n\n{entry}\n\n"
             f" -- {MAINTAINER}  {when.strftime('%a, %d %b %Y %H:%M:%S %z')}\n")
 
 
@@ -136,6 +138,16 @@ def control(root: Path, ver: str, deps: str) -> str:
             f"Description: {SUMMARY}\n{DESCRIPTION}\n")
 
 
+def md5sums(root: Path) -> str:
+    import hashlib
+
+    lines = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink() and "DEBIAN" not in path.relative_to(root).parts:
+            lines.append(f"{hashlib.md5(path.read_bytes()).hexdigest()}  {path.relative_to(root).as_posix()}")
+    return "\n".join(lines) + "\n"
+
+
 def build(out_dir: Path) -> Path:
     ver = version()
     if not (BUNDLE / NAME).is_file():
@@ -145,6 +157,7 @@ def build(out_dir: Path) -> Path:
     (root / "DEBIAN").mkdir()  # before dpkg-shlibdeps: it marks what lies under it as the package's own
     deps = depends(root)
     (root / "DEBIAN" / "control").write_text(control(root, ver, deps), encoding="utf-8")
+    (root / "DEBIAN" / "md5sums").write_text(md5sums(root), encoding="utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{NAME}_{ver}_amd64.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(root), str(target)],

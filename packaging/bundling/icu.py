@@ -77,6 +77,7 @@ def trim(library: Path, workdir: Path) -> Path:
     subprocess.run(["genccode", "-q", "-a", "gcc", "-e", entry, "-f", f"{entry}_dat", "-d", str(workdir),
                     str(trimmed)], check=True, capture_output=True)
     out = workdir / library.name
-    subprocess.run(["gcc", "-shared", "-nostdlib", "-o", str(out), str(workdir / f"{entry}_dat.S"),
-                    f"-Wl,-soname,{library.name}", "-Wl,-z,noexecstack"], check=True, capture_output=True)
+    subprocess.run(["gcc", "-shared", "-o", str(out), str(workdir / f"{entry}_dat.S"), f"-Wl,-soname,{library.name}",
+                    "-Wl,-z,noexecstack", "-Wl,-z,relro", "-Wl,-z,now", "-Wl,--no-as-needed", "-lc", "-s"],
+                   check=True, capture_output=True)
     return out

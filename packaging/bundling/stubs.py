@@ -195,7 +195,8 @@ def build_stub(library: Path, soname: str, importers: Iterable[Path], spec: Stub
     source = workdir / f"{soname}.c"
     source.write_text(_c_source(library.name, spec, symbols), encoding="utf-8")
     command = ["gcc", "-shared", "-fPIC", "-O1", "-s", "-o", str(workdir / soname), str(source),
-               f"-Wl,-soname,{soname}", "-Wl,-z,noexecstack", "-Wl,-z,relro", "-Wl,-z,now"]
+               f"-Wl,-soname,{soname}", "-Wl,-z,noexecstack", "-Wl,-z,relro", "-Wl,-z,now",
+               "-Wl,--no-as-needed", "-lc"]  # a shared library names libc even when it uses little of it
     script = _version_script(symbols, versions)
     if script is not None:
         (workdir / f"{soname}.map").write_text(script, encoding="utf-8")
