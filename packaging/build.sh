@@ -3,8 +3,8 @@
 #   packaging/build.sh           build the bundle and dist/getimg-studio-<version>-linux-x86_64.tar.gz
 #   packaging/build.sh --check   also check its contents (bundling/check.py) and run --self-check from it
 #   packaging/build.sh --deb     also build dist/getimg-studio_<version>_amd64.deb and run lintian on it
-# The flags combine. Needs .venv-test (scripts/bootstrap.sh test), a C compiler, binutils, icu-devtools,
-# and for --deb dpkg-dev and lintian: bootstrap installs them all.
+# The flags combine. Needs .venv-build (PyInstaller on top of the app's .venv, made by scripts/bootstrap.sh test),
+# a C compiler, binutils, icu-devtools, and for --deb dpkg-dev and lintian: bootstrap installs them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=""; deb=""
@@ -15,10 +15,11 @@ for arg in "$@"; do
     *) echo "usage: packaging/build.sh [--check] [--deb]" >&2; exit 2 ;;
   esac
 done
-# PyInstaller is a test-environment tool (pyproject's `package` extra); the app's own .venv never holds it.
-python=.venv-test/bin/python
+# PyInstaller runs from .venv-build: the app's packages and PyInstaller, nothing of the tests' (their pygments,
+# pluggy... would otherwise be collected wherever something tries to import them).
+python=.venv-build/bin/python
 if [ ! -x "$python" ]; then
-  echo "error: no .venv-test: run scripts/bootstrap.sh test first" >&2; exit 1
+  echo "error: no .venv-build: run scripts/bootstrap.sh test first (without GETIMG_SKIP_BUNDLE)" >&2; exit 1
 fi
 version="$("$python" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 bundle=dist/getimg-studio

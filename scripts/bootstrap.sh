@@ -70,14 +70,16 @@ ensure_venv_support() {
   fi
 }
 
-# Two environments, so the app never runs with what only the tests need (keyrings.alt's plain-text keyring would
-# otherwise pass for "the system keyring"):
-#   .venv       the app: pyproject's [project] dependencies only. `app` creates and starts this one.
-#   .venv-test  the checks: pytest and its plugins, hypothesis, keyrings.alt, ruff, mypy, PyInstaller, on top
-#               of .venv's packages (a .pth file adds .venv's site-packages after its own), so Qt, PyAV and
-#               numpy are installed once, and tests run against exactly the app's versions.
+# Three environments, so the app never runs with what only the tests need (keyrings.alt's plain-text keyring would
+# otherwise pass for "the system keyring") and the bundle is built from exactly the app's packages:
+#   .venv        the app: pyproject's [project] dependencies only. `app` creates and starts this one.
+#   .venv-test   the checks: pytest and its plugins, hypothesis, keyrings.alt, ruff, mypy ([test] extra).
+#   .venv-build  PyInstaller ([package] extra), which packaging/build.sh runs: what it sees is the app's packages.
+# The last two sit on top of .venv's packages (a .pth file adds .venv's site-packages after their own), so Qt,
+# PyAV and numpy are installed once, and tests and bundle use exactly the app's versions.
 APP_ENV=.venv
 TEST_ENV=.venv-test
+BUILD_ENV=.venv-build
 
 make_venv() {
   local dir="$1"
@@ -115,18 +117,20 @@ install_app_env() {
   fi
 }
 
-install_test_env() {
+# An environment layered on .venv with one of pyproject's extras: install_layered_env DIR EXTRA
+install_layered_env() {
+  local dir="$1" extra="$2"
   install_app_env
-  local stamp; stamp="test $(cut -d' ' -f2 "$APP_ENV/.installed")"
-  if ! fresh "$TEST_ENV" "$stamp"; then
-    make_venv "$TEST_ENV"
+  local stamp; stamp="$extra $(cut -d' ' -f2 "$APP_ENV/.installed")"
+  if ! fresh "$dir" "$stamp"; then
+    make_venv "$dir"
     # addsitedir, not a bare path line: .venv's own .pth files (the editable install's finder) then work too.
     local app_site; app_site="$(realpath "$(site_packages "$APP_ENV")")"
-    echo "import site; site.addsitedir('$app_site')" > "$(site_packages "$TEST_ENV")/zz_getimg_app_env.pth"
-    # pip sees the app's packages through that line and installs only the test tools into .venv-test; it never
+    echo "import site; site.addsitedir('$app_site')" > "$(site_packages "$dir")/zz_getimg_app_env.pth"
+    # pip sees the app's packages through that line and installs only the extra's tools into $dir; it never
     # uninstalls anything from .venv ("outside environment").
-    pip_install "$TEST_ENV" -e ".[test,package]"
-    echo "$stamp" > "$TEST_ENV/.installed"
+    pip_install "$dir" -e ".[$extra]"
+    echo "$stamp" > "$dir/.installed"
   fi
 }
 
@@ -142,7 +146,8 @@ case "$mode" in
     ;;
   test)
     install_system_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-    install_test_env
+    install_layered_env "$TEST_ENV" test
+    if [ -z "${GETIMG_SKIP_BUNDLE:-}" ]; then install_layered_env "$BUILD_ENV" package; fi
     "$TEST_ENV/bin/ruff" check .
     "$TEST_ENV/bin/mypy"
     # The app as creators install it: build the bundle, its .tar.gz and the .deb, check them, run --self-check

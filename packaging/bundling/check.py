@@ -54,7 +54,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 # Python packages only the checks use: none may reach the bundle, as files or inside its module archive.
 TEST_ONLY = ("pytest", "_pytest", "pytestqt", "pytest_timeout", "hypothesis", "keyrings", "mypy", "ruff",
-             "PyInstaller", "pluggy")
+             "PyInstaller", "pluggy", "pygments", "iniconfig", "sortedcontainers", "altgraph")
 # Libraries a plugin may lack on a given system; Qt then skips the plugin (the .deb recommends them).
 OPTIONAL_LIBS = ("libgtk-3.so.0", "libgdk-3.so.0")
 

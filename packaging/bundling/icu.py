@@ -17,9 +17,8 @@ from pathlib import Path
 
 # Item trees Qt does not read: break iteration, units, currencies, language/region display names,
 # transliteration, rule-based number formatting.
-UNUSED_TREES = ("brkitr/", "unit/", "curr/", "lang/", "region/", "translit/", "rbnf/",
-                # IBM mainframe (EBCDIC) and PC code pages; the legacy codecs a desktop may still meet stay
-                "ibm-")
+# (The converters stay, IBM-named ones included: ICU's Shift_JIS, for one, is ibm-943.)
+UNUSED_TREES = ("brkitr/", "unit/", "curr/", "lang/", "region/", "translit/", "rbnf/")
 
 
 _MISSING = re.compile(r"depends on missing item (\S+)")

@@ -90,7 +90,7 @@ def slim(binaries: Sequence[TocRow], datas: Sequence[TocRow],
         elif name.startswith("libicudata.so."):
             trimmed = icu.trim(Path(entry.src), workdir / "icu")
             rule = Rule("ICU data Qt never reads", "break iterators, units, currencies, display names, "
-                        "transliteration, number spelling, IBM code pages (bundling/icu.py)")
+                        "transliteration, number spelling (bundling/icu.py)")
             dropped.append(Dropped(entry, size_of(entry) - trimmed.stat().st_size, rule))
             entry = Entry(entry.dest, str(trimmed), entry.kind)
         final.append(entry)
