@@ -2,9 +2,10 @@
 
 It is installed (not editable) into a fresh virtual environment. The heavy dependencies (Qt, PyAV,
 numpy...) are not reinstalled there: a .pth file appends the test environment's site-packages (and the
-app environment's, which .venv-test sits on) after the new environment's own, so imports of getimg_studio resolve to the installed wheel while its
-dependencies come from what is already on this machine. The build works on a copy of the sources so
-no build/ or egg-info folder lands in the working tree (setuptools would reuse a stale build/lib).
+app environment's, which .venv-test sits on) after the new environment's own, so imports of getimg_studio
+resolve to the installed wheel while its dependencies come from what is already on this machine. The build
+works on a copy of the sources so no build/ or egg-info folder lands in the working tree (setuptools would
+reuse a stale build/lib).
 """
 
 from __future__ import annotations
