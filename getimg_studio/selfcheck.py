@@ -178,7 +178,7 @@ async def _probe(report: Report) -> None:
     with _step("media exports"):
         report.exports = tuple(await asyncio.to_thread(exports))
     with _step("image formats"):
-        probes.check_image_formats()
+        probes.check_image_formats(await asyncio.to_thread(probes.sample_files))
     with _step("charts"):
         probes.check_charts()
     with _step("text (ICU)"):

@@ -2,8 +2,9 @@
 must carry. The bundle leaves out what the app never runs (packaging/bundling/rules.py); these probes fail
 when it leaves out too much.
 
-Every probe raises an exception naming what is missing. `encode_and_decode` is blocking PyAV work for a
-worker thread; the others use Qt and run on the GUI thread (they are quick: a chart, a few tiny images).
+Every probe raises an exception naming what is missing. `encode_and_decode` and `sample_files` block (PyAV,
+Pillow, a file read): run them in a worker thread. The others use Qt and run on the GUI thread (they are
+quick: a chart, a few tiny images in memory, ICU look-ups).
 """
 
 from __future__ import annotations
@@ -117,17 +118,25 @@ def encode_and_decode(folder: Path) -> list[str]:
     return done
 
 
-def check_image_formats() -> None:
-    """Qt reads every format a frame or a thumbnail can come in (GIF written by Pillow: Qt only reads it)."""
+def sample_files() -> dict[str, bytes]:
+    """The encoded images Qt cannot write itself: a GIF made by Pillow, the app's SVG icon. Blocking."""
     from PIL import Image
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtGui import QColor, QImage, QImageReader
 
     from getimg_studio.resources_path import APP_ICON, resource
 
+    gif = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 60, 30)).save(gif, format="GIF")
+    return {"gif": gif.getvalue(), "svg": resource(APP_ICON).read_bytes()}
+
+
+def check_image_formats(samples: dict[str, bytes]) -> None:
+    """Qt reads every format a frame or a thumbnail can come in: what it writes itself, and `samples`."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage, QImageReader
+
     image = QImage(16, 12, QImage.Format.Format_RGB32)
     image.fill(QColor(200, 60, 30))
-    encoded: dict[str, bytes] = {}
+    encoded = dict(samples)
     for fmt in ("png", "jpeg", "webp", "tiff", "bmp"):
         data = QByteArray()
         buffer = QBuffer(data)
@@ -135,10 +144,6 @@ def check_image_formats() -> None:
         if not image.save(buffer, fmt):  # type: ignore[call-overload]
             raise RuntimeError(f"Qt cannot write {fmt.upper()}")
         encoded[fmt] = bytes(data.data())
-    gif = io.BytesIO()
-    Image.new("RGB", (16, 12), (200, 60, 30)).save(gif, format="GIF")
-    encoded["gif"] = gif.getvalue()
-    encoded["svg"] = resource(APP_ICON).read_bytes()  # the SVG the window icon is drawn from
     for fmt, blob in encoded.items():
         source = QBuffer()
         source.setData(QByteArray(blob))
