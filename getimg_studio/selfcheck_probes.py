@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 SIZE = (64, 48)  # even, as yuv420p wants
 FRAMES = 6
@@ -31,7 +32,7 @@ class Export:
     read_with_pillow: bool = False  # FFmpeg 7.1 cannot decode animated WebP; Pillow, which shows it, can
 
 
-# What media/ writes: MP4 (H.264/AAC), WebM (VP9/Opus), animated GIF and animated WebP.
+# What media/ writes: MP4 (H.264/AAC), WebM (VP9/Opus), animated GIF and animated WebP; and it joins clips.
 EXPORTS = (
     Export("h264+aac", "probe.mp4", "mp4", "libx264", "yuv420p", "aac"),
     Export("vp9+opus", "probe.webm", "webm", "libvpx-vp9", "yuv420p", "libopus"),
@@ -101,6 +102,36 @@ def _pillow_frames(path: Path) -> tuple[str, int, bool]:
         return str(image.format), int(getattr(image, "n_frames", 1)), False
 
 
+def join_by_stream_copy(parts: list[Path], target: Path) -> int:
+    """Concatenates MP4s whose streams share their parameters, copying packets without re-encoding them
+    (how clips of one model are joined); returns the video frames the result decodes to. Blocking."""
+    import av
+
+    with av.open(str(target), mode="w", format="mp4") as output:
+        streams: dict[int, Any] = {}
+        ends: dict[int, int] = {}  # per stream, the dts the next part starts at
+        for part in parts:
+            with av.open(str(part)) as source:
+                for stream in source.streams:  # all of them before the first packet: muxing writes the header
+                    if stream.index not in streams:
+                        streams[stream.index] = output.add_stream_from_template(stream)
+                starts: dict[int, int] = {}
+                part_ends: dict[int, int] = {}
+                for packet in source.demux():
+                    if packet.dts is None or packet.pts is None:
+                        continue  # the demuxer's end-of-stream flush packets
+                    index = packet.stream.index
+                    first = starts.setdefault(index, packet.dts)
+                    shift = ends.get(index, 0) - first
+                    packet.dts += shift
+                    packet.pts += shift
+                    part_ends[index] = max(part_ends.get(index, 0), packet.dts + (packet.duration or 1))
+                    packet.stream = streams[index]
+                    output.mux(packet)
+                ends.update(part_ends)
+    return _decoded(target)[1]
+
+
 def encode_and_decode(folder: Path) -> list[str]:
     """Writes each export format, reads it back; returns the names of the formats that worked. Blocking."""
     done = []
@@ -115,6 +146,11 @@ def encode_and_decode(folder: Path) -> list[str]:
             raise RuntimeError(f"{export.name}: {path.name} decodes as {codec} with {frames} frames, "
                                f"audio {has_audio}; wrote {FRAMES} frames, audio {bool(export.audio)}")
         done.append(export.name)
+    mp4 = folder / EXPORTS[0].file
+    joined = join_by_stream_copy([mp4, mp4], folder / "joined.mp4")
+    if joined < 2 * (FRAMES - 1):
+        raise RuntimeError(f"joining two {FRAMES}-frame clips by stream copy gave {joined} frames")
+    done.append("join")
     return done
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = re.compile(
     r"^self-check ok: window, demo generation \((?P<gen>[\d.]+) s\), "
     r"player \((?P<w>\d+)x(?P<h>\d+), (?P<frames>\d+) frames\), "
-    r"media \(h264\+aac, vp9\+opus, gif, webp\), images, charts, text in (?P<total>[\d.]+) s$"
+    r"media \(h264\+aac, vp9\+opus, gif, webp, join\), images, charts, text in (?P<total>[\d.]+) s$"
 )
 
 
