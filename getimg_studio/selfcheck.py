@@ -2,8 +2,9 @@
 
 It opens the real main window in demo mode, runs one generation through the simulator to READY, loads
 the file in the window's player and waits for decoded video frames; then it writes and reads back every
-export format, joins two clips, reads every image format, draws a chart and checks ICU's data (selfcheck_probes.py), so a
-bundle that leaves out a needed codec, plugin or library fails here. It prints one line and exits 0.
+export format, joins two clips, reads every image format, draws a chart and checks ICU's data
+(selfcheck_probes.py), so a bundle that leaves out a needed codec, plugin or library fails here. It prints
+one line and exits 0.
 Any failure exits 1 with the step that failed and why. Installers, CI and a creator whose app will not
 start all get the same answer, so it uses the same services and window as `getimg-studio` itself.
 """

@@ -155,14 +155,13 @@ def unreachable(entries: Iterable[Entry], needed_of: Callable[[Entry], Sequence[
                 roots: Callable[[Entry], bool]) -> set[str]:
     """Dests of shared libraries that no root links against, directly or through other kept libraries."""
     libraries = {_basename(e.dest): e for e in entries if e.kind == "BINARY" and not roots(e)}
-    aliases = {alias: target for alias, target in FFMPEG_ALIASES.items()}
     reached: set[str] = set()
     todo = [e for e in entries if roots(e)]
     while todo:
         entry = todo.pop()
         for name in needed_of(entry):
-            if name in aliases:
-                name = next((n for n in libraries if fnmatch.fnmatchcase(n, aliases[name])), name)
+            if name in FFMPEG_ALIASES:  # Qt's plugin names PyAV's FFmpeg by its plain soname
+                name = next((n for n in libraries if fnmatch.fnmatchcase(n, FFMPEG_ALIASES[name])), name)
             if name in libraries and name not in reached:
                 reached.add(name)
                 todo.append(libraries[name])

@@ -60,12 +60,10 @@ def exported_symbols(library: Path) -> dict[str, Symbol]:
             continue  # version nodes show as absolute symbols
         kind = parts[-2]
         size = int(parts[1], 16) if len(parts) == 4 else 0
-        name, _, version = parts[-1].partition("@")
-        version = version.lstrip("@") or None
+        name, _, tail = parts[-1].partition("@")
         data = kind in "DdBbRrVvGgSs"
-        previous = symbols.get(name)
-        if previous is None or "@@" in parts[-1]:  # the default version wins over hidden old ones
-            symbols[name] = Symbol(name, version, max(size, 8) if data else None)
+        if name not in symbols or "@@" in parts[-1]:  # the default version wins over hidden old ones
+            symbols[name] = Symbol(name, tail.lstrip("@") or None, max(size, 8) if data else None)
     return symbols
 
 
