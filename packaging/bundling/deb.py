@@ -35,7 +35,7 @@ MAINTAINER = "getimg Studio contributors <studio@getimg.invalid>"
 # Plugins whose libraries the system may not have: Qt skips a plugin it cannot load, so their packages are
 # recommendations, not dependencies (GTK 3 for the GTK theme and file dialogs).
 OPTIONAL_PLUGINS = ("PySide6/Qt/plugins/platformthemes/libqgtk3.so",)
-RECOMMENDS = ("libgtk-3-0t64 | libgtk-3-0", "gnome-keyring | kwalletmanager | keepassxc")
+RECOMMENDS = ("libgtk-3-0t64 | libgtk-3-0", "gnome-keyring | keepassxc")  # keepassxc: a Secret Service too
 SUMMARY = "make short videos with the getimg.ai API"
 DESCRIPTION = """\
  getimg Studio is a desktop app for creators who make short videos with the
