@@ -1,7 +1,10 @@
 """`getimg-studio --self-check`: prove an install works, headless, in well under a minute.
 
 It opens the real main window in demo mode, runs one generation through the simulator to READY, loads
-the file in the window's player and waits for a decoded video frame, then prints one line and exits 0.
+the file in the window's player and waits for decoded video frames; then it writes and reads back every
+export format, joins two clips, reads every image format, draws a chart and checks ICU's data
+(selfcheck_probes.py), so a bundle that leaves out a needed codec, plugin or library fails here. It prints
+one line and exits 0.
 Any failure exits 1 with the step that failed and why. Installers, CI and a creator whose app will not
 start all get the same answer, so it uses the same services and window as `getimg-studio` itself.
 """
@@ -50,10 +53,12 @@ class Report:
     frame_width: int = 0
     frame_height: int = 0
     frames: int = 0
+    exports: tuple[str, ...] = ()
 
     def summary(self, total: float) -> str:
         return (f"self-check ok: window, demo generation ({self.generation_seconds:.1f} s), "
-                f"player ({self.frame_width}x{self.frame_height}, {self.frames} frames) in {total:.1f} s")
+                f"player ({self.frame_width}x{self.frame_height}, {self.frames} frames), "
+                f"media ({', '.join(self.exports)}), images, charts, text in {total:.1f} s")
 
 
 @contextmanager
@@ -155,12 +160,30 @@ async def _check(data_root: Path) -> Report:
             report.generation_seconds = time.monotonic() - began
         with _step("player"):
             await _play(window, job, report)
+        await _probe(report)
     finally:
         with _step("closing the main window"):
             window.hide()
             await window.shutdown()
             window.deleteLater()
     return report
+
+
+async def _probe(report: Report) -> None:
+    from getimg_studio import selfcheck_probes as probes
+
+    def exports() -> list[str]:
+        with tempfile.TemporaryDirectory(prefix="getimg-studio-self-check-media-") as folder:
+            return probes.encode_and_decode(Path(folder))
+
+    with _step("media exports"):
+        report.exports = tuple(await asyncio.to_thread(exports))
+    with _step("image formats"):
+        probes.check_image_formats(await asyncio.to_thread(probes.sample_files))
+    with _step("charts"):
+        probes.check_charts()
+    with _step("text (ICU)"):
+        probes.check_text()
 
 
 def _show(window: MainWindow) -> None:

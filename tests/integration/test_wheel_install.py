@@ -1,10 +1,11 @@
 """The wheel built from pyproject.toml carries every module and the resources, and works once installed.
 
 It is installed (not editable) into a fresh virtual environment. The heavy dependencies (Qt, PyAV,
-numpy...) are not reinstalled there: a .pth line appends the test environment's site-packages after
-the new environment's own, so imports of getimg_studio resolve to the installed wheel while its
-dependencies come from what is already on this machine. The build works on a copy of the sources so
-no build/ or egg-info folder lands in the working tree (setuptools would reuse a stale build/lib).
+numpy...) are not reinstalled there: a .pth file appends the test environment's site-packages (and the
+app environment's, which .venv-test sits on) after the new environment's own, so imports of getimg_studio
+resolve to the installed wheel while its dependencies come from what is already on this machine. The build
+works on a copy of the sources so no build/ or egg-info folder lands in the working tree (setuptools would
+reuse a stale build/lib).
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ def test_wheel_installs_into_a_clean_venv_and_finds_its_resources(tmp_path: Path
           "--no-deps", "--no-index", wheel], cwd=tmp_path)
     venv_site = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                           cwd=tmp_path).stdout.strip())
-    (venv_site / "zz_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    # Bare path lines, not addsitedir: the checkout's editable install must stay invisible to the probe.
+    dependencies = [sysconfig.get_path("purelib")] + [p for p in sys.path if p.endswith("site-packages")]
+    (venv_site / "zz_test_dependencies.pth").write_text("\n".join(dict.fromkeys(dependencies)) + "\n",
+                                                        encoding="utf-8")
 
     # Away from the checkout, with nothing of ours on PYTHONPATH: only the installed wheel can answer.
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}

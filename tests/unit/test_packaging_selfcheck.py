@@ -18,7 +18,8 @@ from getimg_studio.simulator.catalog import MODELS
 ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = re.compile(
     r"^self-check ok: window, demo generation \((?P<gen>[\d.]+) s\), "
-    r"player \((?P<w>\d+)x(?P<h>\d+), (?P<frames>\d+) frames\) in (?P<total>[\d.]+) s$"
+    r"player \((?P<w>\d+)x(?P<h>\d+), (?P<frames>\d+) frames\), "
+    r"media \(h264\+aac, vp9\+opus, gif, webp, join\), images, charts, text in (?P<total>[\d.]+) s$"
 )
 
 
