@@ -63,10 +63,11 @@ def engine_config(settings: Settings) -> EngineConfig:
     return EngineConfig(
         poll_initial=_seconds(settings.extra.get("poll_initial"), defaults.poll_initial),
         poll_max=_seconds(settings.extra.get("poll_max"), defaults.poll_max),
-        poll_timeout=max(settings.poll_timeout_minutes, 0) * 60.0,
+        time_limit=max(settings.poll_timeout_minutes, 0) * 60.0,
         max_concurrent_polls=max(settings.max_concurrent_polls, 1),
         max_concurrent_downloads=max(settings.max_concurrent_downloads, 1),
         auto_download=settings.auto_download,
+        max_in_flight=max(settings.max_in_flight, 0),
     )
 
 

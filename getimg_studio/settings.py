@@ -35,9 +35,12 @@ class Settings:
     theme: Theme = Theme.SYSTEM
     demo_mode: bool = False  # chosen on purpose; demo also starts when there is no key
     demo_banner_dismissed: bool = False
+    # The per-job time limit: a job still generating after this long waits for the creator (resume or stop
+    # it) instead of being polled for ever; 0: no limit. Well above the usual one or two minutes.
     poll_timeout_minutes: int = 30
     max_concurrent_polls: int = 8
     max_concurrent_downloads: int = 4
+    max_in_flight: int = 0  # most generations in flight at once; 0: learn the account's cap from getimg
     key_storage: str = "keyring"  # "keyring" | "file" | "session": where the creator chose to keep the key
     # The last used compose parameters, restored at the next start.
     last_model: str = ""

@@ -14,6 +14,7 @@ from getimg_studio.jobs.model import (
     JobChanged,
     JobEvent,
     JobsRemoved,
+    QueueChanged,
 )
 
 
@@ -24,6 +25,7 @@ class EngineBridge(QObject):
     downloadProgress = Signal(int, object, object)  # job id, received, total (ints can exceed 2**31)
     balanceChanged = Signal(object, str)  # Decimal | None, currency
     catalogueChanged = Signal()
+    queueChanged = Signal(object)  # QueueStatus
 
     def __init__(self, subscribe: Callable[[Callable[[JobEvent], None]], Callable[[], None]],
                  parent: QObject | None = None) -> None:
@@ -49,3 +51,5 @@ class EngineBridge(QObject):
                 self.balanceChanged.emit(amount, currency)
             case CatalogueChanged():
                 self.catalogueChanged.emit()
+            case QueueChanged(status=status):
+                self.queueChanged.emit(status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from decimal import Decimal
+from functools import partial
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -57,7 +58,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(APP_NAME)
 
         self.bridge = EngineBridge(self.engine.subscribe, self)
-        self.compose = ComposePanel(self.engine.catalogue.models, self.engine.submit, services.paths.frames)
+        # Generate waits for the first POST (or a full queue), so getimg's refusal shows at the field at fault.
+        self.compose = ComposePanel(self.engine.catalogue.models, partial(self.engine.submit, until_sent=True),
+                                    services.paths.frames)
         self.player = PlayerPanel(self.engine, self.bridge, frames_dir=services.paths.cache / "player-frames")
         self.queue = QueuePanel(self.engine, self.bridge, services.paths.thumbnails)
         self.notifier = Notifier(self, lambda: self.settings.notifications)
@@ -223,6 +226,8 @@ class MainWindow(QMainWindow):
 
     def _key_changed(self, status: KeyStatus) -> None:
         self.services.key_status = status
+        if not self.services.demo and status.key:  # jobs and the queue waiting for a good key carry on
+            self._tasks.start(self.engine.set_api_key(status.key), name="api-key")
         if self.services.demo and status.key:
             self.banner.offer_switch()
             self.status.showMessage("Key saved: switch to live mode to make real videos with it.", 15000)

@@ -20,6 +20,35 @@ if TYPE_CHECKING:
 FAST = {"poll_initial": 0.1, "poll_max": 0.3}
 
 EngineOpener = Callable[..., AbstractAsyncContextManager["Engine"]]
+Until = Callable[..., Awaitable[None]]
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30.0, what: str = "the condition") -> None:
+    """Wait for `condition` in a bounded loop that fails loudly (never a fixed sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, f"{what} not reached in {timeout} s"
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def until() -> Until:
+    """`await until(lambda: ..., timeout=30, what="...")` inside a test's coroutine."""
+    return _until
+
+
+@pytest.fixture
+def sim_counts(sim: RunningSimulator) -> Callable[[str], int]:
+    """`sim_counts("creations")`: generations the simulator made; `sim_counts("create")`: POSTs it answered."""
+
+    def count(what: str) -> int:
+        stats = sim.stats()
+        if what == "creations":
+            return int(stats["total_creations"])
+        return sum(stats["requests"].get(what, {}).values())
+
+    return count
 
 
 @pytest.fixture
