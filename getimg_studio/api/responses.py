@@ -48,9 +48,9 @@ def load_json(body: bytes | str, headers: Mapping[str, str] | None = None) -> An
     except (ValueError, RecursionError):
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         if looks_like_a_page(text, headers):
-            raise GetimgError(ErrorKind.SERVER, "A web page came back instead of getimg's answer: something "
+            raise GetimgError(ErrorKind.INTERMEDIARY, "A web page came back instead of getimg's answer: something "
                               "between you and getimg (a proxy, a firewall or a Wi-Fi login page) answered. "
-                              "Check the network; this app tries again.") from None
+                              "Check the network.") from None
         raise GetimgError(ErrorKind.SERVER, "getimg sent an answer this app cannot read; try again later.") from None
 
 

@@ -54,8 +54,18 @@ class RunningSimulator:
 
     def configure(self, **kwargs: Any) -> None:
         """Same as ``POST /_sim/config``: pending_seconds, fail_rate, max_pending, rpm, retention_seconds,
-        url_ttl_seconds, balance."""
+        balance."""
         self._call(lambda: self.server.configure(**kwargs))
+
+    def advance_clock(self, seconds: float) -> float:
+        """Same as ``POST /_sim/clock`` with ``{"advance": seconds}``: the simulator's new time."""
+
+        def move() -> float:
+            now = self.server.clock.advance(seconds)
+            self.server.engine.settle_all(now)
+            return now
+
+        return self._call(move)
 
     def reset(self, balance: Any = None) -> None:
         """Clear faults, stats and the RPM window; optionally set the balance."""

@@ -134,15 +134,13 @@ def test_a_cut_download_resumes_from_where_it_stopped(open_engine: EngineOpener,
 
 
 def test_an_expired_signed_url_is_refreshed(open_engine: EngineOpener, sim: RunningSimulator) -> None:
-    sim.configure(url_ttl_seconds=0.3)
+    sim.add_fault("retrieve", url_ttl=0)  # the completed answer's URL is dead at once
 
     async def scenario() -> str:
         async with open_engine(auto_download=False) as engine:
             [job] = await engine.submit(REQUEST)
             [waiting] = await engine.wait_idle([job.id], timeout=30)
             assert waiting.completed_at is not None
-            await asyncio.sleep(0.6)  # the URL we kept is now past its exp
-            sim.configure(url_ttl_seconds=3600)
             await engine.redownload(job.id)
             [done] = await engine.wait_idle([job.id], timeout=30)
             assert done.state is JobState.READY
@@ -158,14 +156,12 @@ def test_an_expired_signed_url_is_refreshed(open_engine: EngineOpener, sim: Runn
 
 
 def test_past_deletes_at_the_job_expires(open_engine: EngineOpener, sim: RunningSimulator) -> None:
-    sim.configure(retention_seconds=0.5)
-
     async def scenario() -> None:
         async with open_engine(auto_download=False) as engine:
             [job] = await engine.submit(REQUEST)
             [waiting] = await engine.wait_idle([job.id], timeout=30)
             assert waiting.deletes_at is not None
-            await asyncio.sleep(0.8)
+            sim.advance_clock(24 * 3600 + 1)  # a day passes on getimg's side: the video is deleted
             await engine.redownload(job.id)
             [done] = await engine.wait_idle([job.id], timeout=30)
             assert done.state is JobState.EXPIRED
