@@ -255,18 +255,19 @@ async def _generate(engine: Any, args: argparse.Namespace, request: GenerationRe
 
 
 async def _resume(engine: Any, *, wait: bool) -> int:
+    before = [j.id for j in engine.unfinished()]  # recovery may finish some (a lost POST becomes uncertain)
     await engine.start(track=wait)
     if wait:  # draining is the creator's explicit go: the queue and jobs waiting on them carry on
         await engine.resume_queue()
         await engine.resume([j.id for j in engine.unfinished() if j.state is JobState.WAITING])
-    ids = [j.id for j in engine.unfinished()]
+    ids = before
     if not ids:
         print("Nothing to resume: every job has finished.", file=sys.stderr)
         return 0
     print(f"Resuming {len(ids)} job(s).", file=sys.stderr)
     if wait:
         return await _wait(engine, ids, as_json=False)
-    sent = [j.id for j in engine.unfinished() if j.state not in UNSENT_STATES]
+    sent = [j.id for j in engine.store.get_many(ids) if j.state.active and j.state not in UNSENT_STATES]
     jobs = await engine.check_once(sent)
     _print_table(engine.store.get_many(ids), sys.stderr)
     for job in jobs:
@@ -276,10 +277,14 @@ async def _resume(engine: Any, *, wait: bool) -> int:
     still = sum(1 for j in jobs if j.state.active)
     if still:
         print(f"{still} job(s) still generating: `{PROG} jobs resume --wait` waits for them.", file=sys.stderr)
-    queued = len(ids) - len(sent)
+    queued = sum(1 for j in engine.store.get_many(ids) if j.state in UNSENT_STATES)
     if queued:
         print(f"{queued} job(s) queued: `{PROG} jobs resume --wait` sends them.", file=sys.stderr)
-    return 0 if all(j.state in (JobState.READY, JobState.PENDING, JobState.DOWNLOADING) for j in jobs) else 1
+    lost = [j for j in engine.store.get_many(ids) if j.state is JobState.UNCERTAIN]
+    for job in lost:
+        print(f"job {job.id}: {_why(job, engine.queue_status())}", file=sys.stderr)
+    ok = (JobState.READY, JobState.PENDING, JobState.DOWNLOADING)
+    return 0 if not lost and all(j.state in ok for j in jobs) else 1
 
 
 async def _wait(engine: Any, ids: list[int], *, as_json: bool) -> int:

@@ -74,6 +74,7 @@ class EngineConfig:
     max_concurrent_downloads: int = 4
     auto_download: bool = True
     max_in_flight: int = 0  # most generations in flight at once; 0: learn the account's cap
+    send_backoff: float = 2.0  # seconds before sending again after getimg said "busy" (503, no slot); doubles
 
 
 class Engine:
@@ -118,9 +119,10 @@ class Engine:
                                sleep=sleep, rand=rand,
                                config=PollConfig(config.poll_initial, config.poll_max, config.time_limit))
         self.tracker.auto_download = config.auto_download
+        pacer = Pacer(config.max_in_flight, rand, backoff=config.send_backoff)
         self.dispatcher = Dispatcher(store, self.lifecycle, lambda: self.client, self._prepare_frames,
-                                     backend=backend, pacer=Pacer(config.max_in_flight, rand), accepted=self._accepted,
-                                     emit=self._emit, clock=clock, now=monotonic)
+                                     backend=backend, pacer=pacer, accepted=self._accepted, emit=self._emit,
+                                     clock=clock, now=monotonic)
 
     # Observers ------------------------------------------------------------------------------------
 

@@ -32,8 +32,10 @@ class Room:
 
 
 class Pacer:
-    def __init__(self, max_in_flight: int = 0, rand: Callable[[], float] = random.random) -> None:
+    def __init__(self, max_in_flight: int = 0, rand: Callable[[], float] = random.random, *,
+                 backoff: float = 2.0) -> None:
         self.max_in_flight = max(0, max_in_flight)
+        self._backoff = backoff  # seconds after the first "busy" refusal; doubles with each one in a row
         self.learnt_cap: int | None = None
         self._rand = rand
         self._window_until = 0.0
@@ -97,7 +99,7 @@ class Pacer:
     def refused_later(self, now: float, retry_after: float | None, reason: str) -> None:
         """Nothing was created (503, cannot connect): back off, growing with each refusal in a row."""
         self._failures += 1
-        delay = error_backoff(self._failures, self._rand, retry_after=retry_after)
+        delay = error_backoff(self._failures, self._rand, base=self._backoff, retry_after=retry_after)
         self._backoff_until = now + delay
         self._backoff_reason = reason
 

@@ -71,6 +71,10 @@ class RunningSimulator:
         """Clear faults, stats and the RPM window; optionally set the balance."""
         self._call(lambda: self.server.reset(balance))
 
+    def generations(self) -> dict[str, str]:
+        """Every generation the server made: id -> prompt."""
+        return self._call(lambda: {g.id: g.prompt for g in self.server.state.generations.values()})
+
     def balance(self) -> str:
         return self._call(lambda: str(self.server.state.balance))
 

@@ -66,12 +66,13 @@ def open_engine(sim: RunningSimulator, paths: Paths) -> EngineOpener:
     async def opener(*, events: list[JobEvent] | None = None, start: bool = True,
                      client_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                      sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, backend: str | None = None,
-                     base_url: str | None = None, **overrides: Any,
+                     base_url: str | None = None, root: Paths | None = None, **overrides: Any,
                      ) -> AsyncIterator[Engine]:
-        store = JobStore(paths.database)
+        where = root or paths
+        store = JobStore(where.database)
         client = GetimgClient(base_url or sim.base_url, "test", sleep=client_sleep)
-        engine = Engine(store, client, Downloader(), ModelCatalogue(paths.catalogue_cache),
-                        frames_dir=paths.frames, output_dir=paths.output,
+        engine = Engine(store, client, Downloader(), ModelCatalogue(where.catalogue_cache),
+                        frames_dir=where.frames, output_dir=where.output,
                         config=EngineConfig(**{**FAST, **overrides}), sleep=sleep, backend=backend)
         if events is not None:
             engine.subscribe(events.append)

@@ -25,7 +25,7 @@ from getimg_studio.simulator.testing import LITE
 
 EngineOpener = Any  # the `open_engine` fixture of tests/integration/conftest.py
 REQUEST = GenerationRequest(model=LITE, prompt="A fox crossing a frozen river", aspect_ratio="16:9")
-QUICK = {"poll_initial": 0.05, "poll_max": 0.1}
+QUICK = {"poll_initial": 0.05, "poll_max": 0.1, "send_backoff": 0.05}
 
 
 async def _no_wait(seconds: float) -> None:  # the client's own read retries: not what these tests measure
