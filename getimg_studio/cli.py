@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import FrameRef, GenerationRequest, Role, format_money
@@ -33,6 +33,9 @@ from getimg_studio.jobs.model import (
     QueueStatus,
 )
 from getimg_studio.paths import Paths
+
+if TYPE_CHECKING:
+    from getimg_studio.jobs.facade import EngineFacade
 
 PROG = "getimg-studio"
 INTERRUPTED = (
@@ -196,7 +199,7 @@ def _check_frame(path: Path, role: Role) -> Path:
     return path.resolve()
 
 
-async def _load_models(engine: Any) -> None:
+async def _load_models(engine: EngineFacade) -> None:
     try:
         await engine.refresh_catalogue()
     except GetimgError as exc:
@@ -205,7 +208,7 @@ async def _load_models(engine: Any) -> None:
         print(f"warning: using the cached model list ({exc.message})", file=sys.stderr)
 
 
-async def _generate(engine: Any, args: argparse.Namespace, request: GenerationRequest) -> int:
+async def _generate(engine: EngineFacade, args: argparse.Namespace, request: GenerationRequest) -> int:
     from dataclasses import replace
 
     from getimg_studio.api.pricing import estimate_cost
@@ -219,13 +222,13 @@ async def _generate(engine: Any, args: argparse.Namespace, request: GenerationRe
         request = replace(request, model=models[0].id)
     model = engine.catalogue.get(request.model)
     issues = validate(request, model)
-    if issues:
-        raise UsageError(issues[0].message)
+    if issues or model is None:
+        raise UsageError(issues[0].message if issues else f"no model {request.model}")
     estimate = estimate_cost(request, model).times(args.variations)
     count = f"{args.variations} videos" if args.variations > 1 else "1 video"
     print(f"Estimated cost: {estimate.text()} for {count} ({request.model}).", file=sys.stderr)
     await engine.start()  # recovery, then the queue goes on: jobs queued earlier go first
-    ahead = len(engine.queue_status().order)
+    ahead = len((await engine.queue_status()).order)
     jobs = await engine.submit(request, args.variations)
     if ahead:
         print(f"{ahead} job(s) queued earlier go first.", file=sys.stderr)
@@ -238,7 +241,7 @@ async def _generate(engine: Any, args: argparse.Namespace, request: GenerationRe
         jobs = await engine.wait_sent(ids)
     finally:
         unsubscribe()
-    status = engine.queue_status()
+    status = await engine.queue_status()
     if args.json:
         _print_json([job_to_json(j) for j in jobs])
     for job in jobs:
@@ -254,7 +257,7 @@ async def _generate(engine: Any, args: argparse.Namespace, request: GenerationRe
     return 1 if refused else 0
 
 
-async def _resume(engine: Any, *, wait: bool) -> int:
+async def _resume(engine: EngineFacade, *, wait: bool) -> int:
     before = [j.id for j in engine.unfinished()]  # recovery may finish some (a lost POST becomes uncertain)
     await engine.start(track=wait)
     if wait:  # draining is the creator's explicit go: the queue and jobs waiting on them carry on
@@ -282,12 +285,12 @@ async def _resume(engine: Any, *, wait: bool) -> int:
         print(f"{queued} job(s) queued: `{PROG} jobs resume --wait` sends them.", file=sys.stderr)
     lost = [j for j in engine.store.get_many(ids) if j.state is JobState.UNCERTAIN]
     for job in lost:
-        print(f"job {job.id}: {_why(job, engine.queue_status())}", file=sys.stderr)
+        print(f"job {job.id}: {_why(job, await engine.queue_status())}", file=sys.stderr)
     ok = (JobState.READY, JobState.PENDING, JobState.DOWNLOADING)
     return 0 if not lost and all(j.state in ok for j in jobs) else 1
 
 
-async def _wait(engine: Any, ids: list[int], *, as_json: bool) -> int:
+async def _wait(engine: EngineFacade, ids: list[int], *, as_json: bool) -> int:
     progress = _Progress(set(ids), print_paths=not as_json)
     unsubscribe = engine.subscribe(progress)
     try:
@@ -296,7 +299,7 @@ async def _wait(engine: Any, ids: list[int], *, as_json: bool) -> int:
         unsubscribe()
     if as_json:
         _print_json([job_to_json(j) for j in jobs])
-    status = engine.queue_status()
+    status = await engine.queue_status()
     for job in jobs:
         if job.state is not JobState.READY:
             print(f"job {job.id}: {_why(job, status)}", file=sys.stderr)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from getimg_studio.instance_lock import InstanceLock
 from getimg_studio.jobs.engine import Engine, EngineConfig
+from getimg_studio.jobs.facade import EngineFacade
 from getimg_studio.logs import register_secret
 from getimg_studio.paths import Paths
 from getimg_studio.secrets import KeySource, KeyStatus, KeyStore
@@ -39,7 +40,7 @@ class SimulatorHandle(Protocol):
 class Services:
     paths: Paths
     settings: Settings
-    engine: Engine
+    engine: EngineFacade  # the engine on its own thread; the window and the command line call it through this
     mode: Literal["demo", "live"]
     base_url: str
     host: str  # for the status bar: "api.getimg.ai" or "demo simulator (127.0.0.1:port)"
@@ -131,17 +132,18 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
         cache = paths.catalogue_cache
     register_secret(key)
     store: JobStore | None = None
-    client: GetimgClient | None = None
     try:
         store = await loop.run_in_executor(None, JobStore, paths.database)
-        # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
-        client = GetimgClient(url, key or "missing-key")
-        engine = Engine(store, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
-                        output_dir=output_dir(paths, settings), config=engine_config(settings),
-                        backend="demo" if use_demo else url)
+        opened: JobStore = store
+
+        def build() -> Engine:  # on the engine's thread: its HTTP clients belong to its loop
+            # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
+            return Engine(opened, GetimgClient(url, key or "missing-key"), Downloader(), ModelCatalogue(cache),
+                          frames_dir=paths.frames, output_dir=output_dir(paths, settings),
+                          config=engine_config(settings), backend="demo" if use_demo else url)
+
+        engine = await EngineFacade.open(build)
     except BaseException:
-        if client is not None:
-            await client.aclose()
         if store is not None:
             store.close()
         if simulator is not None:
@@ -155,9 +157,8 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
 async def close_services(services: Services) -> None:
     """Stop the engine (jobs stay pending in the history), close the history, stop the simulator."""
     try:
-        await services.engine.close()
+        await services.engine.close()  # the engine, its thread and the history
     finally:
-        services.engine.store.close()
         try:
             if services.simulator is not None:
                 await asyncio.get_running_loop().run_in_executor(None, services.simulator.stop)

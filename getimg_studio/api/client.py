@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from getimg import APIConnectionError, APIStatusError, APITimeoutError, AsyncGetimgAI
+from getimg import APIConnectionError, APIStatusError, APITimeoutError, AsyncGetimgAI, DefaultAsyncHttpxClient
 from getimg._response import AsyncAPIResponse
 
 from ..logs import register_secret
@@ -53,6 +53,7 @@ class GetimgClient:
         timeout: float = 30.0,
         read_retries: int = 3,
         max_wait: float = 60.0,
+        max_connections: int = 16,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """`base_url`/`api_key` default to `GETIMG_AI_BASE_URL`/`GETIMG_API_KEY`, then to getimg itself.
@@ -72,7 +73,11 @@ class GetimgClient:
         self._read_retries = max(0, read_retries)
         self._max_wait = max_wait
         self._sleep = sleep
-        self._sdk = AsyncGetimgAI(api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0)
+        # A small pool: httpcore checks every pooled connection on each request, and the engine never has
+        # more than its polls in flight (8) plus a creation and a few reads at once.
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._sdk = AsyncGetimgAI(api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0,
+                                  http_client=DefaultAsyncHttpxClient(limits=limits, timeout=timeout))
 
     async def aclose(self) -> None:
         await self._sdk.close()

@@ -63,7 +63,7 @@ def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
 
 
-class _Reads:
+class HistoryReads:
     """Every read of the history; `JobStore` (the writer) and `JobReader` (read-only) share them."""
 
     _db: sqlite3.Connection
@@ -75,6 +75,11 @@ class _Reads:
     def get(self, job_id: int) -> Job | None:
         row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return self._with_outputs([row])[0] if row is not None else None
+
+    def state_of(self, job_id: int) -> tuple[JobState, bool] | None:
+        """(state, completed on the server) without building the job: what a poll checks twice."""
+        row = self._db.execute("SELECT state, completed_at FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return (JobState(row[0]), row[1] is not None) if row is not None else None
 
     def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         """The jobs that exist, in the order asked for."""
@@ -170,7 +175,7 @@ class _Reads:
         return [to_job(r, outputs.get(int(r["id"]), ())) for r in rows]
 
 
-class JobReader(_Reads):
+class JobReader(HistoryReads):
     """A read-only connection to a history the writer has already opened (and migrated)."""
 
     def __init__(self, path: Path) -> None:
@@ -184,7 +189,7 @@ class JobReader(_Reads):
             raise HistoryError(f"The history file {path} cannot be read ({exc}).") from exc
 
 
-class JobStore(_Reads):
+class JobStore(HistoryReads):
     """The writer. Used by one thread at a time (the engine's), one statement at a time."""
 
     def __init__(self, path: Path) -> None:

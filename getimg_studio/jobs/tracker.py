@@ -201,7 +201,11 @@ class Tracker:
         return (self._clock() - since).total_seconds() >= limit
 
     def _still(self, job: Job) -> Job | None:
-        current = self._store.get(job.id)
-        if current is None or current.state is not JobState.PENDING or current.completed_at is not None:
+        """The job, if it is still pending and not completed (stopped, removed or resumed elsewhere: None).
+
+        Only the state is read again: the tracker itself writes every other field it uses, through the
+        lifecycle, which hands back the new job.
+        """
+        if self._store.state_of(job.id) != (JobState.PENDING, False):
             return None
-        return current
+        return job

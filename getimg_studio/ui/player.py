@@ -42,7 +42,7 @@ from getimg_studio.ui.player_service import PlayerService
 from getimg_studio.ui.queue_format import remaining_text
 
 if TYPE_CHECKING:
-    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui import file_actions
 
 if TYPE_CHECKING:
-    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from getimg_studio.jobs.model import Job, JobFilter, JobState
 from getimg_studio.ui.bridge import EngineBridge
 
 if TYPE_CHECKING:
-    from getimg_studio.jobs.store import JobStore
+    from getimg_studio.jobs.store import HistoryReads
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1  # the Job
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # (received, total | None) while downloading, else None
@@ -57,7 +57,7 @@ class QueueModel(QAbstractListModel):
 
     filterChanged = Signal()
 
-    def __init__(self, store: JobStore, bridge: EngineBridge, parent: QObject | None = None, *,
+    def __init__(self, store: HistoryReads, bridge: EngineBridge, parent: QObject | None = None, *,
                  block_size: int = 50, cache_size: int = 3000,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(parent)

@@ -34,7 +34,7 @@ from getimg_studio.ui.queue_model import JOB_ROLE, QueueModel
 from getimg_studio.ui.thumbnails import ThumbnailCache
 
 if TYPE_CHECKING:
-    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
 
 VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.ACTIVE, "Active"),
