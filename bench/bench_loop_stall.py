@@ -180,7 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="at least this long")
     parser.add_argument("--engine-on", choices=("thread", "ui"), default="thread")
     parser.add_argument("--sync-off", action="store_true", help="commits without fsync (see the docstring)")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="sys.setswitchinterval(S) first (Python's default: 0.005)")
     args = parser.parse_args(argv)
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
 
     import qasync
     from PySide6.QtWidgets import QApplication

@@ -115,6 +115,7 @@ class Tracker:
         failures = 0
         retry_after: float | None = None
         first = True
+        planned: float | None = None  # when (seconds after acceptance) the schedule wants the next poll
         while True:
             if self._past_time_limit(job):
                 return self._life.move(job.id, JobState.WAITING, JobChange(
@@ -125,10 +126,16 @@ class Tracker:
                 if failures:
                     delay = error_backoff(failures, self._rand, cap=max(self.config.maximum, 60.0),
                                           retry_after=retry_after)
+                    planned = None
                 else:
-                    delay = poll_delay(elapsed, self._rand, initial=self.config.initial,
-                                       maximum=self.config.maximum, retry_after=retry_after)
-                await self._sleep(delay)
+                    # Kept to the schedule's own times, so slow answers do not push every later poll back.
+                    base = planned if planned is not None and planned <= elapsed else elapsed
+                    planned = base + poll_delay(base, self._rand, initial=self.config.initial,
+                                                maximum=self.config.maximum, retry_after=retry_after)
+                    delay = planned - elapsed
+                    if retry_after is not None and delay < retry_after:  # the server's pace, counted from now
+                        delay, planned = retry_after, elapsed + retry_after
+                await self._sleep(max(delay, 0.0))
             first = False
             current = self._still(job)
             if current is None:
