@@ -24,7 +24,7 @@ from getimg_studio.api.types import Created
 from getimg_studio.jobs import answers
 from getimg_studio.jobs.answers import SendVerdict
 from getimg_studio.jobs.lifecycle import Lifecycle
-from getimg_studio.jobs.model import Job, JobState, QueueChanged, QueueStatus
+from getimg_studio.jobs.model import UNSENT_STATES, Job, JobState, QueueChanged, QueueStatus
 from getimg_studio.jobs.pacing import Pacer
 from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.store import JobStore
@@ -88,12 +88,29 @@ class Dispatcher:
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         self._store.set_meta(PAUSED_KEY, "1" if paused else None)
+        self.publish()
         self.wake()
+
+    def reorder(self, job_ids: Sequence[int], before: int | None) -> None:
+        order = self._store.queued_ids(self._backend)
+        moving = [i for i in job_ids if i in order]
+        rest = [i for i in order if i not in moving]
+        at = rest.index(before) if before in rest else len(rest)
+        self._store.reorder([*rest[:at], *moving, *rest[at:]])
+        self.publish()
+        self.wake()
+
+    def remove_unsent(self, job_ids: Sequence[int] | None) -> list[int]:
+        jobs = self._store.queued(self._backend) if job_ids is None else self._store.get_many(job_ids)
+        removed = self._life.remove([j.id for j in jobs if j.state in UNSENT_STATES])
+        self.publish()
+        return [j.id for j in removed]
 
     def release(self, code: str | None = None) -> None:
         """Lift a hold (any, or only one with this code: saving a key lifts a key refusal)."""
         if self.held is not None and (code is None or code == self.held_code):
             self.held = self.held_code = self.held_error = None
+            self.publish()
             self.wake()
 
     @property
@@ -147,7 +164,7 @@ class Dispatcher:
 
     async def _send(self, job: Job) -> None:
         try:
-            frames = await self._frames_for(job.request)
+            frames = await self.frames_for(job.request)
         except GetimgError as exc:  # a frame file went missing since it was queued
             self._remember_refusal(job.id, exc)
             self._reject(job, exc.message, exc.code or exc.kind.value)
@@ -247,7 +264,8 @@ class Dispatcher:
             if other.id != job.id and other.batch_id == job.batch_id and other.request == job.request:
                 self._life.move(other.id, JobState.REJECTED, JobChange(error_code=code, error_message=message))
 
-    async def _frames_for(self, request: GenerationRequest) -> list[PreparedFrame]:
+    async def frames_for(self, request: GenerationRequest) -> list[PreparedFrame]:
+        """The request's frames made ready for the API, kept while its batch is being sent."""
         if not request.frames:
             return []
         key = json.dumps(request.to_json(), sort_keys=True)

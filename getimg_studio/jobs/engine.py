@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -29,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
-from getimg_studio.api.types import Balance, FrameRef, GenerationRequest
+from getimg_studio.api.types import Balance, CostEstimate, GenerationRequest
+from getimg_studio.jobs import intake
 from getimg_studio.jobs.dispatch import Dispatcher
 from getimg_studio.jobs.files import delete_videos
 from getimg_studio.jobs.lifecycle import Lifecycle
@@ -46,18 +46,19 @@ from getimg_studio.jobs.model import (
     QueueStatus,
     WaitReason,
 )
+from getimg_studio.jobs.observers import Observers
 from getimg_studio.jobs.pacing import Pacer
 from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.saver import Saver
 from getimg_studio.jobs.store import JobStore, utcnow
 from getimg_studio.jobs.tracker import PollConfig, StatusReader, Tracker
+from getimg_studio.jobs.waiting import Waiter, sent_or_stuck, settled
 from getimg_studio.tasks import TaskOwner
 
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
-    from getimg_studio.api.frames import PreparedFrame
     from getimg_studio.api.types import ModelInfo
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,10 @@ class Engine:
         self._sent: set[int] = set()
         self._downloader = downloader
         self._clock = clock
-        self._observers: list[Callable[[JobEvent], None]] = []
-        self._observers_lock = threading.Lock()  # subscribe() may be called from the window's thread
+        self._observers = Observers()
         self._tasks = TaskOwner("engine")
         self._job_tasks: dict[int, asyncio.Task[Job | None]] = {}  # the tracker task of each followed job
-        self._changed: asyncio.Event | None = None
+        self._waiter = Waiter()
         self._accepting = True
         self._dispatching = False
         self.lifecycle = Lifecycle(store, self._emit, clock)
@@ -120,39 +120,24 @@ class Engine:
                                config=PollConfig(config.poll_initial, config.poll_max, config.time_limit))
         self.tracker.auto_download = config.auto_download
         pacer = Pacer(config.max_in_flight, rand, backoff=config.send_backoff)
-        self.dispatcher = Dispatcher(store, self.lifecycle, lambda: self.client, self._prepare_frames,
+        self.dispatcher = Dispatcher(store, self.lifecycle, lambda: self.client, intake.prepare_frames,
                                      backend=backend, pacer=pacer, accepted=self._accepted, emit=self._emit,
                                      clock=clock, now=monotonic)
 
     # Observers ------------------------------------------------------------------------------------
 
     def subscribe(self, observer: Callable[[JobEvent], None]) -> Callable[[], None]:
-        with self._observers_lock:
-            self._observers.append(observer)
-
-        def unsubscribe() -> None:
-            with self._observers_lock:
-                if observer in self._observers:
-                    self._observers.remove(observer)
-
-        return unsubscribe
+        """`observer` hears every event, on the engine's thread; the returned function unsubscribes."""
+        return self._observers.subscribe(observer)
 
     def _emit(self, event: JobEvent) -> None:
-        with self._observers_lock:
-            observers = list(self._observers)
-        for observer in observers:
-            try:
-                observer(event)
-            except Exception:  # one broken observer must not stop the engine or the others
-                log.exception("an engine observer failed on %s", type(event).__name__)
+        self._observers.emit(event)
         if isinstance(event, JobAdded | JobChanged | JobsRemoved):
             self.dispatcher.wake()
         self._notify()
 
     def _notify(self) -> None:
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = None
+        self._waiter.notify()
 
     # Life cycle -----------------------------------------------------------------------------------
 
@@ -214,21 +199,10 @@ class Engine:
     def model(self, model_id: str) -> ModelInfo | None:
         return self.catalogue.get(model_id)
 
-    async def _checked(self, request: GenerationRequest) -> tuple[GenerationRequest, Any]:
-        """Validated against the model, frames copied into the history and readable: or GetimgError."""
-        from getimg_studio.api.pricing import estimate_cost
-        from getimg_studio.api.validation import validate
-
+    async def _checked(self, request: GenerationRequest) -> tuple[GenerationRequest, CostEstimate]:
         if not self._accepting:
             raise GetimgError(ErrorKind.UNKNOWN, "getimg Studio is shutting down; nothing was queued.")
-        model = self.catalogue.get(request.model)
-        issues = validate(request, model)
-        if issues:
-            raise GetimgError(ErrorKind.INVALID, issues[0].message, param=issues[0].field)
-        assert model is not None
-        request = await self._import_frames(request)
-        await self.dispatcher._frames_for(request)  # a frame getimg cannot take is refused before queueing
-        return request, estimate_cost(request, model)
+        return await intake.checked(request, self.catalogue, self.frames_dir, self.dispatcher.frames_for)
 
     async def submit(self, request: GenerationRequest, variations: int = 1, *, until_sent: bool = False) -> list[Job]:
         """Queue `variations` jobs of `request` (validated first: GetimgError(INVALID, param=field), FRAME).
@@ -265,22 +239,6 @@ class Engine:
         request, estimate = await self._checked(request)
         return self.lifecycle.note(job_id, JobChange(request=request, estimate=estimate))
 
-    async def _import_frames(self, request: GenerationRequest) -> GenerationRequest:
-        from getimg_studio.api.frames import import_frame
-
-        loop = asyncio.get_running_loop()
-        frames: list[FrameRef] = []
-        for frame in request.frames:
-            if frame.path is None:
-                frames.append(frame)
-                continue
-            copy = await loop.run_in_executor(None, import_frame, frame.path, self.frames_dir)
-            frames.append(FrameRef(frame.role, path=copy))
-        return replace(request, frames=tuple(frames))
-
-    async def _prepare_frames(self, request: GenerationRequest) -> list[PreparedFrame]:
-        return await asyncio.get_running_loop().run_in_executor(None, _prepare_frames, request.frames)
-
     # The queue ------------------------------------------------------------------------------------
 
     def queue_status(self) -> QueueStatus:
@@ -288,13 +246,7 @@ class Engine:
 
     async def reorder(self, job_ids: Sequence[int], before: int | None = None) -> None:
         """Move queued jobs, in this order, right before job `before` (None: to the end of the queue)."""
-        order = self.store.queued_ids(self.backend)
-        moving = [i for i in job_ids if i in order]
-        rest = [i for i in order if i not in moving]
-        at = rest.index(before) if before in rest else len(rest)
-        self.store.reorder([*rest[:at], *moving, *rest[at:]])
-        self.dispatcher.publish()
-        self.dispatcher.wake()
+        self.dispatcher.reorder(job_ids, before)
 
     async def pause(self, job_ids: Sequence[int]) -> None:
         for job in self.store.get_many(job_ids):
@@ -318,20 +270,15 @@ class Engine:
 
     async def pause_queue(self) -> None:
         self.dispatcher.set_paused(True)
-        self.dispatcher.publish()
 
     async def resume_queue(self) -> None:
         """The queue goes on: the creator's pause and any hold (a refused key, quota, a proxy) are lifted."""
         self.dispatcher.set_paused(False)
         self.dispatcher.release()
-        self.dispatcher.publish()
 
     async def remove_queued(self, job_ids: Sequence[int] | None = None) -> list[int]:
         """Remove jobs not sent yet (all of them when `job_ids` is None): nothing was created, nothing is billed."""
-        queued = self.store.queued(self.backend) if job_ids is None else self.store.get_many(job_ids)
-        removed = self.lifecycle.remove([j.id for j in queued if j.state in UNSENT_STATES])
-        self.dispatcher.publish()
-        return [j.id for j in removed]
+        return self.dispatcher.remove_unsent(job_ids)
 
     async def set_api_key(self, key: str) -> None:
         """A new key: the queue goes on if getimg refused the old one, and so do jobs that waited for it."""
@@ -414,51 +361,23 @@ class Engine:
         if self._accepting:
             self._tasks.start(self.refresh_balance(), name="balance")
 
-    def settled(self, job: Job, *, flagged: bool = False) -> bool:
-        """Nothing will happen to the job without the creator (or getimg) doing something: it finished, waits
-        on the creator, is paused, or (`flagged`) is still followed but carries a note the creator must read."""
-        if job.state.terminal or job.state in (JobState.WAITING, JobState.PAUSED):
-            return True
-        if job.state is JobState.QUEUED:
-            return not (self._dispatching and self.dispatcher.moving)
-        if flagged and job.attention is not None:
-            return True
-        return not self.busy(job.id)
-
-    def sent_or_stuck(self, job: Job) -> bool:
-        """Left the queue (accepted or refused), or queued while the queue cannot send now (no room, held)."""
-        if job.state is JobState.SUBMITTING:
-            return False
-        if job.state is JobState.QUEUED:
-            return not (self._dispatching and self.dispatcher.moving) or self.dispatcher.blocked
-        return True
+    @property
+    def _queue_moving(self) -> bool:
+        return self._dispatching and self.dispatcher.moving
 
     async def wait_sent(self, job_ids: Sequence[int], timeout: float | None = None) -> list[Job]:
-        """The jobs once each is `sent_or_stuck` (for `generate` without --wait)."""
-        return await self._wait(list(job_ids), timeout, self.sent_or_stuck)
+        """The jobs once each was sent or cannot be sent now (`waiting.sent_or_stuck`; `generate` without
+        --wait, and the compose form)."""
+        ids = list(job_ids)
+        return await self._waiter.until(lambda: self.store.get_many(ids), lambda j: sent_or_stuck(
+            j, queue_moving=self._queue_moving, blocked=self.dispatcher.blocked), timeout)
 
     async def wait_idle(self, job_ids: Sequence[int] | None = None, timeout: float | None = None, *,
                         flagged: bool = False) -> list[Job]:
-        """The jobs once each is `settled` (all unfinished ones when `job_ids` is None)."""
+        """The jobs (all unfinished ones when `job_ids` is None) once each is `waiting.settled`."""
         ids = list(job_ids) if job_ids is not None else [j.id for j in self.unfinished()]
-        return await self._wait(ids, timeout, lambda job: self.settled(job, flagged=flagged))
-
-    async def _wait(self, ids: list[int], timeout: float | None, done: Callable[[Job], bool]) -> list[Job]:
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while True:
-            jobs = self.store.get_many(ids)
-            if all(done(j) for j in jobs):
-                return jobs
-            if self._changed is None:
-                self._changed = asyncio.Event()
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                return jobs
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                return self.store.get_many(ids)
+        return await self._waiter.until(lambda: self.store.get_many(ids), lambda j: settled(
+            j, queue_moving=self._queue_moving, busy=self.busy(j.id), flagged=flagged), timeout)
 
     def unfinished(self) -> list[Job]:
         """Unfinished jobs this engine's backend can follow (a demo job waits for demo mode, and so on)."""
@@ -485,11 +404,3 @@ class Engine:
         task = self._job_tasks.pop(job_id, None)
         if task is not None:
             task.cancel()
-
-
-def _prepare_frames(frames: Sequence[FrameRef]) -> list[PreparedFrame]:
-    from getimg_studio.api.frames import check_body_size, prepare_frame
-
-    prepared = [prepare_frame(f) for f in frames]
-    check_body_size(prepared)
-    return prepared
