@@ -18,16 +18,38 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+
+
+class GcPauses:
+    """How long each garbage collection took, per generation (a collection holds the GIL throughout)."""
+
+    def __init__(self) -> None:
+        self._started: dict[int, float] = {}
+        self.by_generation: dict[int, list[float]] = {}
+
+    def record(self, phase: str, info: dict[str, int]) -> None:
+        thread = threading.get_ident()
+        if phase == "start":
+            self._started[thread] = time.perf_counter()
+        elif thread in self._started:
+            took = time.perf_counter() - self._started.pop(thread)
+            self.by_generation.setdefault(info["generation"], []).append(took)
+
+    def summary(self) -> str:
+        return "; ".join(f"gen{g}: {len(v)}x, max {max(v) * 1000:.1f}ms"
+                         for g, v in sorted(self.by_generation.items())) or "none"
 
 
 def percentiles(values: list[float]) -> str:
@@ -86,6 +108,7 @@ async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool) ->
     queue.show()
     player.show()
 
+    pauses = GcPauses()
     downloading: set[int] = set()
     download_windows: list[tuple[float, float]] = []
     started_at: dict[int, float] = {}
@@ -117,6 +140,9 @@ async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool) ->
         await (await control.post("/_sim/config", json={"rpm": 100000, "max_pending": 10000})).aread()
         await engine.start()
         await engine.refresh_catalogue()
+        gc.collect()
+        gc.freeze()  # as ui/launch.py does once the window is up
+        gc.callbacks.append(pauses.record)
         idle = asyncio.create_task(sampler())
         await asyncio.sleep(3)
         stop.set()
@@ -156,11 +182,16 @@ async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool) ->
         print("simulator requests:", stats.decode().split(', "total_requests"')[0])
         print("engine events:", counts)
         print("idle baseline:  ", percentiles(baseline))
+        print("garbage collections (any thread; each stops them all):", pauses.summary())
         print("while polling:  ", percentiles([late for _, late in samples]))
+        # Without the first 3 s: the window adding the 200 new rows at once, one insert each.
+        print("after the first 3 s:", percentiles([late for at, late in samples if at > t1 + 3.0]))
         during = [late for at, late in samples if any(a <= at <= b + 0.05 for a, b in download_windows)]
         spans = ", ".join(f"{(b - a) * 1000:.0f}ms" for a, b in download_windows[:4])
         print(f"during downloads ({spans}):", percentiles(during))
     finally:
+        if pauses.record in gc.callbacks:
+            gc.callbacks.remove(pauses.record)
         stop.set()
         await queue.shutdown()
         await player.shutdown()
