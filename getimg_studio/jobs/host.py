@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from getimg_studio.tasks import serve_loop
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -48,21 +50,9 @@ class EngineHost:
 
     def _serve(self) -> None:
         loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
         self._loop = loop
         self._ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            # Whatever is left (nothing, after an orderly close) is cancelled and awaited before closing.
-            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-            for task in pending:
-                task.cancel()
-            if pending:
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
-            loop.close()
+        serve_loop(loop)  # after an orderly close nothing is left for it to cancel
 
     def run(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Schedule `coro` on the engine's loop, from any thread."""
