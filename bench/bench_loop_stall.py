@@ -96,7 +96,8 @@ async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool) ->
         store._db.execute("PRAGMA synchronous=OFF")
 
     def build() -> Engine:
-        return Engine(store, GetimgClient(sim.base_url, "bench"), Downloader(), ModelCatalogue(paths.catalogue_cache),
+        return Engine(store, GetimgClient(sim.base_url, "bench", max_connections=10), Downloader(),
+                      ModelCatalogue(paths.catalogue_cache),
                       frames_dir=paths.frames, output_dir=paths.output,
                       config=EngineConfig(poll_initial=1.0, poll_max=2.0, auto_download=False))
 
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--switch-interval", type=float, default=None,
                         help="sys.setswitchinterval(S) first (Python's default: 0.005)")
     args = parser.parse_args(argv)
-    if args.switch_interval is not None:
+    if args.switch_interval is not None:  # EngineHost lowers it to 1 ms unless it is lower already
         sys.setswitchinterval(args.switch_interval)
 
     import qasync

@@ -135,12 +135,14 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
     try:
         store = await loop.run_in_executor(None, JobStore, paths.database)
         opened: JobStore = store
+        config = engine_config(settings)
 
         def build() -> Engine:  # on the engine's thread: its HTTP clients belong to its loop
             # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
-            return Engine(opened, GetimgClient(url, key or "missing-key"), Downloader(), ModelCatalogue(cache),
-                          frames_dir=paths.frames, output_dir=output_dir(paths, settings),
-                          config=engine_config(settings), backend="demo" if use_demo else url)
+            # Its pool: the polls in flight, a creation and a read (a larger pool costs CPU on every request).
+            client = GetimgClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
+            return Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
+                          output_dir=output_dir(paths, settings), config=config, backend="demo" if use_demo else url)
 
         engine = await EngineFacade.open(build)
     except BaseException:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from getimg_studio.tasks import serve_loop
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SWITCH_INTERVAL = 0.001
 
 
 class EngineHost:
@@ -44,6 +46,9 @@ class EngineHost:
     def start(self) -> None:
         if self._thread is not None:
             return
+        # The painting thread gets the GIL back from this one within a millisecond instead of Python's 5: each
+        # Qt signal it handles takes the GIL again (bench/bench_loop_stall.py: p99 25 -> 18-21 ms).
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
         self._thread.start()
         self._ready.wait()

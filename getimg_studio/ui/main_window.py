@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
                 apply_theme(app, new.theme)
         self.engine.set_auto_download(new.auto_download)
         self.engine.set_output_dir(output_dir(self.services.paths, new))
+        self.engine.set_time_limit(max(new.poll_timeout_minutes, 0) * 60.0)
+        self.engine.set_max_in_flight(max(new.max_in_flight, 0))
 
     def _key_changed(self, status: KeyStatus) -> None:
         self.services.key_status = status
