@@ -202,6 +202,8 @@ def test_restart_recovers_every_unfinished_job(open_engine: EngineOpener, sim: R
             assert lost.error_message == UNCERTAIN_MESSAGE
             [sent] = await engine.wait_idle([queued.id], timeout=30)
             assert sent.state is JobState.READY  # sent after the restart, once
+            # Spent this session: only the job this session sent, not the two the last one left pending.
+            assert engine.session_spent == sent.cost
 
     asyncio.run(second_run())
     assert creations(sim) == 3
