@@ -131,15 +131,6 @@ def test_the_account_cap_queues_variations_instead_of_rejecting_them(sim: Runnin
     assert create_requests(sim) <= 5
 
 
-def test_per_minute_429s_are_waited_out_and_the_job_created_once(sim: RunningSimulator,
-                                                                 fast_cli_settings: Paths) -> None:
-    sim.add_fault("create", status=429, retry_after=0.2, count=3)
-    result = run_cli(sim, fast_cli_settings, "generate", "Rain on a window", "--model", LITE, "--wait")
-    assert result.returncode == 0, result.stderr
-    assert sim.stats()["total_creations"] == 1
-    assert create_requests(sim) == 4
-
-
 def test_a_refused_key_ends_the_wait_saying_why(sim: RunningSimulator, fast_cli_settings: Paths) -> None:
     sim.add_fault("create", status=401, count=5)
     result = run_cli(sim, fast_cli_settings, "generate", "Rain on a window", "--model", LITE, "--variations", "2",

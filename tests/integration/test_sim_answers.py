@@ -16,15 +16,23 @@ from getimg_studio.simulator.harness import RunningSimulator, SimulatorConfig, s
 from getimg_studio.simulator.testing import AUTH, create, poll
 
 
-@pytest.fixture
-def asim() -> Iterator[RunningSimulator]:
-    with start_simulator(SimulatorConfig(pending_seconds=0.1, seed=3)) as server:
+@pytest.fixture(scope="module")
+def shared_sim(render_cache: Any) -> Iterator[RunningSimulator]:
+    """One simulator for the module (each test starts from no faults, no counts, the same knobs)."""
+    with start_simulator(SimulatorConfig(pending_seconds=0.1, seed=3, render_cache=render_cache)) as server:
         yield server
 
 
 @pytest.fixture
-def done_id(asim: RunningSimulator) -> str:
-    with httpx.Client(base_url=asim.base_url) as c:
+def asim(shared_sim: RunningSimulator) -> RunningSimulator:
+    shared_sim.reset()
+    shared_sim.configure(pending_seconds=0.1)
+    return shared_sim
+
+
+@pytest.fixture(scope="module")
+def done_id(shared_sim: RunningSimulator) -> str:
+    with httpx.Client(base_url=shared_sim.base_url) as c:
         gid: str = create(c).json()["id"]
         poll(c, gid)
     return gid
