@@ -16,7 +16,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -229,15 +229,18 @@ async def _generate(engine: EngineFacade, args: argparse.Namespace, request: Gen
     print(f"Estimated cost: {estimate.text()} for {count} ({request.model}).", file=sys.stderr)
     await engine.start()  # recovery, then the queue goes on: jobs queued earlier go first
     ahead = len((await engine.queue_status()).order)
-    jobs = await engine.submit(request, args.variations)
-    if ahead:
-        print(f"{ahead} job(s) queued earlier go first.", file=sys.stderr)
-    ids = [j.id for j in jobs]
-    if args.wait:
-        return await _wait(engine, ids, as_json=args.json)
-    progress = _Progress(set(ids), print_paths=False)
+    known = engine.store.ids()
+    newest = known[0] if known else 0
+    # Listening before the jobs exist: the queue may send the first before submit() has returned here.
+    progress = _Progress(lambda job_id: job_id > newest, print_paths=args.wait and not args.json)
     unsubscribe = engine.subscribe(progress)
     try:
+        jobs = await engine.submit(request, args.variations)
+        if ahead:
+            print(f"{ahead} job(s) queued earlier go first.", file=sys.stderr)
+        ids = [j.id for j in jobs]
+        if args.wait:
+            return await _wait(engine, ids, as_json=args.json, progress=progress)
         jobs = await engine.wait_sent(ids)
     finally:
         unsubscribe()
@@ -290,13 +293,17 @@ async def _resume(engine: EngineFacade, *, wait: bool) -> int:
     return 0 if not lost and all(j.state in ok for j in jobs) else 1
 
 
-async def _wait(engine: EngineFacade, ids: list[int], *, as_json: bool) -> int:
-    progress = _Progress(set(ids), print_paths=not as_json)
-    unsubscribe = engine.subscribe(progress)
+async def _wait(engine: EngineFacade, ids: list[int], *, as_json: bool, progress: _Progress | None = None) -> int:
+    unsubscribe = None
+    if progress is None:
+        wanted = set(ids)
+        progress = _Progress(wanted.__contains__, print_paths=not as_json)
+        unsubscribe = engine.subscribe(progress)
     try:
         jobs = await engine.wait_idle(ids, flagged=True)
     finally:
-        unsubscribe()
+        if unsubscribe is not None:
+            unsubscribe()
     if as_json:
         _print_json([job_to_json(j) for j in jobs])
     status = await engine.queue_status()
@@ -312,7 +319,8 @@ def _why(job: Job, status: QueueStatus) -> str:
     """What a job that did not end `ready` is doing, or waits for, in the creator's words."""
     label = job.state.label.lower()
     if job.state is JobState.QUEUED:
-        return f"{label}, not sent: {status.reason or 'waiting for its turn'}"
+        then = f" (then `{PROG} jobs resume --wait`)" if status.held else ""
+        return f"{label}, not sent: {status.reason or 'waiting for its turn'}{then}"
     if job.state is JobState.PAUSED:
         return f"{label} by you, not sent: `{PROG} jobs resume` does not send paused jobs; resume it in the window"
     if job.attention:
@@ -325,13 +333,13 @@ def _why(job: Job, status: QueueStatus) -> str:
 class _Progress:
     """State changes and download progress on stderr; each saved file's path on stdout as it lands."""
 
-    def __init__(self, ids: set[int], *, print_paths: bool) -> None:
-        self._ids = ids
+    def __init__(self, wanted: Callable[[int], bool], *, print_paths: bool) -> None:
+        self._wanted = wanted
         self._print_paths = print_paths
         self._percent: dict[int, int] = {}
 
     def __call__(self, event: JobEvent) -> None:
-        if isinstance(event, JobChanged) and event.job.id in self._ids:
+        if isinstance(event, JobChanged) and self._wanted(event.job.id):
             job = event.job
             if job.state is event.previous:
                 return
@@ -340,7 +348,7 @@ class _Progress:
             if job.state is JobState.READY and self._print_paths:
                 for path in job.files:
                     print(path, flush=True)
-        elif isinstance(event, DownloadProgress) and event.job_id in self._ids and event.total:
+        elif isinstance(event, DownloadProgress) and self._wanted(event.job_id) and event.total:
             step = event.received * 4 // event.total * 25
             key = event.job_id * 1000 + event.index
             if step > self._percent.get(key, 0):
