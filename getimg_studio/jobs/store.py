@@ -159,9 +159,6 @@ class HistoryReads:
         ]
         return statistics.median(spans) if spans else None
 
-    def file_paths(self) -> set[str]:
-        return {r[0] for r in self._db.execute("SELECT file_path FROM outputs WHERE file_path IS NOT NULL")}
-
     def _with_outputs(self, rows: Sequence[sqlite3.Row]) -> list[Job]:
         if not rows:
             return []
