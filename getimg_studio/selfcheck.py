@@ -29,7 +29,7 @@ from getimg_studio.paths import Paths
 
 if TYPE_CHECKING:
     from getimg_studio.api.types import GenerationRequest, ModelInfo
-    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
     from getimg_studio.jobs.model import Job
     from getimg_studio.ui.window.main_window import MainWindow
 

@@ -19,14 +19,13 @@ from urllib.parse import urlsplit
 
 from getimg_studio.instance_lock import InstanceLock
 from getimg_studio.jobs.engine import Engine, EngineConfig
+from getimg_studio.jobs.facade import EngineFacade
 from getimg_studio.logs import register_secret
 from getimg_studio.paths import Paths
 from getimg_studio.secrets import KeySource, KeyStatus, KeyStore
 from getimg_studio.settings import Settings
 
 if TYPE_CHECKING:
-    from getimg_studio.api.client import GetimgClient
-    from getimg_studio.api.download import Downloader
     from getimg_studio.jobs.store import JobStore
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ class SimulatorHandle(Protocol):
 class Services:
     paths: Paths
     settings: Settings
-    engine: Engine
+    engine: EngineFacade  # the engine on its own thread; the window and the command line call it through this
     mode: Literal["demo", "live"]
     base_url: str
     host: str  # for the status bar: "api.getimg.ai" or "demo simulator (127.0.0.1:port)"
@@ -69,10 +68,11 @@ def engine_config(settings: Settings) -> EngineConfig:
     return EngineConfig(
         poll_initial=_seconds(settings.extra.get("poll_initial"), defaults.poll_initial),
         poll_max=_seconds(settings.extra.get("poll_max"), defaults.poll_max),
-        poll_timeout=max(settings.poll_timeout_minutes, 0) * 60.0,
+        time_limit=max(settings.poll_timeout_minutes, 0) * 60.0,
         max_concurrent_polls=max(settings.max_concurrent_polls, 1),
         max_concurrent_downloads=max(settings.max_concurrent_downloads, 1),
         auto_download=settings.auto_download,
+        max_in_flight=max(settings.max_in_flight, 0),
     )
 
 
@@ -143,8 +143,6 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
     spawning = loop.run_in_executor(None, _spawn_demo, paths, spawn_simulator) if use_demo else None
     simulator: SimulatorHandle | None = None
     store: JobStore | None = None
-    client: GetimgClient | None = None
-    downloader: Downloader | None = None
     try:
         from getimg_studio.api.catalogue import ModelCatalogue
         from getimg_studio.api.client import GetimgClient
@@ -152,7 +150,6 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
         from getimg_studio.jobs.store import JobStore
 
         store = await loop.run_in_executor(None, JobStore, paths.database)
-        downloader = Downloader()  # its TLS context loads CA certificates: also while the simulator boots
         if not use_demo:
             status = status or await key_store.aload()  # the key to send; demo mode needs none to start
         if spawning is not None:
@@ -167,16 +164,18 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
             host = urlsplit(url).netloc or url
             cache = paths.catalogue_cache
         register_secret(key)
-        # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
-        client = GetimgClient(url, key or "missing-key")
-        engine = Engine(store, client, downloader, ModelCatalogue(cache), frames_dir=paths.frames,
-                        output_dir=output_dir(paths, settings), config=engine_config(settings),
-                        backend="demo" if use_demo else url)
+        opened: JobStore = store
+        config = engine_config(settings)
+
+        def build() -> Engine:  # on the engine's thread: its HTTP clients belong to its loop
+            # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
+            # Its pool: the polls in flight, a creation and a read (a larger pool costs CPU on every request).
+            client = GetimgClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
+            return Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
+                          output_dir=output_dir(paths, settings), config=config, backend="demo" if use_demo else url)
+
+        engine = await EngineFacade.open(build)
     except BaseException:
-        if client is not None:
-            await client.aclose()
-        if downloader is not None:
-            await downloader.aclose()
         if store is not None:
             store.close()
         if simulator is None and spawning is not None:
@@ -195,9 +194,8 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
 async def close_services(services: Services) -> None:
     """Stop the engine (jobs stay pending in the history), close the history, stop the simulator."""
     try:
-        await services.engine.close()
+        await services.engine.close()  # the engine, its thread and the history
     finally:
-        services.engine.store.close()
         try:
             if services.simulator is not None:
                 await asyncio.get_running_loop().run_in_executor(None, services.simulator.stop)

@@ -44,7 +44,9 @@ class Settings:
     theme: Theme = Theme.SYSTEM
     demo_mode: bool = False  # chosen on purpose; demo also starts when there is no key
     demo_banner_dismissed: bool = False
-    poll_timeout_minutes: int = 30  # a job running longer than this is flagged (still followed)
+    # The per-job time limit: a job still generating after this long waits for the creator (resume or stop
+    # it) instead of being polled for ever; 0: no limit. Well above the usual one or two minutes.
+    poll_timeout_minutes: int = 30
     max_in_flight: int = 0  # generations in flight at once; 0: learn the account's limit from getimg
     max_concurrent_polls: int = 8
     max_concurrent_downloads: int = 4

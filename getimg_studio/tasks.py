@@ -73,3 +73,20 @@ class TaskOwner:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
+
+
+def serve_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Run `loop` in the calling thread until it is stopped, then cancel and await whatever is left and close
+    it (the body of a thread that owns a loop: the engine's, the in-process simulator's)."""
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()

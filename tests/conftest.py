@@ -69,23 +69,30 @@ def paths(tmp_path: Path) -> Paths:
     return resolve_paths(tmp_path / "studio").ensure()
 
 
+@pytest.fixture(scope="session")
+def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Renders shared by every test's simulator: the same clip is rendered once per session."""
+    return tmp_path_factory.mktemp("sim-renders")
+
+
 @pytest.fixture
-def sim() -> Iterator[RunningSimulator]:
+def sim(render_cache: Path) -> Iterator[RunningSimulator]:
     """A getimg-compatible server on an ephemeral loopback port, fast enough for tests."""
     from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
 
-    with start_simulator(SimulatorConfig(pending_seconds=0.5, seed=1)) as server:
+    with start_simulator(SimulatorConfig(pending_seconds=0.5, seed=1, render_cache=render_cache)) as server:
         yield server
 
 
 @pytest.fixture
-def sim_factory() -> Iterator[Any]:
+def sim_factory(render_cache: Path) -> Iterator[Any]:
     """Start simulators with custom settings; all are closed after the test."""
     from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
 
     started: list[RunningSimulator] = []
 
     def factory(**kwargs: Any) -> RunningSimulator:
+        kwargs.setdefault("render_cache", render_cache)
         server = start_simulator(SimulatorConfig(**kwargs))
         started.append(server)
         return server

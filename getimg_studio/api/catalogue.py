@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from getimg_studio.fsutil import write_atomic
 
+from .timestamps import parse_timestamp
 from .types import ModelInfo, PriceRate, Pricing, Role, SoundRate
 
 if TYPE_CHECKING:
@@ -27,14 +28,8 @@ CACHE_VERSION = 1
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """ISO 8601 (with `Z` or an offset) to an aware datetime; naive times are taken as UTC."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    """A time in any form getimg writes (see `timestamps.parse_timestamp`), as an aware UTC datetime."""
+    return parse_timestamp(value)
 
 
 def parse_decimal(value: Any) -> Decimal | None:

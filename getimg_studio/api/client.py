@@ -3,9 +3,10 @@
 The SDK retries every method, POST included, with no idempotency key: a creation retried after a read timeout
 can make (and bill) a second video. So the SDK's retries are off and this module decides:
 - reads (models, status, balance, costs) are retried with backoff, honouring `Retry-After`;
-- a creation is retried only when it surely never reached the server (the connection was never made) or the
-  server surely refused it (429, 503); after anything else that leaves doubt (a timeout, a reset, a 500 with
-  no refusal in its body) it raises `ErrorKind.UNCERTAIN` and is never sent again silently.
+- a creation is sent exactly once. What it raises says whether anything can have been created: a
+  `surely_not_created` kind (the connection was never made, or getimg refused it: 429, 503, 4xx), or
+  `ErrorKind.UNCERTAIN` (a timeout, a reset, a 5xx with no refusal in its body). Sending it again is the
+  local queue's decision (`jobs/dispatch.py`), and only ever after a `surely_not_created` answer.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from getimg import APIConnectionError, APIStatusError, APITimeoutError, AsyncGetimgAI
+from getimg import APIConnectionError, APIStatusError, APITimeoutError, AsyncGetimgAI, DefaultAsyncHttpxClient
 from getimg._response import AsyncAPIResponse
 
 from ..logs import register_secret
@@ -29,7 +30,7 @@ from . import responses
 from .catalogue import parse_models
 from .errors import ErrorKind, GetimgError
 from .frames import PreparedFrame, check_body_size
-from .types import Balance, Created, GenerationRequest, ModelInfo, RemoteStatus
+from .types import Balance, Created, GenerationRequest, ModelInfo, RemoteStatus, wire_duration
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,14 +52,13 @@ class GetimgClient:
         *,
         timeout: float = 30.0,
         read_retries: int = 3,
-        create_attempts: int = 4,
         max_wait: float = 60.0,
+        max_connections: int = 16,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """`base_url`/`api_key` default to `GETIMG_AI_BASE_URL`/`GETIMG_API_KEY`, then to getimg itself.
 
-        `create_attempts` bounds the sends of one creation (counting the first); a server asking to wait
-        longer than `max_wait` seconds gets the error instead of a wait.
+        A read whose server asks to wait longer than `max_wait` seconds gets the error instead of a wait.
         """
         key = api_key or os.environ.get("GETIMG_API_KEY") or ""
         if not key:
@@ -71,13 +71,23 @@ class GetimgClient:
         self.base_url = (base_url or os.environ.get("GETIMG_AI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self._host = urlsplit(self.base_url).netloc or self.base_url
         self._read_retries = max(0, read_retries)
-        self._create_attempts = max(1, create_attempts)
         self._max_wait = max_wait
         self._sleep = sleep
-        self._sdk = AsyncGetimgAI(api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0)
+        # A small pool: httpcore checks every pooled connection on each request, and the engine never has
+        # more than its polls in flight (8) plus a creation and a few reads at once.
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._sdk = AsyncGetimgAI(api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0,
+                                  http_client=DefaultAsyncHttpxClient(limits=limits, timeout=timeout))
 
     async def aclose(self) -> None:
         await self._sdk.close()
+
+    def set_api_key(self, key: str) -> None:
+        """Use another key from the next request on (the SDK reads it for every request)."""
+        if not key:
+            raise GetimgError(ErrorKind.AUTH, "No getimg API key: add one in Settings (getimg.ai → API keys).")
+        register_secret(key)
+        self._sdk.api_key = key
 
     # ------------------------------------------------------------------ errors
     def _offline(self) -> GetimgError:
@@ -109,7 +119,7 @@ class GetimgClient:
         for attempt in range(self._read_retries + 1):
             try:
                 raw = await call()
-                return responses.load_json(await raw.read()), raw.headers
+                return responses.load_json(await raw.read(), raw.headers), raw.headers
             except APIStatusError as exc:
                 err = self._status_error(exc)
                 retryable = exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -158,8 +168,7 @@ class GetimgClient:
         if request.resolution is not None:
             body["resolution"] = request.resolution
         if request.duration is not None:
-            d = request.duration
-            body["duration"] = int(d) if float(d).is_integer() else d
+            body["duration"] = wire_duration(request.duration)
         if request.sound:
             body["sound"] = True
         if frames:
@@ -174,44 +183,31 @@ class GetimgClient:
         )
 
     async def create_generation(self, request: GenerationRequest, frames: Sequence[PreparedFrame]) -> Created:
-        """POST once; resend only when the last send surely created nothing (see the module docstring)."""
+        """POST once (see the module docstring for what the errors it raises mean)."""
         check_body_size(frames)  # an oversized body would be refused anyway: refuse it before it costs a POST
         body = self._body(request, frames)
-        for attempt in range(self._create_attempts):
-            try:
-                raw = await self._sdk.videos.generations.with_raw_response.create(**body)
-            except APIStatusError as exc:
-                err = self._create_status_error(exc)
-            except APIConnectionError as exc:
-                if not isinstance(exc.__cause__, _NEVER_SENT):
-                    what = "no answer came in time" if isinstance(exc, APITimeoutError) else "the connection broke"
-                    raise self._uncertain(f"{what} before it answered") from None
-                err = self._offline()
-            else:
-                return await self._created(raw)
-            delay = self._wait_for(err, attempt)
-            if attempt + 1 >= self._create_attempts or delay is None:
-                raise err
-            log.info("creation refused (%s, surely not created); retry %d in %.1f s", err.kind.value,
-                     attempt + 1, delay)
-            await self._sleep(delay)
-        raise AssertionError("unreachable")
+        try:
+            raw = await self._sdk.videos.generations.with_raw_response.create(**body)
+        except APIStatusError as exc:
+            raise self._create_status_error(exc) from None
+        except APIConnectionError as exc:
+            if not isinstance(exc.__cause__, _NEVER_SENT):
+                what = "no answer came in time" if isinstance(exc, APITimeoutError) else "the connection broke"
+                raise self._uncertain(f"{what} before it answered") from None
+            raise self._offline() from None
+        return await self._created(raw)
 
     def _create_status_error(self, exc: APIStatusError) -> GetimgError:
-        """Retryable (429, 503) errors are returned; every other one is raised."""
         err = self._status_error(exc)
         status = exc.status_code
-        if status == 429:
-            return err
-        if status == 503:
+        if status == 503:  # refused before acceptance: nothing was created
             return GetimgError(ErrorKind.UNAVAILABLE, err.message, code=err.code, status=status,
                                retry_after=err.retry_after)
         if status >= 500:
-            _, _, _, code = responses.envelope(exc.response.text)
-            if code in responses.REFUSAL_CODES:
-                raise responses.error_from_response(400, exc.response.text, exc.response.headers) from None
-            raise self._uncertain(f"it answered with a server error (HTTP {status})") from None
-        raise err from None
+            if responses.envelope_code(exc.response.text) in responses.REFUSAL_CODES:
+                return responses.error_from_response(400, exc.response.text, exc.response.headers)
+            return self._uncertain(f"it answered with a server error (HTTP {status})")
+        return err
 
     async def _created(self, raw: AsyncAPIResponse[Any]) -> Created:
         try:

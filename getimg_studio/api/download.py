@@ -38,8 +38,19 @@ _SYNC_EVERY = 16 * 1024 * 1024
 _datasync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)  # macOS and Windows lack fdatasync
 
 
-def _write(f: IO[bytes], data: bytes) -> None:
+def _write(f: IO[bytes], data: bytearray) -> None:
     f.write(data)
+
+
+def _open_at(path: Path, offset: int) -> IO[bytes]:
+    f = path.open("r+b")
+    f.seek(offset)
+    return f
+
+
+def _close(f: IO[bytes]) -> None:
+    with f:
+        f.flush()
 
 
 class _Restart(Exception):
@@ -114,7 +125,7 @@ def _validator(headers: httpx.Headers) -> str | None:
 
 
 class Downloader:
-    def __init__(self, *, stall_timeout: float = 30.0, chunk_size: int = 256 * 1024, max_failures: int = 5,
+    def __init__(self, *, stall_timeout: float = 30.0, chunk_size: int = 1024 * 1024, max_failures: int = 5,
                  connect_timeout: float = 20.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         """`max_failures` bounds consecutive breaks that bring no new byte before giving up."""
@@ -233,13 +244,12 @@ class Downloader:
         the whole file. Whatever arrived before a break is still written: a resume starts where bytes stopped.
         """
         loop = asyncio.get_running_loop()
-        f: IO[bytes] = await loop.run_in_executor(None, part.path.open, "r+b")
+        f: IO[bytes] = await loop.run_in_executor(None, _open_at, part.path, offset)
         buffer = bytearray()
         writing: asyncio.Future[None] | None = None
         syncing: asyncio.Future[None] | None = None
         unsynced = 0
         try:
-            await loop.run_in_executor(None, f.seek, offset)
             async for chunk in response.aiter_raw():
                 buffer += chunk
                 if len(buffer) < self._chunk:
@@ -250,10 +260,11 @@ class Downloader:
                     if syncing is not None:
                         syncing.result()  # a sync that failed (disk trouble) stops the download here
                     syncing, unsynced = loop.run_in_executor(None, _datasync, f.fileno()), 0
-                writing = loop.run_in_executor(None, _write, f, bytes(buffer))
-                unsynced += len(buffer)
-                offset += len(buffer)
-                buffer.clear()
+                # Handed over whole (no copy): the next chunks gather in a new buffer while this one is written.
+                data, buffer = buffer, bytearray()
+                writing = loop.run_in_executor(None, _write, f, data)
+                unsynced += len(data)
+                offset += len(data)
                 if progress is not None:
                     progress(offset, part.total)
         finally:
@@ -262,13 +273,12 @@ class Downloader:
                     if pending is not None:
                         await pending
                 if buffer:
-                    await loop.run_in_executor(None, _write, f, bytes(buffer))
+                    await loop.run_in_executor(None, _write, f, buffer)
                     offset += len(buffer)
                     if progress is not None:
                         progress(offset, part.total)
-                await loop.run_in_executor(None, f.flush)
             finally:
-                await loop.run_in_executor(None, f.close)
+                await loop.run_in_executor(None, _close, f)
         if part.total is not None and offset < part.total:
             raise _Retry(f"the connection closed at {offset:,} of {part.total:,} bytes")
         if part.total is not None and offset > part.total:

@@ -24,6 +24,9 @@ class ErrorKind(StrEnum):
     EXPIRED = "expired"  # a signed URL past its expiry (403) or a video past deletes_at (404)
     DOWNLOAD = "download"  # a download that broke or delivered a bad file
     DISK = "disk"  # the output folder cannot be written (full, read-only, gone)
+    # A 4xx that is not getimg's JSON envelope (an HTML or text page): a proxy, firewall or captive portal
+    # answered instead of getimg and did not pass the request on. Never blamed on the key.
+    INTERMEDIARY = "intermediary"
     UNKNOWN = "unknown"
 
 
@@ -67,4 +70,5 @@ class GetimgError(Exception):
             ErrorKind.OFFLINE,
             ErrorKind.FRAME,
             ErrorKind.UNAVAILABLE,
+            ErrorKind.INTERMEDIARY,
         }

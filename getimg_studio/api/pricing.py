@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .types import CostEstimate, GenerationRequest, ModelInfo, PriceRate, SoundRate
+from .types import CostEstimate, GenerationRequest, ModelInfo, PriceRate, SoundRate, wire_duration
 
 PER_SECOND = "video_second"
 
@@ -33,7 +33,9 @@ def match_rate(model: ModelInfo, resolution: str | None, sound: bool) -> PriceRa
 
 def _quantity(unit: str, request: GenerationRequest, model: ModelInfo) -> Decimal | None:
     if unit == PER_SECOND:
-        seconds = request.duration if request.duration is not None else model.default_duration
+        if request.duration is not None:  # billed for what is sent: whole seconds
+            return Decimal(wire_duration(request.duration))
+        seconds = model.default_duration  # not sent: the model's own default, as listed
         if seconds is None:
             return None
         return Decimal(int(seconds)) if float(seconds).is_integer() else Decimal(str(seconds))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import time
 from collections.abc import Mapping
 from datetime import date
@@ -16,6 +17,8 @@ from typing import Any
 from .catalogue import parse_datetime, parse_decimal
 from .errors import ErrorKind, GetimgError
 from .types import Balance, RateLimit, RemoteState, RemoteStatus, ResultItem, Usage
+
+log = logging.getLogger(__name__)
 
 # Codes that say the server looked at the request and refused it: nothing was created.
 REFUSAL_CODES = {
@@ -31,11 +34,23 @@ REFUSAL_CODES = {
 }
 
 
-def load_json(body: bytes | str) -> Any:
+def looks_like_a_page(text: str, headers: Mapping[str, str] | None = None) -> bool:
+    """An HTML (or other non-JSON) page rather than an API answer."""
+    kind = (headers or {}).get("content-type", "")
+    head = text.lstrip()[:64].lower()
+    return "html" in kind or head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body"))
+
+
+def load_json(body: bytes | str, headers: Mapping[str, str] | None = None) -> Any:
     """JSON with decimals kept exact; GetimgError(SERVER) when the answer is not JSON."""
     try:
         return json.loads(body, parse_float=Decimal)
     except (ValueError, RecursionError):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        if looks_like_a_page(text, headers):
+            raise GetimgError(ErrorKind.INTERMEDIARY, "A web page came back instead of getimg's answer: something "
+                              "between you and getimg (a proxy, a firewall or a Wi-Fi login page) answered. "
+                              "Check the network.") from None
         raise GetimgError(ErrorKind.SERVER, "getimg sent an answer this app cannot read; try again later.") from None
 
 
@@ -76,24 +91,34 @@ def rate_limit(headers: Mapping[str, str]) -> RateLimit:
     )
 
 
-def envelope(text: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """(message, type, param, code) of `{"error": {...}}`, all None when the body is something else."""
+def envelope(text: str) -> tuple[str | None, str | None, str | None, str | None] | None:
+    """(message, type, param, code) of getimg's `{"error": {...}}` (or `{"message", "code"}`); None when the body
+    is something else (an HTML page, plain text, another JSON shape)."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        return None, None, None, None
-    error = data.get("error") if isinstance(data, dict) else None
+        return None
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")
     if isinstance(error, str):
         return error, None, None, None
     if not isinstance(error, dict):
-        message = data.get("message") if isinstance(data, dict) else None
-        return (message if isinstance(message, str) else None), None, None, None
+        message, code = data.get("message"), data.get("code")
+        if not isinstance(message, str):
+            return None
+        return message, None, None, code if isinstance(code, str) else None
 
     def field(name: str) -> str | None:
         value = error.get(name)
         return value if isinstance(value, str) and value else None
 
     return field("message"), field("type"), field("param"), field("code")
+
+
+def envelope_code(text: str) -> str | None:
+    parsed = envelope(text)
+    return parsed[3] if parsed is not None else None
 
 
 def _wait_text(seconds: float | None) -> str:
@@ -104,11 +129,32 @@ def _wait_text(seconds: float | None) -> str:
     return f"try again in {round(seconds / 60)} min"
 
 
+def intermediary_message(status: int) -> str:
+    return (f"Something between you and getimg (a proxy or firewall) answered HTTP {status} instead of getimg, "
+            f"so the request did not reach getimg. Check the network (VPN, proxy, firewall).")
+
+
 def error_from_response(status: int, text: str, headers: Mapping[str, str]) -> GetimgError:
-    """The error envelope (or the raw text) of an HTTP error as a message a person can act on."""
-    message, _type, param, code = envelope(text)
-    detail = message or text.strip()[:300] or f"HTTP {status}"
+    """The error envelope (or the status alone) of an HTTP error as a message a person can act on.
+
+    A body that is not getimg's JSON envelope never reaches the message (it may be a whole HTML page), and a
+    4xx page is never blamed on the key: it came from something in between.
+    """
+    parsed = envelope(text) if not looks_like_a_page(text, headers) else None
     wait = retry_after(headers)
+    if parsed is None:
+        if status == 429:
+            return GetimgError(ErrorKind.RATE_LIMIT, f"getimg (or a proxy in between) is limiting requests: "
+                               f"{_wait_text(wait)}.", status=status, retry_after=wait)
+        if 400 <= status < 500:
+            return GetimgError(ErrorKind.INTERMEDIARY, intermediary_message(status), status=status,
+                               retry_after=wait)
+        if status >= 500:
+            return GetimgError(ErrorKind.SERVER, f"getimg, or something between you and getimg, answered HTTP "
+                               f"{status}: {_wait_text(wait)}.", status=status, retry_after=wait)
+        return GetimgError(ErrorKind.UNKNOWN, f"getimg answered HTTP {status}.", status=status, retry_after=wait)
+    message, _type, param, code = parsed
+    detail = message or f"HTTP {status}"
     kind = REFUSAL_CODES.get(code or "")
     if status == 401 or kind is ErrorKind.AUTH:
         return GetimgError(ErrorKind.AUTH, "getimg refused the API key: check it in Settings (a key from "
@@ -145,17 +191,23 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _item(data: Any) -> ResultItem | None:
-    if not isinstance(data, dict) or not isinstance(data.get("url"), str):
-        return None
-    deletes_at = parse_datetime(data.get("deletes_at"))
-    if deletes_at is None:
-        return None
+def _item(data: Any) -> ResultItem | str:
+    """The item, or why it cannot be used."""
+    if not isinstance(data, dict):
+        return "an item that is not an object"
+    url = data.get("url")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return "an item without a download URL"
+    raw_deletes = data.get("deletes_at")
+    deletes_at = parse_datetime(raw_deletes)
+    if deletes_at is None and raw_deletes is not None:
+        log.warning("deletes_at in a form this app cannot read (%.40r): fetching at once", raw_deletes)
     width, height = _number(data.get("width")), _number(data.get("height"))
     has_sound = data.get("has_sound")
+    mime = data.get("mime_type")
     return ResultItem(
-        url=data["url"],
-        mime_type=str(data.get("mime_type") or "video/mp4"),
+        url=url,
+        mime_type=mime if isinstance(mime, str) and mime else "video/mp4",
         deletes_at=deletes_at,
         width=int(width) if width is not None else None,
         height=int(height) if height is not None else None,
@@ -176,30 +228,51 @@ def _usage(data: Any) -> Usage | None:
                  quantity=quantity if quantity is not None else 0.0)
 
 
+def _error_of(data: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """(code, message) of a status answer's `error`, None when it carries none."""
+    raw = data.get("error")
+    if isinstance(raw, str) and raw:
+        return None, raw
+    if not isinstance(raw, dict):
+        return None
+    message = raw.get("message") if isinstance(raw.get("message"), str) else None
+    code = raw.get("code") if isinstance(raw.get("code"), str) else None
+    return (code, message) if (code or message) else None
+
+
 def remote_status(data: Any, requested_id: str, headers: Mapping[str, str]) -> RemoteStatus:
     if not isinstance(data, dict):
         raise GetimgError(ErrorKind.SERVER, "getimg sent a generation status this app cannot read.")
     raw_id = data.get("id")
     gid: str = raw_id if isinstance(raw_id, str) and raw_id else requested_id
-    status = data.get("status")
+    raw = data.get("status")
+    status = raw.strip() if isinstance(raw, str) else ""
     wait = retry_after(headers)
+    error = _error_of(data)
+    if status == "pending":
+        return RemoteStatus(gid, RemoteState.PENDING, retry_after=wait, raw_status=status)
     if status == "failed":
-        raw_error = data.get("error")
-        error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
-        message = error.get("message") if isinstance(error.get("message"), str) else "The generation failed."
-        code = error.get("code") if isinstance(error.get("code"), str) else None
-        return RemoteStatus(gid, RemoteState.FAILED, error_code=code, error_message=message, retry_after=wait)
+        code, message = error or (None, None)
+        return RemoteStatus(gid, RemoteState.FAILED, error_code=code, error_message=message or "The generation failed.",
+                            retry_after=wait, raw_status=status)
     if status == "completed":
         listed = data.get("data")
         raw_items: list[Any] = listed if isinstance(listed, list) else []
-        items = tuple(i for i in map(_item, raw_items) if i is not None)
-        if not items:
-            raise GetimgError(ErrorKind.SERVER, "getimg says the video is ready but sent no file to download.")
+        parsed = [_item(i) for i in raw_items]
+        items = tuple(i for i in parsed if isinstance(i, ResultItem))
+        problems = [p for p in parsed if isinstance(p, str)]
+        problem = None
+        if not raw_items:
+            problem = "no file was listed"
+        elif problems:
+            problem = f"{len(problems)} of {len(raw_items)} files unusable: {problems[0]}"
         model = data.get("model") if isinstance(data.get("model"), str) else None
         return RemoteStatus(gid, RemoteState.COMPLETED, model=model, items=items, usage=_usage(data.get("usage")),
-                            retry_after=wait)
-    # "pending", and any state a newer API may add before it settles: keep polling.
-    return RemoteStatus(gid, RemoteState.PENDING, retry_after=wait)
+                            retry_after=wait, raw_status=status, problem=problem)
+    # A status this app does not know ("cancelled", "expired", a newer API's...): the engine decides.
+    code, message = error or (None, None)
+    return RemoteStatus(gid, RemoteState.UNKNOWN, error_code=code, error_message=message, retry_after=wait,
+                        raw_status=status or repr(raw))
 
 
 def balance(data: Any) -> Balance:

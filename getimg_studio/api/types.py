@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,11 @@ class GenerationRequest:
         )
 
 
+def wire_duration(seconds: float) -> int:
+    """The duration as the API types it (whole seconds): a listed 7.5 is sent as 8 (halves round up)."""
+    return max(1, int(Decimal(str(seconds)).to_integral_value(rounding=ROUND_HALF_UP)))
+
+
 @dataclass(frozen=True, slots=True)
 class CostEstimate:
     """What a request will cost before it is sent. `amount is None` means no listed price matched."""
@@ -184,7 +189,7 @@ class Usage:
 class ResultItem:
     url: str  # signed and temporary: a secret, never logged whole
     mime_type: str
-    deletes_at: datetime
+    deletes_at: datetime | None  # None: getimg did not say (or said it in no form we read); fetch at once
     width: int | None = None
     height: int | None = None
     duration: float | None = None
@@ -196,6 +201,7 @@ class RemoteState(StrEnum):
     PENDING = "pending"
     FAILED = "failed"
     COMPLETED = "completed"
+    UNKNOWN = "unknown"  # a status string this app does not know (`RemoteStatus.raw_status` holds it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +216,8 @@ class RemoteStatus:
     error_code: str | None = None
     error_message: str | None = None
     retry_after: float | None = None  # from the response headers, when the server asked for a pace
+    raw_status: str = ""  # the status string as getimg sent it
+    problem: str | None = None  # completed, but why (some) items could not be used; None: all usable
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,16 @@
-"""The engine: submit, follow, save and manage generations; observers hear about every change.
+"""The engine: queue, send, follow, save and manage generations; observers hear about every change.
 
-Money rules first. A creation request is sent once: the client retries it only when nothing can have
-been created, and anything else leaves the job `uncertain` for the creator to check, never resubmitted.
-Each transition is written to the store before the next step starts, so a crash at any point leaves a
-row that recovery (`start()`) can carry on from.
+Money rules first. Generate puts jobs in the local queue (on disk, not sent, not billed); the dispatcher
+sends them one at a time while the account has room, and a creation request that may have reached getimg is
+never sent again (the job is `uncertain` for the creator to check). Every transition goes through the
+lifecycle (`lifecycle.py`), written before the next step starts, so a crash at any point leaves a row that
+recovery (`start()`) carries on from.
 
-Auto-download off: a completed job stays `pending` with `completed_at` set (and its signed URL kept)
-until Redownload is asked for; `downloading` only ever means bytes are moving. No new state was added.
+Auto-download off: a completed job stays `pending` with `completed_at` set (and its signed URLs kept) until
+Redownload is asked for; `downloading` only ever means bytes are moving.
+
+This object lives on one asyncio loop (the engine's thread, see `host.py`); `facade.EngineFacade` is how the
+window calls it. Observers are called on that loop's thread.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -23,9 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
-from getimg_studio.api.types import Balance, FrameRef, GenerationRequest
-from getimg_studio.jobs.files import delete_videos, is_inside
+from getimg_studio.api.types import Balance, CostEstimate, GenerationRequest
+from getimg_studio.jobs import intake
+from getimg_studio.jobs.dispatch import Dispatcher
+from getimg_studio.jobs.files import delete_videos
+from getimg_studio.jobs.lifecycle import Lifecycle
 from getimg_studio.jobs.model import (
+    UNSENT_STATES,
     BalanceChanged,
     CatalogueChanged,
     Job,
@@ -34,25 +43,26 @@ from getimg_studio.jobs.model import (
     JobEvent,
     JobsRemoved,
     JobState,
+    QueueStatus,
+    WaitReason,
 )
+from getimg_studio.jobs.observers import Observers
+from getimg_studio.jobs.pacing import Pacer
+from getimg_studio.jobs.rows import JobChange
+from getimg_studio.jobs.saver import Saver
 from getimg_studio.jobs.store import JobStore, utcnow
-from getimg_studio.jobs.tracker import Tracker
+from getimg_studio.jobs.tracker import PollConfig, StatusReader, Tracker
+from getimg_studio.jobs.waiting import Waiter, sent_or_stuck, settled
 from getimg_studio.tasks import TaskOwner
 
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
-    from getimg_studio.api.frames import PreparedFrame
     from getimg_studio.api.types import ModelInfo
 
 log = logging.getLogger(__name__)
 
-UNCERTAIN_MESSAGE = (
-    "The request may have reached getimg, but no answer came back. It was not sent again, so you are not "
-    "billed twice. Check your getimg dashboard; use Retry to submit a new one."
-)
-NOT_SENT_MESSAGE = "Not sent: submitting was interrupted. Nothing was created or billed; use Retry."
 STOPPED_MESSAGE = "You stopped tracking this job. getimg may still finish it, and bill it."
 
 
@@ -60,10 +70,12 @@ STOPPED_MESSAGE = "You stopped tracking this job. getimg may still finish it, an
 class EngineConfig:
     poll_initial: float = 5.0
     poll_max: float = 30.0
-    poll_timeout: float = 1800.0
+    time_limit: float = 1800.0  # seconds a job is followed before it waits for the creator; 0: no limit
     max_concurrent_polls: int = 8
     max_concurrent_downloads: int = 4
     auto_download: bool = True
+    max_in_flight: int = 0  # most generations in flight at once; 0: learn the account's cap
+    send_backoff: float = 2.0  # seconds before sending again after getimg said "busy" (503, no slot); doubles
 
 
 class Engine:
@@ -81,6 +93,7 @@ class Engine:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         backend: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.backend = backend  # recorded on each job, so a job is only followed by the server that knows it
@@ -88,65 +101,60 @@ class Engine:
         self.client = client
         self.config = config
         self.frames_dir = frames_dir
-        self.session_spent = Decimal(0)
+        self.session_spent = Decimal(0)  # billed for jobs sent in this session only
+        self._sent: set[int] = set()
         self._downloader = downloader
         self._clock = clock
-        self._observers: list[Callable[[JobEvent], None]] = []
+        self._observers = Observers()
         self._tasks = TaskOwner("engine")
-        self._submitting: set[int] = set()  # rows whose POST a running submit() is sending
         self._job_tasks: dict[int, asyncio.Task[Job | None]] = {}  # the tracker task of each followed job
-        self._changed: asyncio.Event | None = None
+        self._waiter = Waiter()
         self._accepting = True
-        self.tracker = Tracker(
-            store, client, downloader, update=self._update, emit=self._emit, on_billed=self._billed,
-            clock=clock, sleep=sleep, rand=rand, output_dir=output_dir, auto_download=config.auto_download,
-            poll_initial=config.poll_initial, poll_max=config.poll_max, poll_timeout=config.poll_timeout,
-            max_polls=config.max_concurrent_polls, max_downloads=config.max_concurrent_downloads,
-        )
+        self._dispatching = False
+        self.lifecycle = Lifecycle(store, self._emit, clock)
+        reader = StatusReader(lambda: self.client, config.max_concurrent_polls)
+        self.saver = Saver(store, self.lifecycle, downloader, reader.fetch, emit=self._emit, clock=clock,
+                           sleep=sleep, rand=rand, output_dir=output_dir, max_downloads=config.max_concurrent_downloads)
+        self.tracker = Tracker(store, self.lifecycle, reader, self.saver, on_billed=self._billed, clock=clock,
+                               sleep=sleep, rand=rand,
+                               config=PollConfig(config.poll_initial, config.poll_max, config.time_limit))
+        self.tracker.auto_download = config.auto_download
+        pacer = Pacer(config.max_in_flight, rand, backoff=config.send_backoff)
+        self.dispatcher = Dispatcher(store, self.lifecycle, lambda: self.client, intake.prepare_frames,
+                                     backend=backend, pacer=pacer, accepted=self._accepted, emit=self._emit,
+                                     clock=clock, now=monotonic)
 
     # Observers ------------------------------------------------------------------------------------
 
     def subscribe(self, observer: Callable[[JobEvent], None]) -> Callable[[], None]:
-        self._observers.append(observer)
-
-        def unsubscribe() -> None:
-            if observer in self._observers:
-                self._observers.remove(observer)
-
-        return unsubscribe
+        """`observer` hears every event, on the engine's thread; the returned function unsubscribes."""
+        return self._observers.subscribe(observer)
 
     def _emit(self, event: JobEvent) -> None:
-        for observer in list(self._observers):
-            try:
-                observer(event)
-            except Exception:  # one broken observer must not stop the engine or the others
-                log.exception("an engine observer failed on %s", type(event).__name__)
+        self._observers.emit(event)
+        if isinstance(event, JobAdded | JobChanged | JobsRemoved):
+            self.dispatcher.wake()
         self._notify()
 
     def _notify(self) -> None:
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = None
-
-    def _update(self, job: Job, **fields: Any) -> Job:
-        state = fields.get("state")
-        if isinstance(state, JobState) and state.terminal and "finished_at" not in fields:
-            fields["finished_at"] = self._clock()
-        new = self.store.update(job.id, now=self._clock(), **fields)
-        self._emit(JobChanged(new, job.state))
-        return new
+        self._waiter.notify()
 
     # Life cycle -----------------------------------------------------------------------------------
 
     async def start(self, *, track: bool = True) -> None:
-        """Recovery (see recovery.py); `track=False` recovers without following jobs (one-shot commands)."""
+        """Recovery (see recovery.py), then the queue goes on; `track=False` recovers without following or
+        sending anything (one-shot commands)."""
         from getimg_studio.jobs.recovery import recover
 
         await recover(self, track=track)
+        if track and self._accepting and not self._dispatching:
+            self._dispatching = True
+            self._tasks.start(self.dispatcher.run(), name="dispatcher")
 
     async def close(self) -> None:
         """Stop accepting work, cancel and gather every task, close the HTTP clients (not the store)."""
         self._accepting = False
+        self._dispatching = False
         await self._tasks.close()
         self._job_tasks.clear()
         self._notify()
@@ -164,7 +172,7 @@ class Engine:
         return task
 
     def busy(self, job_id: int) -> bool:
-        return job_id in self._job_tasks or job_id in self._submitting
+        return job_id in self._job_tasks or self.dispatcher.sending == job_id
 
     async def _run(self, job_id: int, once: bool) -> Job | None:
         try:
@@ -173,115 +181,126 @@ class Engine:
             return None
         except GetimgError as exc:  # e.g. an unusable output folder: the job waits for Redownload
             job = self.store.get(job_id)
-            if job is not None and job.state.active:
-                return self._update(job, state=JobState.FAILED, error_code=exc.kind.value, error_message=exc.message)
+            if job is not None and job.state in (JobState.PENDING, JobState.DOWNLOADING):
+                return self.lifecycle.move(job.id, JobState.FAILED, JobChange(error_code=exc.kind.value,
+                                                                             error_message=exc.message))
             return job
         finally:
             if self._job_tasks.get(job_id) is asyncio.current_task():
                 del self._job_tasks[job_id]
             self._notify()
 
+    def _accepted(self, job: Job) -> None:
+        self._sent.add(job.id)
+        self.track(job.id)
+
     # Submitting -----------------------------------------------------------------------------------
 
     def model(self, model_id: str) -> ModelInfo | None:
         return self.catalogue.get(model_id)
 
-    async def submit(self, request: GenerationRequest, variations: int = 1) -> list[Job]:
-        from getimg_studio.api.pricing import estimate_cost
-        from getimg_studio.api.validation import validate
-
+    async def _checked(self, request: GenerationRequest) -> tuple[GenerationRequest, CostEstimate]:
         if not self._accepting:
-            raise GetimgError(ErrorKind.UNKNOWN, "getimg Studio is shutting down; nothing was sent.")
-        model = self.catalogue.get(request.model)
-        issues = validate(request, model)
-        if issues:
-            raise GetimgError(ErrorKind.INVALID, issues[0].message, param=issues[0].field)
-        assert model is not None
-        estimate = estimate_cost(request, model)
-        request = await self._import_frames(request)
-        prepared = await asyncio.get_running_loop().run_in_executor(None, _prepare_frames, request.frames)
-        jobs = self.store.insert(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
-                                 now=self._clock(), backend=self.backend)
-        self._submitting.update(j.id for j in jobs)
-        for job in jobs:
-            self._emit(JobAdded(job))
-        results: list[Job] = []
-        try:
-            for index, job in enumerate(jobs):
-                done, rejection = await self._create(job, prepared)
-                results.append(done)
-                if rejection is not None and index == 0:
-                    # Same request, same answer: the others are not sent and carry the same reason.
-                    for other in jobs[1:]:
-                        results.append(self._reject(other, rejection))
-                    raise rejection
-        except asyncio.CancelledError:
-            # Interrupted (quit, Ctrl+C): rows never sent are surely not created; say so now rather than
-            # leave them `submitting` for recovery to call uncertain.
-            for job in jobs[len(results) + 1:]:
-                self._reject(job, GetimgError(ErrorKind.OFFLINE, NOT_SENT_MESSAGE, code="not_sent"))
-            raise
-        finally:
-            self._submitting.difference_update(j.id for j in jobs)
-            self._notify()
-        return results
+            raise GetimgError(ErrorKind.UNKNOWN, "getimg Studio is shutting down; nothing was queued.")
+        return await intake.checked(request, self.catalogue, self.frames_dir, self.dispatcher.frames_for)
 
-    async def _import_frames(self, request: GenerationRequest) -> GenerationRequest:
-        from getimg_studio.api.frames import import_frame
+    async def submit(self, request: GenerationRequest, variations: int = 1, *, until_sent: bool = False) -> list[Job]:
+        """Queue `variations` jobs of `request` (validated first: GetimgError(INVALID, param=field), FRAME).
 
-        loop = asyncio.get_running_loop()
-        frames: list[FrameRef] = []
-        for frame in request.frames:
-            if frame.path is None:
-                frames.append(frame)
-                continue
-            copy = await loop.run_in_executor(None, import_frame, frame.path, self.frames_dir)
-            frames.append(FrameRef(frame.role, path=copy))
-        return replace(request, frames=tuple(frames))
+        Returns with the queued jobs; the queue sends them in order while the account has room. With
+        `until_sent` (the compose form), pressing Generate is also the creator's go for a queue getimg held
+        (a refused key, the quota), and it returns once the first job was sent or cannot be sent now; when
+        getimg refused it, it raises getimg's answer so the form shows it at the field at fault.
+        """
+        request, estimate = await self._checked(request)
+        if until_sent:
+            self.dispatcher.release()
+        jobs = self.lifecycle.add(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
+                                  backend=self.backend)
+        self.dispatcher.wake()
+        if not until_sent or not self._dispatching:
+            return jobs
+        sent = await self.wait_sent([jobs[0].id])
+        if not sent:  # removed meanwhile
+            return []
+        first = sent[0]
+        refusal = self.dispatcher.refusals.pop(first.id, None)
+        if first.state is JobState.REJECTED and refusal is not None:
+            raise refusal
+        if first.state is JobState.QUEUED and self.dispatcher.held_error is not None:
+            raise self.dispatcher.held_error
+        return self.store.get_many([j.id for j in jobs])
 
-    async def _create(self, job: Job, prepared: Sequence[PreparedFrame]) -> tuple[Job, GetimgError | None]:
-        try:
-            created = await self.client.create_generation(job.request, prepared)
-        except GetimgError as exc:
-            if exc.surely_not_created:
-                return self._after_post(job, state=JobState.REJECTED, error_code=exc.code or exc.kind.value,
-                                        error_message=exc.message), exc
-            log.warning("creation of job %d is uncertain (%s)", job.id, exc.kind.value)
-            return self._after_post(job, state=JobState.UNCERTAIN, error_code="uncertain",
-                                    error_message=UNCERTAIN_MESSAGE), None
-        except (Exception, asyncio.CancelledError):
-            # Interrupted mid-request, a bug, or an unexpected library error: the POST may have gone out.
-            self._after_post(job, state=JobState.UNCERTAIN, error_code="uncertain", error_message=UNCERTAIN_MESSAGE)
-            raise
-        job = self._after_post(job, state=JobState.PENDING, remote_id=created.id, submitted_at=self._clock())
-        if job.state is JobState.PENDING:
-            self.track(job.id)
-        return job, None
+    async def edit_queued(self, job_id: int, request: GenerationRequest) -> Job:
+        """Change the request of a job not sent yet; it keeps its place in the queue."""
+        job = self.store.get(job_id)
+        if job is None or job.state not in UNSENT_STATES:
+            raise GetimgError(ErrorKind.NOT_FOUND, "Only a job that is not sent yet can be changed.")
+        request, estimate = await self._checked(request)
+        return self.lifecycle.note(job_id, JobChange(request=request, estimate=estimate))
 
-    def _after_post(self, job: Job, **fields: Any) -> Job:
-        """Write the POST's outcome, unless the creator stopped or removed the row meanwhile."""
-        current = self.store.get(job.id)
-        if current is None:
-            log.warning("job %d was removed while it was being submitted (remote id %s)", job.id,
-                        fields.get("remote_id"))
-            return job
-        if current.state is not JobState.SUBMITTING:  # stopped: keep the id so the dashboard can be matched
-            kept = {k: v for k, v in fields.items() if k in ("remote_id", "submitted_at")}
-            return self._update(current, **kept) if kept else current
-        return self._update(current, **fields)
+    # The queue ------------------------------------------------------------------------------------
 
-    def _reject(self, job: Job, exc: GetimgError) -> Job:
-        return self._update(job, state=JobState.REJECTED, error_code=exc.code or exc.kind.value,
-                            error_message=exc.message)
+    def queue_status(self) -> QueueStatus:
+        return self.dispatcher.status()
+
+    async def reorder(self, job_ids: Sequence[int], before: int | None = None) -> None:
+        """Move queued jobs, in this order, right before job `before` (None: to the end of the queue)."""
+        self.dispatcher.reorder(job_ids, before)
+
+    async def pause(self, job_ids: Sequence[int]) -> None:
+        for job in self.store.get_many(job_ids):
+            if job.state is JobState.QUEUED:
+                self.lifecycle.move(job.id, JobState.PAUSED)
+
+    async def resume(self, job_ids: Sequence[int]) -> None:
+        """Paused jobs go back to the queue; waiting ones (key, quota, time limit) are followed again."""
+        for job in self.store.get_many(job_ids):
+            if job.state is JobState.PAUSED:
+                self.lifecycle.move(job.id, JobState.QUEUED)
+            elif job.state is JobState.WAITING:
+                self._follow_again(job, fresh_limit=True)
+
+    def _follow_again(self, job: Job, *, fresh_limit: bool) -> None:
+        change = JobChange(error_code=None, error_message=None)
+        if fresh_limit:
+            change = replace(change, tracking_since=self._clock())
+        self.lifecycle.move(job.id, JobState.PENDING, change)
+        self.track(job.id)
+
+    async def pause_queue(self) -> None:
+        self.dispatcher.set_paused(True)
+
+    async def resume_queue(self) -> None:
+        """The queue goes on: the creator's pause and any hold (a refused key, quota, a proxy) are lifted."""
+        self.dispatcher.set_paused(False)
+        self.dispatcher.release()
+
+    async def remove_queued(self, job_ids: Sequence[int] | None = None) -> list[int]:
+        """Remove jobs not sent yet (all of them when `job_ids` is None): nothing was created, nothing is billed."""
+        return self.dispatcher.remove_unsent(job_ids)
+
+    async def set_api_key(self, key: str) -> None:
+        """A new key: the queue goes on if getimg refused the old one, and so do jobs that waited for it."""
+        self.client.set_api_key(key)
+        self.dispatcher.release("key")
+        for job in self.unfinished():
+            if job.state is JobState.WAITING and job.wait_reason is WaitReason.KEY:
+                self._follow_again(job, fresh_limit=False)
+        self.dispatcher.publish()
+
+    def set_max_in_flight(self, value: int) -> None:
+        self.dispatcher.pacer.set_max_in_flight(value)
+        self.dispatcher.wake()
 
     # Operations -----------------------------------------------------------------------------------
 
     async def stop_tracking(self, job_id: int) -> None:
         job = self.store.get(job_id)
-        if job is None or job.state.terminal:
+        if job is None or job.state.terminal or job.state in UNSENT_STATES:
             return
         self._cancel(job_id)
-        self._update(job, state=JobState.STOPPED, error_code="stopped", error_message=STOPPED_MESSAGE)
+        self.lifecycle.move(job.id, JobState.STOPPED, JobChange(error_code="stopped", error_message=STOPPED_MESSAGE))
 
     async def retry(self, job_id: int) -> list[Job]:
         job = self.store.get(job_id)
@@ -294,11 +313,10 @@ class Engine:
         for job in jobs:
             self._cancel(job.id)
         if delete_files:
-            files = [j.file_path for j in jobs if j.file_path is not None]
-            await asyncio.get_running_loop().run_in_executor(None, delete_videos, self.tracker.output_dir, files)
-        self.store.delete([j.id for j in jobs])
-        if jobs:
-            self._emit(JobsRemoved(tuple(j.id for j in jobs)))
+            files = [path for j in jobs for path in j.files]
+            await asyncio.get_running_loop().run_in_executor(None, delete_videos, self.saver.output_dir, files)
+        self.lifecycle.remove([j.id for j in jobs])
+        self.dispatcher.publish()
 
     async def set_favourite(self, job_ids: Sequence[int], favourite: bool) -> None:
         self.store.set_favourite(job_ids, favourite, now=self._clock())
@@ -306,16 +324,13 @@ class Engine:
             self._emit(JobChanged(job, job.state))
 
     async def redownload(self, job_id: int) -> None:
-        """Save the video again (missing or unreadable file, or auto-download off) while getimg keeps it."""
+        """Save the files again (missing or unreadable, or auto-download off) while getimg keeps them."""
         job = self.store.get(job_id)
-        if job is None or job.remote_id is None or job.completed_at is None:
+        if job is None or job.remote_id is None or job.completed_at is None or not job.outputs:
             raise GetimgError(ErrorKind.NOT_FOUND, "This job has no finished video to download.")
-        if job.state in (JobState.DOWNLOADING, JobState.SUBMITTING) or self.busy(job.id):
+        if job.state in (JobState.DOWNLOADING, JobState.SUBMITTING, JobState.EXPIRED) or self.busy(job.id):
             return
-        keep = job.file_path is not None and is_inside(self.tracker.output_dir, job.file_path)
-        path = job.file_path if keep else await self.tracker.target_path(job)
-        self._update(job, state=JobState.DOWNLOADING, file_path=path, error_code=None, error_message=None,
-                     finished_at=None)
+        await self.saver.redownload(job)
         self.track(job.id)
 
     async def check_once(self, job_ids: Sequence[int]) -> list[Job]:
@@ -340,57 +355,52 @@ class Engine:
         self._emit(CatalogueChanged())
         return models
 
-    def _billed(self, amount: Decimal) -> None:
-        self.session_spent += amount
+    def _billed(self, job_id: int, amount: Decimal) -> None:
+        if job_id in self._sent:  # a job sent in an earlier session was billed to that session
+            self.session_spent += amount
         if self._accepting:
             self._tasks.start(self.refresh_balance(), name="balance")
 
-    async def wait_idle(self, job_ids: Sequence[int] | None = None, timeout: float | None = None) -> list[Job]:
-        """The jobs once none is being worked on (all unfinished ones when `job_ids` is None)."""
+    @property
+    def _queue_moving(self) -> bool:
+        return self._dispatching and self.dispatcher.moving
+
+    async def wait_sent(self, job_ids: Sequence[int], timeout: float | None = None) -> list[Job]:
+        """The jobs once each was sent or cannot be sent now (`waiting.sent_or_stuck`; `generate` without
+        --wait, and the compose form)."""
+        ids = list(job_ids)
+        return await self._waiter.until(lambda: self.store.get_many(ids), lambda j: sent_or_stuck(
+            j, queue_moving=self._queue_moving, blocked=self.dispatcher.blocked), timeout)
+
+    async def wait_idle(self, job_ids: Sequence[int] | None = None, timeout: float | None = None, *,
+                        flagged: bool = False) -> list[Job]:
+        """The jobs (all unfinished ones when `job_ids` is None) once each is `waiting.settled`."""
         ids = list(job_ids) if job_ids is not None else [j.id for j in self.unfinished()]
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while True:
-            jobs = self.store.get_many(ids)
-            if all(j.state.terminal or not self.busy(j.id) for j in jobs):
-                return jobs
-            if self._changed is None:
-                self._changed = asyncio.Event()
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                return jobs
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                return self.store.get_many(ids)
+        return await self._waiter.until(lambda: self.store.get_many(ids), lambda j: settled(
+            j, queue_moving=self._queue_moving, busy=self.busy(j.id), flagged=flagged), timeout)
 
     def unfinished(self) -> list[Job]:
         """Unfinished jobs this engine's backend can follow (a demo job waits for demo mode, and so on)."""
         return self.store.unfinished(self.backend)
 
     def set_output_dir(self, path: Path) -> None:
-        self.tracker.output_dir = path
+        self.saver.output_dir = path
+
+    def set_time_limit(self, seconds: float) -> None:
+        self.tracker.config.time_limit = max(seconds, 0.0)
 
     def set_auto_download(self, on: bool) -> None:
         self.tracker.auto_download = on
         if on:
             for job in self.unfinished():
-                if job.state is JobState.PENDING and job.completed_at is not None and not self.busy(job.id):
+                if job.awaiting_download and not self.busy(job.id):
                     self.track(job.id)
 
     @property
     def output_dir(self) -> Path:
-        return self.tracker.output_dir
+        return self.saver.output_dir
 
     def _cancel(self, job_id: int) -> None:
         task = self._job_tasks.pop(job_id, None)
         if task is not None:
             task.cancel()
-
-
-def _prepare_frames(frames: Sequence[FrameRef]) -> list[PreparedFrame]:
-    from getimg_studio.api.frames import check_body_size, prepare_frame
-
-    prepared = [prepare_frame(f) for f in frames]
-    check_body_size(prepared)
-    return prepared

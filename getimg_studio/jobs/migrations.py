@@ -58,7 +58,55 @@ _V1 = (
 # means "not recorded" and is followed by whatever backend runs.
 _V2 = ("ALTER TABLE jobs ADD COLUMN backend TEXT",)
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# v3: the local queue, one or more outputs per job, and jobs that wait on the creator.
+# - `kind`: "video" or "image" (image jobs come next and need no other migration).
+# - `queue_pos`: the order of queued and paused jobs (NULL once sent).
+# - `attention`: a note on a job still followed (an answer getimg should not have sent); `wait_reason`: why a
+#   `waiting` job waits on the creator; `tracking_since`: when its current per-job time limit started.
+# - `outputs`: every item of a completed answer's `data`, with its file; `url` is the item's signed URL (a
+#   secret: never logged, never part of `Job`). The per-file columns of `jobs` move there: one place each.
+# - `meta`: small queue-wide values (the creator paused the queue, getimg refused sending).
+_V3 = (
+    "ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'video'",
+    "ALTER TABLE jobs ADD COLUMN queue_pos INTEGER",
+    "ALTER TABLE jobs ADD COLUMN attention TEXT",
+    "ALTER TABLE jobs ADD COLUMN wait_reason TEXT",
+    "ALTER TABLE jobs ADD COLUMN tracking_since TEXT",
+    """
+    CREATE TABLE outputs (
+        job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        mime_type TEXT NOT NULL DEFAULT 'video/mp4',
+        file_path TEXT,
+        saved INTEGER NOT NULL DEFAULT 0,
+        bytes_done INTEGER NOT NULL DEFAULT 0,
+        bytes_total INTEGER,
+        width INTEGER,
+        height INTEGER,
+        duration REAL,
+        fps REAL,
+        has_sound INTEGER,
+        deletes_at TEXT,
+        url TEXT,
+        gone INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (job_id, idx)
+    )
+    """,
+    """
+    INSERT INTO outputs (job_id, idx, file_path, saved, bytes_done, bytes_total, width, height, duration, fps,
+                         has_sound, deletes_at, url, gone)
+    SELECT id, 0, file_path, state = 'ready', bytes_done, bytes_total, width, height, duration, fps, has_sound,
+           deletes_at, result_url, state = 'expired'
+    FROM jobs WHERE completed_at IS NOT NULL OR file_path IS NOT NULL OR result_url IS NOT NULL
+    """,
+    *(f"ALTER TABLE jobs DROP COLUMN {column}" for column in (
+        "width", "height", "duration", "fps", "has_sound", "deletes_at", "file_path", "bytes_done", "bytes_total",
+        "overdue", "result_url")),
+    "CREATE INDEX jobs_queue_pos ON jobs (queue_pos) WHERE queue_pos IS NOT NULL",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 
 
 def latest_version() -> int:

@@ -1,9 +1,12 @@
-"""The job history: one SQLite file, one connection owned by the loop's thread, short transactions.
+"""The job history: one SQLite file, one writer connection (the engine's thread), read-only readers elsewhere.
 
 WAL so readers never wait for the writer, `synchronous=FULL` so a committed transition survives a power
 cut, `isolation_level=None` with explicit `BEGIN IMMEDIATE` so each write takes the lock up front.
 Opening migrates step by step (a backup of the file first) and refuses a file from a newer version of
 the app rather than guessing at its schema.
+
+`JobReader` is what the window reads through: its own read-only connection, so nothing it does can commit
+(or wait for an fsync) on the painting thread.
 """
 
 from __future__ import annotations
@@ -15,26 +18,34 @@ import statistics
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import CostEstimate, GenerationRequest
 from getimg_studio.jobs import migrations
-from getimg_studio.jobs.model import Job, JobFilter, JobState
+from getimg_studio.jobs.model import (
+    ACTIVE_STATES,
+    IN_FLIGHT_STATES,
+    UNSENT_STATES,
+    Job,
+    JobFilter,
+    JobKind,
+    JobState,
+    Output,
+)
+from getimg_studio.jobs.rows import (
+    JobChange,
+    NewOutput,
+    OutputChange,
+    chunks,
+    estimate_json,
+    iso,
+    to_job,
+    to_output,
+)
 
 log = logging.getLogger(__name__)
-
-_ACTIVE = (JobState.SUBMITTING, JobState.PENDING, JobState.DOWNLOADING)
-_FAILED = (JobState.FAILED, JobState.EXPIRED, JobState.REJECTED, JobState.UNCERTAIN)
-_DATETIMES = ("created_at", "updated_at", "submitted_at", "completed_at", "finished_at", "deletes_at")
-# Columns the engine may set through `update`; everything else is fixed at insert.
-_UPDATABLE = frozenset({
-    "state", "remote_id", "submitted_at", "completed_at", "finished_at", "error_code", "error_message",
-    "cost", "currency", "width", "height", "duration", "fps", "has_sound", "deletes_at", "file_path",
-    "bytes_done", "bytes_total", "favourite", "overdue", "result_url",
-})
 
 
 class HistoryError(GetimgError):
@@ -48,14 +59,142 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class JobStore:
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+class HistoryReads:
+    """Every read of the history; `JobStore` (the writer) and `JobReader` (read-only) share them."""
+
+    _db: sqlite3.Connection
+    path: Path
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get(self, job_id: int) -> Job | None:
+        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return self._with_outputs([row])[0] if row is not None else None
+
+    def state_of(self, job_id: int) -> tuple[JobState, bool] | None:
+        """(state, completed on the server) without building the job: what a poll checks twice."""
+        row = self._db.execute("SELECT state, completed_at FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return (JobState(row[0]), row[1] is not None) if row is not None else None
+
+    def get_many(self, job_ids: Sequence[int]) -> list[Job]:
+        """The jobs that exist, in the order asked for."""
+        found: dict[int, Job] = {}
+        for part in chunks(list(job_ids)):
+            rows = self._db.execute(f"SELECT * FROM jobs WHERE id IN ({_marks(part)})", tuple(part)).fetchall()
+            found.update((j.id, j) for j in self._with_outputs(rows))
+        return [found[i] for i in job_ids if i in found]
+
+    def count(self, view: JobFilter = JobFilter.ALL, search: str = "") -> int:
+        where, params = _where(view, search)
+        return int(self._db.execute(f"SELECT count(*) FROM jobs {where}", params).fetchone()[0])
+
+    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]:
+        where, params = _where(view, search)
+        rows = self._db.execute(
+            f"SELECT * FROM jobs {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, max(offset, 0))
+        ).fetchall()
+        return self._with_outputs(rows)
+
+    def ids(self, view: JobFilter = JobFilter.ALL, search: str = "") -> list[int]:
+        where, params = _where(view, search)
+        # Plain tuples: a sqlite3.Row per id made this 1.5x slower (56 vs 36 ms at 100,000 jobs, every view switch).
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return [r[0] for r in cursor.execute(f"SELECT id FROM jobs {where} ORDER BY id DESC", params)]
+
+    def unfinished(self, backend: str | None = None) -> list[Job]:
+        """Jobs not in a terminal state (queued ones included), oldest first (the order they were asked for).
+
+        With `backend`, only the jobs sent to it (and old rows that did not record one; unsent jobs go to
+        whichever backend runs).
+        """
+        states = tuple(s.value for s in ACTIVE_STATES)
+        sql = f"SELECT * FROM jobs WHERE state IN ({_marks(states)})"
+        params: tuple[str, ...] = states
+        if backend is not None:
+            sql += " AND (backend IS NULL OR backend = ?)"
+            params = (*params, backend)
+        return self._with_outputs(self._db.execute(sql + " ORDER BY id", params).fetchall())
+
+    def queued(self, backend: str | None = None) -> list[Job]:
+        """Queued and paused jobs (of this backend), the next one to send first."""
+        where, params = _queue_where(tuple(s.value for s in UNSENT_STATES), backend)
+        rows = self._db.execute(f"SELECT * FROM jobs {where} ORDER BY queue_pos, id", params).fetchall()
+        return self._with_outputs(rows)
+
+    def queued_ids(self, backend: str | None = None) -> list[int]:
+        """The ids of `queued()`, cheaply (the queue's order is published after every change)."""
+        where, params = _queue_where(tuple(s.value for s in UNSENT_STATES), backend)
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return [r[0] for r in cursor.execute(f"SELECT id FROM jobs {where} ORDER BY queue_pos, id", params)]
+
+    def next_queued(self, backend: str | None = None) -> Job | None:
+        """The queued (not paused) job to send next. A job queued in demo mode is never sent to the real API."""
+        where, params = _queue_where((JobState.QUEUED.value,), backend)
+        row = self._db.execute(f"SELECT * FROM jobs {where} ORDER BY queue_pos, id LIMIT 1", params).fetchone()
+        return self._with_outputs([row])[0] if row is not None else None
+
+    def in_flight(self, backend: str | None) -> int:
+        """Generations of this backend getimg is working on (sent, not yet completed)."""
+        where, params = _queue_where(tuple(s.value for s in IN_FLIGHT_STATES), backend)
+        return int(self._db.execute(f"SELECT count(*) FROM jobs {where} AND completed_at IS NULL", params
+                                    ).fetchone()[0])
+
+    def median_duration(self, model: str, sample: int = 50) -> float | None:
+        """Median seconds from accepted to completed over the model's latest completions (for ETAs)."""
+        rows = self._db.execute(
+            "SELECT submitted_at, completed_at FROM jobs WHERE model = ? AND completed_at IS NOT NULL "
+            "AND submitted_at IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (model, sample),
+        ).fetchall()
+        spans = [
+            (datetime.fromisoformat(r["completed_at"]) - datetime.fromisoformat(r["submitted_at"])).total_seconds()
+            for r in rows
+        ]
+        return statistics.median(spans) if spans else None
+
+    def _with_outputs(self, rows: Sequence[sqlite3.Row]) -> list[Job]:
+        if not rows:
+            return []
+        ids = [int(r["id"]) for r in rows]
+        outputs: dict[int, list[Output]] = {}
+        for part in chunks(ids):
+            for o in self._db.execute(
+                f"SELECT * FROM outputs WHERE job_id IN ({_marks(part)}) ORDER BY job_id, idx", tuple(part)
+            ):
+                outputs.setdefault(int(o["job_id"]), []).append(to_output(o))
+        return [to_job(r, outputs.get(int(r["id"]), ())) for r in rows]
+
+
+class JobReader(HistoryReads):
+    """A read-only connection to a history the writer has already opened (and migrated)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0,
+                                       check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA query_only=ON")
+        except sqlite3.Error as exc:
+            raise HistoryError(f"The history file {path} cannot be read ({exc}).") from exc
+
+
+class JobStore(HistoryReads):
+    """The writer. Used by one thread at a time (the engine's), one statement at a time."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         existed = path.exists() and path.stat().st_size > 0
         try:
-            # Opened (and migrated) in an executor so a backup never stalls the loop; used from then on only
-            # by the loop's thread, one statement at a time, hence no same-thread check.
+            # Opened (and migrated) off the painting thread; used from then on by the engine's thread only.
             self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
         except sqlite3.Error as exc:
             raise HistoryError(f"The history file {path} cannot be opened ({exc}).") from exc
@@ -105,9 +244,6 @@ class JobStore:
         log.info("history backed up to %s before migrating", target)
         return target
 
-    def close(self) -> None:
-        self._db.close()
-
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         self._db.execute("BEGIN IMMEDIATE")
@@ -118,65 +254,7 @@ class JobStore:
             raise
         self._db.execute("COMMIT")
 
-    # Reads -----------------------------------------------------------------------------------------
-
-    def get(self, job_id: int) -> Job | None:
-        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return _to_job(row) if row is not None else None
-
-    def get_many(self, job_ids: Sequence[int]) -> list[Job]:
-        jobs = (self.get(i) for i in job_ids)
-        return [j for j in jobs if j is not None]
-
-    def count(self, view: JobFilter = JobFilter.ALL, search: str = "") -> int:
-        where, params = _where(view, search)
-        return int(self._db.execute(f"SELECT count(*) FROM jobs {where}", params).fetchone()[0])
-
-    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]:
-        where, params = _where(view, search)
-        rows = self._db.execute(
-            f"SELECT * FROM jobs {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, max(offset, 0))
-        )
-        return [_to_job(r) for r in rows]
-
-    def ids(self, view: JobFilter = JobFilter.ALL, search: str = "") -> list[int]:
-        where, params = _where(view, search)
-        # Plain tuples: a sqlite3.Row per id made this 1.5x slower (56 vs 36 ms at 100,000 jobs, every view switch).
-        cursor = self._db.cursor()
-        cursor.row_factory = None
-        return [r[0] for r in cursor.execute(f"SELECT id FROM jobs {where} ORDER BY id DESC", params)]
-
-    def unfinished(self, backend: str | None = None) -> list[Job]:
-        """Jobs not in a terminal state, oldest first (the order they were asked for).
-
-        With `backend`, only the jobs sent to it (and old rows that did not record one).
-        """
-        marks = ",".join("?" * len(_ACTIVE))
-        sql = f"SELECT * FROM jobs WHERE state IN ({marks})"
-        params: tuple[str, ...] = _ACTIVE
-        if backend is not None:
-            sql += " AND (backend IS NULL OR backend = ?)"
-            params = (*params, backend)
-        return [_to_job(r) for r in self._db.execute(sql + " ORDER BY id", params)]
-
-    def median_duration(self, model: str, sample: int = 50) -> float | None:
-        """Median seconds from accepted to completed over the model's latest completions (for ETAs)."""
-        rows = self._db.execute(
-            "SELECT submitted_at, completed_at FROM jobs WHERE model = ? AND completed_at IS NOT NULL "
-            "AND submitted_at IS NOT NULL ORDER BY id DESC LIMIT ?",
-            (model, sample),
-        ).fetchall()
-        spans = [
-            (datetime.fromisoformat(r["completed_at"]) - datetime.fromisoformat(r["submitted_at"])).total_seconds()
-            for r in rows
-        ]
-        return statistics.median(spans) if spans else None
-
-    def result_url(self, job_id: int) -> str | None:
-        row = self._db.execute("SELECT result_url FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return row[0] if row is not None else None
-
-    # Writes (the engine's business) ----------------------------------------------------------------
+    # Writes (the lifecycle's business) -------------------------------------------------------------
 
     def insert(
         self,
@@ -185,65 +263,124 @@ class JobStore:
         count: int = 1,
         estimate: CostEstimate | None = None,
         batch_id: str | None = None,
-        state: JobState = JobState.SUBMITTING,
+        state: JobState = JobState.QUEUED,
         now: datetime | None = None,
         backend: str | None = None,
+        kind: JobKind = JobKind.VIDEO,
     ) -> list[Job]:
-        """`count` new rows for one request, in one transaction."""
-        stamp = _iso(now or utcnow())
+        """`count` new rows for one request, in one transaction, queued behind every queued job."""
+        stamp = iso(now or utcnow())
         values = (
             state.value, request.model, request.prompt.casefold(), json.dumps(request.to_json()), stamp, stamp,
-            _estimate_json(estimate), estimate.currency if estimate else "USD", batch_id, backend,
+            estimate_json(estimate), estimate.currency if estimate else "USD", batch_id, backend, kind.value,
         )
         ids: list[int] = []
         with self._write() as db:
-            for _ in range(count):
+            last = db.execute("SELECT coalesce(max(queue_pos), 0) FROM jobs").fetchone()[0]
+            for n in range(count):
                 cursor = db.execute(
                     "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, estimate, "
-                    "currency, batch_id, backend) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    values,
+                    "currency, batch_id, backend, kind, queue_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, int(last) + n + 1 if state in UNSENT_STATES else None),
                 )
                 ids.append(int(cursor.lastrowid or 0))
         return self.get_many(ids)
 
-    def update(self, job_id: int, now: datetime | None = None, **fields: Any) -> Job:
-        """Set `fields` (column names) and `updated_at` in one transaction; returns the new job."""
-        unknown = set(fields) - _UPDATABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        columns = {name: _to_sql(value) for name, value in fields.items()}
-        columns["updated_at"] = _iso(now or utcnow())
+    def write(self, job_id: int, change: JobChange, *, now: datetime, items: Sequence[NewOutput] = (),
+              output: tuple[int, OutputChange] | None = None) -> Job:
+        """Apply `change` (and the outputs) in one transaction; the job as it now is. KeyError: no such job."""
+        columns = change.columns()
+        columns["updated_at"] = iso(now)
         assignments = ", ".join(f"{name} = ?" for name in columns)
         with self._write() as db:
             cursor = db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*columns.values(), job_id))
             if cursor.rowcount != 1:
                 raise KeyError(job_id)
+            for item in items:
+                self._upsert_output(db, job_id, item)
+            if output is not None:
+                index, out_change = output
+                self._update_output(db, job_id, index, out_change)
         job = self.get(job_id)
         assert job is not None
         return job
 
+    @staticmethod
+    def _upsert_output(db: sqlite3.Connection, job_id: int, item: NewOutput) -> None:
+        """A fresh answer refreshes an output's URL and metadata; its file and progress stay as they are."""
+        db.execute(
+            "INSERT INTO outputs (job_id, idx, mime_type, url, deletes_at, width, height, duration, fps, has_sound) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id, idx) DO UPDATE SET "
+            "mime_type = excluded.mime_type, url = excluded.url, deletes_at = excluded.deletes_at, "
+            "width = coalesce(excluded.width, width), height = coalesce(excluded.height, height), "
+            "duration = coalesce(excluded.duration, duration), fps = coalesce(excluded.fps, fps), "
+            "has_sound = coalesce(excluded.has_sound, has_sound), gone = 0",
+            (job_id, item.index, item.mime_type, item.url, iso(item.deletes_at) if item.deletes_at else None,
+             item.width, item.height, item.duration, item.fps,
+             int(item.has_sound) if item.has_sound is not None else None),
+        )
+
+    @staticmethod
+    def _update_output(db: sqlite3.Connection, job_id: int, index: int, change: OutputChange) -> None:
+        columns = change.columns()
+        if not columns:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        cursor = db.execute(f"UPDATE outputs SET {assignments} WHERE job_id = ? AND idx = ?",
+                            (*columns.values(), job_id, index))
+        if cursor.rowcount != 1:
+            raise KeyError((job_id, index))
+
+    def output_url(self, job_id: int, index: int = 0) -> str | None:
+        row = self._db.execute("SELECT url FROM outputs WHERE job_id = ? AND idx = ?", (job_id, index)).fetchone()
+        return row[0] if row is not None else None
+
     def set_favourite(self, job_ids: Sequence[int], favourite: bool, now: datetime | None = None) -> None:
-        stamp = _iso(now or utcnow())
+        stamp = iso(now or utcnow())
         with self._write() as db:
             db.executemany(
                 "UPDATE jobs SET favourite = ?, updated_at = ? WHERE id = ?",
                 [(int(favourite), stamp, i) for i in job_ids],
             )
 
+    def reorder(self, job_ids: Sequence[int]) -> None:
+        """Number the queued jobs 1..n in this order (ids not queued are ignored)."""
+        with self._write() as db:
+            db.executemany("UPDATE jobs SET queue_pos = ? WHERE id = ? AND queue_pos IS NOT NULL",
+                           [(n + 1, i) for n, i in enumerate(job_ids)])
+
     def delete(self, job_ids: Sequence[int]) -> None:
         with self._write() as db:
             db.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in job_ids])
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row is not None else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self._write() as db:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                           "value = excluded.value", (key, value))
+
+
+def _queue_where(states: tuple[str, ...], backend: str | None) -> tuple[str, tuple[str, ...]]:
+    where = f"WHERE state IN ({_marks(states)})"
+    if backend is None:
+        return where, states
+    return where + " AND (backend IS NULL OR backend = ?)", (*states, backend)
 
 
 def _where(view: JobFilter, search: str) -> tuple[str, tuple[Any, ...]]:
     clauses: list[str] = []
     params: list[Any] = []
-    if view is JobFilter.ACTIVE:
-        clauses.append(f"state IN ({','.join('?' * len(_ACTIVE))})")
-        params.extend(_ACTIVE)
-    elif view is JobFilter.FAILED:
-        clauses.append(f"state IN ({','.join('?' * len(_FAILED))})")
-        params.extend(_FAILED)
+    states = view.states
+    if states is not None:
+        values = sorted(s.value for s in states)
+        clauses.append(f"state IN ({_marks(values)})")
+        params.extend(values)
     elif view is JobFilter.FAVOURITES:
         clauses.append("favourite = 1")
     needle = search.strip().casefold()
@@ -252,88 +389,3 @@ def _where(view: JobFilter, search: str) -> tuple[str, tuple[Any, ...]]:
         clauses.append("prompt_folded LIKE ? ESCAPE '\\'")
         params.append(f"%{escaped}%")
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
-
-
-def _iso(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
-
-
-def _to_sql(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _iso(value)
-    if isinstance(value, Decimal | Path):
-        return str(value)
-    if isinstance(value, JobState):
-        return value.value
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _estimate_json(estimate: CostEstimate | None) -> str | None:
-    if estimate is None:
-        return None
-    return json.dumps({
-        "amount": _dec_text(estimate.amount),
-        "currency": estimate.currency,
-        "unit_price": _dec_text(estimate.unit_price),
-        "quantity": _dec_text(estimate.quantity),
-        "billable_unit": estimate.billable_unit,
-    })
-
-
-def _dec_text(value: Decimal | None) -> str | None:
-    return str(value) if value is not None else None
-
-
-def _dec(value: str | None) -> Decimal | None:
-    return Decimal(value) if value is not None else None
-
-
-def _parse_estimate(text: str | None) -> CostEstimate | None:
-    if not text:
-        return None
-    data = json.loads(text)
-    return CostEstimate(
-        amount=_dec(data.get("amount")),
-        currency=data.get("currency") or "USD",
-        unit_price=_dec(data.get("unit_price")),
-        quantity=_dec(data.get("quantity")),
-        billable_unit=data.get("billable_unit"),
-    )
-
-
-def _to_job(row: sqlite3.Row) -> Job:
-    times = {name: datetime.fromisoformat(row[name]) if row[name] else None for name in _DATETIMES}
-    has_sound = row["has_sound"]
-    return Job(
-        id=int(row["id"]),
-        state=JobState(row["state"]),
-        request=GenerationRequest.from_json(json.loads(row["request"])),
-        created_at=times["created_at"] or utcnow(),
-        updated_at=times["updated_at"] or utcnow(),
-        remote_id=row["remote_id"],
-        submitted_at=times["submitted_at"],
-        completed_at=times["completed_at"],
-        finished_at=times["finished_at"],
-        error_code=row["error_code"],
-        error_message=row["error_message"],
-        estimate=_parse_estimate(row["estimate"]),
-        cost=_dec(row["cost"]),
-        currency=row["currency"] or "USD",
-        width=row["width"],
-        height=row["height"],
-        duration=row["duration"],
-        fps=row["fps"],
-        has_sound=bool(has_sound) if has_sound is not None else None,
-        deletes_at=times["deletes_at"],
-        file_path=Path(row["file_path"]) if row["file_path"] else None,
-        bytes_done=int(row["bytes_done"] or 0),
-        bytes_total=row["bytes_total"],
-        favourite=bool(row["favourite"]),
-        overdue=bool(row["overdue"]),
-        batch_id=row["batch_id"],
-        backend=row["backend"],
-    )

@@ -1,8 +1,8 @@
-"""Following one accepted job to the end: poll until the server is done, then save the video.
+"""Following one accepted job to the end: poll until getimg is done, then hand it to the saver.
 
-Every step re-reads the job from the store before acting, so a job stopped or removed while a poll or a
-download was in flight is never polled again. The signed URL is kept in the store (never in a `Job`, never
-in a log line): after a restart the download resumes without a new GET while the URL is still valid.
+Every step re-reads the job from the store before acting, so a job stopped or removed while a poll was in
+flight is never polled again. What an answer means is decided in `answers.py`; this module only schedules
+the polls (`schedule.py`), applies the per-job time limit and performs the transitions.
 """
 
 from __future__ import annotations
@@ -10,75 +10,92 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from getimg_studio.api.errors import ErrorKind, GetimgError
+from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import RemoteState, RemoteStatus
-from getimg_studio.jobs.files import unique_path, video_name
-from getimg_studio.jobs.model import DownloadProgress, Job, JobEvent, JobState
-from getimg_studio.jobs.schedule import error_backoff, is_overdue, poll_delay
+from getimg_studio.jobs import answers
+from getimg_studio.jobs.answers import PollVerdict
+from getimg_studio.jobs.lifecycle import Lifecycle
+from getimg_studio.jobs.model import Job, JobState, WaitReason
+from getimg_studio.jobs.rows import KEEP, JobChange, NewOutput
+from getimg_studio.jobs.schedule import error_backoff, poll_delay
 from getimg_studio.jobs.store import JobStore
 
 if TYPE_CHECKING:
     from getimg_studio.api.client import GetimgClient
-    from getimg_studio.api.download import Downloader
+    from getimg_studio.jobs.saver import Saver
 
 log = logging.getLogger(__name__)
 
-MAX_URL_REFRESHES = 3
-MAX_DOWNLOAD_FAILURES = 5  # a broken or bad file this many times in a row: give up until Redownload
+
+@dataclass
+class PollConfig:
+    initial: float = 5.0
+    maximum: float = 30.0
+    time_limit: float = 1800.0  # seconds a job is followed before it waits for the creator; 0: no limit
 
 
-class Updater(Protocol):
-    def __call__(self, job: Job, **fields: Any) -> Job: ...
+def new_outputs(status: RemoteStatus) -> list[NewOutput]:
+    return [NewOutput(index=n, url=i.url, mime_type=i.mime_type, deletes_at=i.deletes_at, width=i.width,
+                      height=i.height, duration=i.duration, fps=i.fps, has_sound=i.has_sound)
+            for n, i in enumerate(status.items)]
+
+
+class StatusReader:
+    """Status requests, counted and within the limit of polls in flight (the tracker's and the saver's)."""
+
+    def __init__(self, client: Callable[[], GetimgClient], max_polls: int) -> None:
+        self._client = client
+        self._polls = asyncio.Semaphore(max_polls)
+        self.sent = 0  # for benchmarks and diagnostics
+
+    async def fetch(self, job: Job) -> RemoteStatus | GetimgError:
+        assert job.remote_id is not None
+        async with self._polls:
+            self.sent += 1
+            try:
+                return await self._client().get_generation(job.remote_id)
+            except GetimgError as exc:
+                return exc
 
 
 class Tracker:
     def __init__(
         self,
         store: JobStore,
-        client: GetimgClient,
-        downloader: Downloader,
+        lifecycle: Lifecycle,
+        reader: StatusReader,
+        saver: Saver,
         *,
-        update: Updater,
-        emit: Callable[[JobEvent], None],
-        on_billed: Callable[[Decimal], None],
+        on_billed: Callable[[int, Decimal], None],
         clock: Callable[[], datetime],
         sleep: Callable[[float], Awaitable[None]],
         rand: Callable[[], float],
-        output_dir: Path,
-        auto_download: bool,
-        poll_initial: float,
-        poll_max: float,
-        poll_timeout: float,
-        max_polls: int,
-        max_downloads: int,
+        config: PollConfig,
     ) -> None:
         self._store = store
-        self._client = client
-        self._downloader = downloader
-        self._update = update
-        self._emit = emit
+        self._life = lifecycle
+        self._reader = reader
+        self._saver = saver
         self._on_billed = on_billed
         self._clock = clock
         self._sleep = sleep
         self._rand = rand
-        self.output_dir = output_dir
-        self.auto_download = auto_download
-        self._poll_initial = poll_initial
-        self._poll_max = poll_max
-        self._poll_timeout = poll_timeout
-        self._polls = asyncio.Semaphore(max_polls)
-        self._downloads = asyncio.Semaphore(max_downloads)
-        self.polls_sent = 0  # for benchmarks and the status bar's diagnostics
+        self.config = config
+        self.auto_download = True
+
+    @property
+    def polls_sent(self) -> int:
+        return self._reader.sent
 
     async def run(self, job_id: int, *, once: bool = False) -> Job | None:
-        """Drive the job until it ends, waits for a manual download, or (`once`) after one poll."""
+        """Drive the job until it ends, waits (for a manual download or the creator), or (`once`) one poll."""
         job = self._store.get(job_id)
-        while job is not None and job.state.active:
+        while job is not None:
             if job.state is JobState.PENDING and job.completed_at is None:
                 job = await self._poll(job, once=once)
                 if job is None or (once and job.state is JobState.PENDING and job.completed_at is None):
@@ -86,165 +103,116 @@ class Tracker:
             elif job.state is JobState.PENDING:  # completed on the server, not saved yet
                 if not self.auto_download:
                     return job
-                job = self._update(job, state=JobState.DOWNLOADING, file_path=await self.target_path(job))
+                job = await self._saver.start(job)
             elif job.state is JobState.DOWNLOADING:
-                job = await self._download(job)
-            else:  # SUBMITTING: the submit in flight (or recovery) owns it
+                job = await self._saver.save(job)
+            else:  # terminal, waiting, or not sent yet: nothing to follow
                 return job
         return job
 
-    # Polling -------------------------------------------------------------------------------------
-
     async def _poll(self, job: Job, *, once: bool) -> Job | None:
-        remote_id = job.remote_id
-        assert remote_id is not None
         started = job.submitted_at or job.created_at
         failures = 0
         retry_after: float | None = None
         first = True
+        planned: float | None = None  # when (seconds after acceptance) the schedule wants the next poll
         while True:
-            elapsed = (self._clock() - started).total_seconds()
-            if not job.overdue and is_overdue(elapsed, self._poll_timeout):
-                job = self._update(job, overdue=True)
+            if self._past_time_limit(job):
+                return self._life.move(job.id, JobState.WAITING, JobChange(
+                    wait_reason=WaitReason.TIME_LIMIT, error_code="time_limit",
+                    error_message=answers.time_limit(self.config.time_limit / 60)))
             if not (once and first):
+                elapsed = (self._clock() - started).total_seconds()
                 if failures:
-                    delay = error_backoff(failures, self._rand, retry_after=retry_after)
+                    delay = error_backoff(failures, self._rand, cap=max(self.config.maximum, 60.0),
+                                          retry_after=retry_after)
+                    planned = None
                 else:
-                    delay = poll_delay(elapsed, self._rand, initial=self._poll_initial, maximum=self._poll_max,
-                                       retry_after=retry_after)
-                await self._sleep(delay)
+                    # Kept to the schedule's own times, so slow answers do not push every later poll back.
+                    base = planned if planned is not None and planned <= elapsed else elapsed
+                    planned = base + poll_delay(base, self._rand, initial=self.config.initial,
+                                                maximum=self.config.maximum, retry_after=retry_after)
+                    delay = planned - elapsed
+                    if retry_after is not None and delay < retry_after:  # the server's pace, counted from now
+                        delay, planned = retry_after, elapsed + retry_after
+                await self._sleep(max(delay, 0.0))
             first = False
-            current = self._still(job, JobState.PENDING)
+            current = self._still(job)
             if current is None:
                 return self._store.get(job.id)
             job = current
-            try:
-                async with self._polls:
-                    self.polls_sent += 1
-                    status = await self._client.get_generation(remote_id)
-            except GetimgError as exc:
-                if exc.kind is ErrorKind.NOT_FOUND:
-                    return self._update(job, state=JobState.FAILED, error_code="not_found", error_message=(
-                        "getimg does not know this generation any more (it may belong to another account "
-                        "or to demo mode)."))
-                failures += 1
-                retry_after = exc.retry_after
-                log.warning("poll of job %d failed (%s, %d in a row)", job.id, exc.kind.value, failures)
-                if once:
-                    return job
-                continue
-            failures = 0
-            retry_after = status.retry_after
-            current = self._still(job, JobState.PENDING)
+            answer = await self._reader.fetch(job)
+            current = self._still(job)
             if current is None:  # stopped or removed while the answer was on its way
                 return self._store.get(job.id)
             job = current
-            if status.state is RemoteState.PENDING:
-                if once:
-                    return job
-                continue
-            if status.state is RemoteState.FAILED:
-                return self._update(job, state=JobState.FAILED, error_code=status.error_code or "failed",
-                                    error_message=status.error_message or "The generation failed.")
-            return await self._completed(job, status)
+            outcome = answers.after_poll(answer)
+            retry_after = outcome.retry_after
+            cost = self._billed_cost(job, answer)
+            if outcome.verdict is PollVerdict.COMPLETED:
+                assert isinstance(answer, RemoteStatus)
+                return await self._completed(job, answer, cost)
+            if outcome.verdict is PollVerdict.FAIL:
+                return self._life.move(job.id, JobState.FAILED, JobChange(
+                    error_code=outcome.code, error_message=outcome.message, attention=None,
+                    cost=cost if cost is not None else KEEP))
+            if outcome.verdict is PollVerdict.WAIT:
+                log.info("job %d waits on the creator (%s)", job.id, outcome.code)
+                return self._life.move(job.id, JobState.WAITING, JobChange(
+                    wait_reason=outcome.wait_reason, error_code=outcome.code, error_message=outcome.message))
+            if outcome.verdict is PollVerdict.RETRY:
+                failures += 1
+                if isinstance(answer, GetimgError):
+                    log.warning("poll of job %d failed (%s, %d in a row)", job.id, answer.kind.value, failures)
+                note = outcome.message if outcome.message is not None else job.attention
+                if note != job.attention or cost is not None:
+                    job = self._note(job, note, cost)
+            else:
+                failures = 0
+                if job.attention is not None:
+                    job = self._note(job, None, None)
+            if once:
+                return job
 
-    async def _completed(self, job: Job, status: RemoteStatus) -> Job:
-        if not status.items:
-            return self._update(job, state=JobState.FAILED, error_code="no_result",
-                                error_message="getimg reported the generation finished but sent no video.")
-        item = status.items[0]
-        fields: dict[str, Any] = {
-            "completed_at": self._clock(), "width": item.width, "height": item.height, "duration": item.duration,
-            "fps": item.fps, "has_sound": item.has_sound, "deletes_at": item.deletes_at, "result_url": item.url,
-        }
-        if status.usage is not None:
-            fields["cost"] = status.usage.total_cost
-        if self.auto_download:
-            fields["state"] = JobState.DOWNLOADING
-            fields["file_path"] = await self.target_path(job)
-        job = self._update(job, **fields)
-        if status.usage is not None:
-            self._on_billed(status.usage.total_cost)
+    def _note(self, job: Job, attention: str | None, cost: Decimal | None) -> Job:
+        job = self._life.note(job.id, JobChange(attention=attention, cost=cost if cost is not None else KEEP))
+        if cost is not None:
+            self._on_billed(job.id, cost)
         return job
 
-    # Downloading ---------------------------------------------------------------------------------
-
-    async def target_path(self, job: Job) -> Path:
-        name = video_name(job.created_at, job.request.prompt, job.id, job.remote_id or "")
-        folder = self.output_dir
-
-        def pick() -> Path:
-            folder.mkdir(parents=True, exist_ok=True)
-            return unique_path(folder, name)
-
-        try:
-            return await asyncio.get_running_loop().run_in_executor(None, pick)
-        except OSError as exc:
-            raise GetimgError(ErrorKind.DISK, f"The output folder {folder} cannot be used: "
-                                              f"{exc.strerror or exc}.") from None
-
-    async def _download(self, job: Job) -> Job | None:
-        path = job.file_path or await self.target_path(job)
-        refreshes = failures = 0
-        while True:
-            current = self._still(job, JobState.DOWNLOADING)
-            if current is None:
-                return self._store.get(job.id)
-            job = current
-            if job.deletes_at is not None and self._clock() >= job.deletes_at:
-                return self._expire(job)
-            try:
-                url = self._store.result_url(job.id) or await self._fresh_url(job)
-                if url is None:
-                    return self._store.get(job.id)
-                async with self._downloads:
-                    size = await self._downloader.download(url, path, progress=self._progress(job.id))
-            except GetimgError as exc:
-                if exc.kind is ErrorKind.EXPIRED and exc.status == 403 and refreshes < MAX_URL_REFRESHES:
-                    refreshes += 1  # the signed URL timed out: ask for a fresh one, not a new video
-                    self._store.update(job.id, result_url=None)
-                    continue
-                if exc.kind in (ErrorKind.EXPIRED, ErrorKind.NOT_FOUND):
-                    return self._expire(job)
-                if exc.kind is ErrorKind.DISK:
-                    return self._update(job, state=JobState.FAILED, error_code="disk", error_message=exc.message)
-                failures += 1
-                if exc.kind is ErrorKind.OFFLINE:
-                    # The host that signed the URL may be gone for good (demo mode's simulator comes back on
-                    # a new port after a restart): ask the API for a fresh URL on the next try.
-                    self._store.update(job.id, result_url=None)
-                elif failures >= MAX_DOWNLOAD_FAILURES:
-                    return self._update(job, state=JobState.FAILED, error_code="download", error_message=(
-                        f"{exc.message} The video is still on getimg until it expires: use Redownload."))
-                log.warning("download of job %d failed (%s); trying again", job.id, exc.kind.value)
-                await self._sleep(error_backoff(failures, self._rand, retry_after=exc.retry_after))
-                continue
-            return self._update(job, state=JobState.READY, file_path=path, bytes_done=size, bytes_total=size)
-
-    async def _fresh_url(self, job: Job) -> str | None:
-        assert job.remote_id is not None
-        async with self._polls:
-            self.polls_sent += 1
-            status = await self._client.get_generation(job.remote_id)
-        if status.state is not RemoteState.COMPLETED or not status.items:
-            self._update(job, state=JobState.FAILED, error_code=status.error_code or "no_result",
-                         error_message=status.error_message or "getimg no longer offers this video.")
+    def _billed_cost(self, job: Job, answer: RemoteStatus | GetimgError) -> Decimal | None:
+        """The cost a completed answer reports, the first time it does (a job is billed once)."""
+        if isinstance(answer, GetimgError) or answer.usage is None or job.cost is not None:
             return None
-        item = status.items[0]
-        self._store.update(job.id, result_url=item.url, deletes_at=item.deletes_at)
-        return item.url
+        if answer.state is not RemoteState.COMPLETED:
+            return None
+        return answer.usage.total_cost
 
-    def _expire(self, job: Job) -> Job:
-        when = f" (it was kept until {job.deletes_at:%Y-%m-%d %H:%M} UTC)" if job.deletes_at else ""
-        return self._update(job, state=JobState.EXPIRED, error_code="expired", result_url=None, error_message=(
-            f"getimg deleted this video before it was saved{when}. Use Retry to make a new one."))
+    async def _completed(self, job: Job, status: RemoteStatus, cost: Decimal | None) -> Job:
+        change = JobChange(completed_at=self._clock(), attention=None, error_code=None, error_message=None,
+                           cost=cost if cost is not None else KEEP)
+        if self.auto_download:
+            job = self._life.move(job.id, JobState.DOWNLOADING, change, items=new_outputs(status))
+            job = await self._saver.choose_paths(job)
+        else:
+            job = self._life.note(job.id, change, items=new_outputs(status))
+        if cost is not None:
+            self._on_billed(job.id, cost)
+        return job
 
-    def _progress(self, job_id: int) -> Callable[[int, int | None], None]:
-        def report(received: int, total: int | None) -> None:
-            self._emit(DownloadProgress(job_id, received, total))
+    def _past_time_limit(self, job: Job) -> bool:
+        limit = self.config.time_limit
+        if limit <= 0:
+            return False
+        since = job.tracking_since or job.submitted_at or job.created_at
+        return (self._clock() - since).total_seconds() >= limit
 
-        return report
+    def _still(self, job: Job) -> Job | None:
+        """The job, if it is still pending and not completed (stopped, removed or resumed elsewhere: None).
 
-    def _still(self, job: Job, state: JobState) -> Job | None:
-        current = self._store.get(job.id)
-        return current if current is not None and current.state is state else None
+        Only the state is read again: the tracker itself writes every other field it uses, through the
+        lifecycle, which hands back the new job.
+        """
+        if self._store.state_of(job.id) != (JobState.PENDING, False):
+            return None
+        return job

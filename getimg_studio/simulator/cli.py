@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--balance", type=_decimal, default=None,
                    help="set the balance in USD (default: 50.00, or the persisted balance with --state-dir)")
     p.add_argument("--render-workers", type=int, default=1)
+    p.add_argument("--render-cache", type=Path, default=None,
+                   help="reuse renders of identical requests from this folder (benchmarks, tests)")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="exit when the process that started us goes away (used by the app's demo mode)")
     p.add_argument("--log-level", default="WARNING")
@@ -56,7 +58,8 @@ async def _watch_parent(stop: asyncio.Event) -> None:
 
 async def _run(args: argparse.Namespace) -> int:
     config = SimulatorConfig(pending_seconds=args.pending_seconds, fail_rate=args.fail_rate, seed=args.seed,
-                             state_dir=args.state_dir, render_workers=args.render_workers)
+                             state_dir=args.state_dir, render_workers=args.render_workers,
+                             render_cache=args.render_cache)
     server = SimulatorServer(config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

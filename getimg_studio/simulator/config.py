@@ -13,7 +13,6 @@ RUNTIME_KNOBS: dict[str, type] = {
     "max_pending": int,
     "rpm": int,
     "retention_seconds": float,
-    "url_ttl_seconds": float,
     "balance": Decimal,
 }
 
@@ -30,8 +29,8 @@ class SimulatorConfig:
     rpm: int = 60
     max_pending: int = 10
     retention_seconds: float = 24 * 3600
-    url_ttl_seconds: float = 3600
     max_image_bytes: int = 10 * 1024 * 1024
     max_body_bytes: int = 25 * 1024 * 1024
     state_dir: Path | None = None
     render_workers: int = 1
+    render_cache: Path | None = None  # a folder of renders shared between simulators (tests); None: render each

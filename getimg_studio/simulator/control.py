@@ -54,6 +54,19 @@ class ControlHandlers:
             raise ApiError(400, "invalid_parameter", str(exc), "balance") from None
         return json_response({"ok": True, "balance": str(self.server.state.balance)})
 
+    async def get_clock(self, request: web.Request) -> web.Response:
+        clock = self.server.clock
+        return json_response({"now": clock.now(), "offset": clock.offset})
+
+    async def set_clock(self, request: web.Request) -> web.Response:
+        body = await _json(request, {})
+        advance = body.get("advance") if isinstance(body, dict) else None
+        if isinstance(advance, bool) or not isinstance(advance, int | float) or advance < 0:
+            raise ApiError(400, "invalid_parameter", "Send {\"advance\": seconds}, seconds >= 0.", "advance")
+        self.server.clock.advance(float(advance))
+        self.server.engine.settle_all(self.server.clock.now())
+        return await self.get_clock(request)
+
     async def get_config(self, request: web.Request) -> web.Response:
         return json_response(self.server.config_view())
 

@@ -1,4 +1,6 @@
-"""``GET|HEAD /v2/downloads/{id}/0?exp=&sig=``: signed, no API key, Range/If-Range aware, never compressed.
+"""``GET|HEAD /v2/downloads/{id}/{index}?exp=&sig=``: signed, no API key, Range/If-Range aware, never compressed.
+
+Every item of a generation (one, unless a fault listed more) is the same rendered file.
 
 A custom streaming handler rather than ``web.FileResponse`` because tests need per-request byte counters and a
 fault that drops the connection after K bytes. Order of checks: bad or missing signature 403
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,13 +80,14 @@ class DownloadHandler:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         gid = request.match_info["generation_id"]
         state = self.server.state
-        now = time.time()
+        now = self.server.clock.now()
         exp = verify(state.secret, gid, request.query.get("exp"), request.query.get("sig"),
                      int(request.match_info["index"]) if request.match_info["index"].isdigit() else -1)
         if exp is None:
             raise ApiError(403, "invalid_signature", "The download URL's signature is missing or invalid.")
         g = state.generations.get(gid)
-        if g is None or request.match_info["index"] != "0":
+        index = request.match_info["index"]
+        if g is None or not index.isdigit() or int(index) >= g.items:
             raise ApiError(404, "not_found", "No such file.")
         self.server.engine.settle(g, now)
         if g.deletes_at is not None and now >= g.deletes_at:

@@ -16,15 +16,18 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from email.utils import formatdate
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from . import catalog
+from .clock import SimClock
 from .config import SimulatorConfig
-from .render import RenderCancelled, RenderImage, RenderSpec, VideoInfo, probe_video, render_video
+from .faults import Fault
+from .render import RenderCancelled, RenderImage, RenderSpec, VideoInfo, probe_video, render_cached
 from .signing import signature
 from .state import Generation, State
 from .validation import CreateRequest
@@ -45,9 +48,10 @@ def new_id() -> str:
 
 
 class Engine:
-    def __init__(self, config: SimulatorConfig, state: State) -> None:
+    def __init__(self, config: SimulatorConfig, state: State, clock: SimClock) -> None:
         self.config = config
         self.state = state
+        self.clock = clock
         self.rng = random.Random(config.seed)
         self._executor = ThreadPoolExecutor(max_workers=max(1, config.render_workers),
                                             thread_name_prefix="sim-render")
@@ -125,7 +129,8 @@ class Engine:
                                      i["remote_host"]) for i in g.images),
         )
         loop = asyncio.get_running_loop()
-        fut = loop.run_in_executor(self._executor, render_video, spec, self._video_path(g), self._cancel)
+        fut = loop.run_in_executor(self._executor, render_cached, spec, self._video_path(g), self._cancel,
+                                   self.config.render_cache)
         self._renders[g.id] = fut
         fut.add_done_callback(partial(self._render_done, g.id))
 
@@ -143,12 +148,12 @@ class Engine:
         else:
             self._record_render(g, fut.result())
         self.state.save()
-        self.settle(g, time.time())
+        self.settle(g, self.clock.now())
 
     def _record_render(self, g: Generation, info: VideoInfo) -> None:
         g.video_file = f"videos/{g.id}.mp4"
         g.info = asdict(info)
-        g.rendered_at = time.time()
+        g.rendered_at = self.clock.now()
 
     # ------------------------------------------------------------------ settle
     def settle(self, g: Generation, now: float) -> None:
@@ -183,30 +188,47 @@ class Engine:
             self.settle(g, now)
 
     # ------------------------------------------------------------------ views
-    def view(self, g: Generation, base_url: str, now: float) -> dict[str, Any]:
+    def view(self, g: Generation, base_url: str, now: float, fault: Fault | None = None) -> dict[str, Any]:
+        """The status answer; a content fault (see faults.py) makes it say what the real API may say."""
+        if fault is not None and fault.status_text is not None:
+            body: dict[str, Any] = {"id": g.id, "status": fault.status_text}
+            if fault.error:
+                body["error"] = {"code": fault.status_text, "message": f"The generation was {fault.status_text}."}
+            return body
         if g.status == "pending":
             return {"id": g.id, "status": "pending"}
         if g.status == "failed":
             return {"id": g.id, "status": "failed", "error": {"code": g.fail_code, "message": g.fail_message}}
-        info = g.info or {}
-        exp = int(now + self.config.url_ttl_seconds)
-        sig = signature(self.state.secret, g.id, exp)
         assert g.deletes_at is not None
+        if fault is not None and fault.items is not None and fault.items > g.items:
+            g.items = fault.items  # its extra files stay downloadable
+            self.state.save()
+        count = fault.items if fault is not None and fault.items is not None else g.items
+        # A signed URL is valid until the file is deleted, unless a fault asks for a shorter life.
+        exp = int(now + fault.url_ttl) if fault is not None and fault.url_ttl is not None else int(g.deletes_at)
+        form = fault.deletes_at if fault is not None else None
+        info = g.info or {}
         price = Decimal(g.unit_price)
-        return {
-            "id": g.id,
-            "status": "completed",
-            "model": g.model,
-            "data": [{
-                "url": f"{base_url}/v2/downloads/{g.id}/0?exp={exp}&sig={sig}",
+        data = []
+        for index in range(count):
+            sig = signature(self.state.secret, g.id, exp, index)
+            item: dict[str, Any] = {
+                "url": f"{base_url}/v2/downloads/{g.id}/{index}?exp={exp}&sig={sig}",
                 "mime_type": "video/mp4",
-                "deletes_at": iso_z(g.deletes_at),
                 "width": info.get("width", g.width),
                 "height": info.get("height", g.height),
                 "duration": info.get("duration", float(g.duration)),
                 "fps": info.get("fps"),
                 "has_sound": info.get("has_sound", g.sound),
-            }],
+            }
+            if form != "missing":
+                item["deletes_at"] = deletes_at_text(g.deletes_at, form)
+            data.append(item)
+        return {
+            "id": g.id,
+            "status": "completed",
+            "model": g.model,
+            "data": data,
             "usage": {
                 "total_cost": float(g.cost),
                 "billable_unit": "video_second",
@@ -214,3 +236,25 @@ class Engine:
                 "quantity": float(g.duration),
             },
         }
+
+
+def deletes_at_text(ts: float, form: str | None) -> Any:
+    """`deletes_at` as the real API writes it (ISO with milliseconds and Z), or in another form seen in the wild."""
+    moment = datetime.fromtimestamp(ts, UTC)
+    if form == "unix":
+        return int(ts)
+    if form == "unix_ms":
+        return int(ts * 1000)
+    if form == "rfc2822":
+        return formatdate(ts, usegmt=True)
+    if form == "iso_offset":
+        return moment.astimezone(timezone(timedelta(hours=2))).isoformat()
+    if form == "iso_naive":
+        return moment.replace(tzinfo=None).isoformat()
+    if form == "iso_nanos":
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(ts * 1e9) % 1_000_000_000:09d}Z"
+    if form == "iso_space":
+        return moment.strftime("%Y-%m-%d %H:%M:%S+00:00")
+    if form == "garbage":
+        return "when the moon is full"
+    return iso_z(ts)

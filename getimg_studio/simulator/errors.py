@@ -7,19 +7,16 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "billing_error",
-    403: "permission_error",
-    404: "invalid_request_error",
-    405: "invalid_request_error",
-    413: "invalid_request_error",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-}
+# The vendor's guides: every error's `type` is `invalid_request_error`, and `doc_url` points at the guide that
+# explains it (authentication for a refused key, rate limits for 429s, the error guide otherwise).
+ERROR_TYPE = "invalid_request_error"
+_GUIDES = "https://docs.getimg.ai/guides"
+_DOC_URLS = {"invalid_api_key": f"{_GUIDES}/authentication", "rate_limit": f"{_GUIDES}/rate-limits",
+             "quota_exceeded": f"{_GUIDES}/billing"}
 
-DOC_URL = "https://docs.getimg.ai/errors"
+
+def doc_url(code: str) -> str:
+    return _DOC_URLS.get(code, f"{_GUIDES}/errors#{code}")
 
 
 class ApiError(Exception):
@@ -31,11 +28,11 @@ class ApiError(Exception):
         self.message = message
         self.param = param
         self.headers = dict(headers or {})
-        self.type = type_ or _TYPES.get(status, "api_error")
+        self.type = type_ or ERROR_TYPE
 
     def body(self) -> dict[str, dict[str, str | None]]:
         return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code,
-                          "doc_url": f"{DOC_URL}#{self.code}"}}
+                          "doc_url": doc_url(self.code)}}
 
     def response(self) -> web.Response:
         return web.Response(status=self.status, text=json.dumps(self.body()), content_type="application/json",
@@ -54,9 +51,9 @@ def generic_for_status(status: int) -> tuple[str, str]:
     """(code, message) for an injected fault's status."""
     known = {
         400: ("invalid_request", "Injected bad request."),
-        401: ("invalid_api_key", "Injected authentication failure."),
+        401: ("invalid_api_key", "Incorrect API key provided. You can find your API keys in your getimg.ai dashboard."),
         402: ("quota_exceeded", "Injected quota exhaustion."),
-        403: ("forbidden", "Injected permission failure."),
+        403: ("permission_denied", "This API key is not allowed to do that."),
         404: ("not_found", "Injected not found."),
         408: ("timeout", "Injected request timeout."),
         409: ("conflict", "Injected conflict."),

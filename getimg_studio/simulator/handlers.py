@@ -1,8 +1,9 @@
 """Handlers of the getimg v2 API routes (models, video generations, billing).
 
 Rate limits: the RPM window counts accepted creations in the last 60 s (refused requests do not count);
-the concurrency cap counts generations still pending. Both answer 429 ``rate_limit``; only RPM sends
-``Retry-After``. The balance check subtracts the estimated cost of generations still pending.
+the concurrency cap counts generations still pending. Both answer 429 ``rate_limit``: the RPM one with the
+error envelope and ``Retry-After``, the concurrency one with ``{message, code}`` and no wait (as the vendor's
+rate-limit guide shows them). The balance check subtracts the estimated cost of generations still pending.
 
 Request size: a create body larger than ``max_body_bytes`` is read to the end (so the client sees the answer,
 not a broken pipe) and answered **413** with code ``request_too_large`` (type ``invalid_request_error``).
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -79,49 +79,55 @@ class ApiHandlers:
         model_type = request.query.get("type")
         if model_type is not None and model_type not in ("image", "video"):
             raise invalid("type", "'type' must be 'image' or 'video'.")
-        return json_response([m.to_json() for m in catalog.list_models(model_type)])
+        models = catalog.list_models(model_type)
+        self._take_durations("models", models)
+        return json_response([self._listed(m) for m in models])
 
     async def model(self, request: web.Request) -> web.Response:
         self.authenticate(request)
         model = catalog.find_model(request.match_info["model_id"])
         if model is None:
             raise ApiError(404, "not_found", f"No model '{request.match_info['model_id']}'.", "model")
-        return json_response(model.to_json())
+        self._take_durations("model", [model])
+        return json_response(self._listed(model))
+
+    def _take_durations(self, route: str, models: list[catalog.ModelSpec]) -> None:
+        fault = self.server.faults.take(route, content=True)
+        if fault is not None and fault.durations is not None:
+            for model in models:
+                if model.type == "video":
+                    self.server.durations[model.id] = fault.durations
+
+    def _listed(self, model: catalog.ModelSpec) -> dict[str, Any]:
+        listed = model.to_json()
+        if model.id in self.server.durations:
+            listed["supported_durations"] = list(self.server.durations[model.id])
+        return listed
 
     # ------------------------------------------------------------------ generations
-    def _rate_headers(self, now: float) -> dict[str, str]:
-        window = self.server.create_window(now)
-        rpm = self.server.config.rpm
-        reset = (window[0] + 60.0) if window else now
-        return {
-            "X-RateLimit-Limit": str(rpm),
-            "X-RateLimit-Remaining": str(max(0, rpm - len(window))),
-            "X-RateLimit-Reset": str(math.ceil(reset)),
-        }
-
     async def create(self, request: web.Request) -> web.Response:
         self.authenticate(request)
         raw = await self.read_body(request)
-        now = time.time()
+        now = self.server.clock.now()
         config = self.server.config
         window = self.server.create_window(now)
         if len(window) >= config.rpm:
             retry = max(1, math.ceil(window[0] + 60.0 - now))
-            headers = {**self._rate_headers(now), "Retry-After": str(retry)}
             raise ApiError(429, "rate_limit", f"Too many video generations per minute (limit {config.rpm}).",
-                           headers=headers)
+                           headers={"Retry-After": str(retry)})
         try:
             body = json.loads(raw)
         except (ValueError, RecursionError):
             raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
-        req = validate_create(body, config.max_image_bytes)
+        self.server.record_create_body(body)
+        req = validate_create(body, config.max_image_bytes, self.server.durations)
         if CONTENT_POLICY_MARKER in req.prompt.lower():
             raise ApiError(422, "content_policy_violation", "The prompt violates the content policy.", "prompt")
         engine = self.server.engine
         engine.settle_all(now)
         if self.server.state.pending_count() >= config.max_pending:
-            raise ApiError(429, "rate_limit",
-                           f"Too many generations in progress at once (limit {config.max_pending}).")
+            return json_response({"message": f"Too many generations in progress at once (limit "
+                                             f"{config.max_pending}).", "code": "rate_limit"}, status=429)
         _, cost = catalog.estimate_cost(req.model, req.resolution, req.sound, req.duration)
         available = self.server.state.balance - self.server.state.reserved()
         if available < cost:
@@ -130,7 +136,7 @@ class ApiHandlers:
         g = engine.create(req, now)
         window.append(now)
         self.server.record_creation(g.id, g.prompt)
-        return json_response({"id": g.id, "status": "pending"}, status=202, headers=self._rate_headers(now))
+        return json_response({"id": g.id, "status": "pending"}, status=202)
 
     async def retrieve(self, request: web.Request) -> web.Response:
         self.authenticate(request)
@@ -138,14 +144,15 @@ class ApiHandlers:
         g = self.server.state.generations.get(gid)
         if g is None:
             raise ApiError(404, "not_found", f"No generation '{gid}'.", "id")
-        now = time.time()
+        now = self.server.clock.now()
         self.server.engine.settle(g, now)
-        return json_response(self.server.engine.view(g, base_url(request), now))
+        fault = self.server.faults.take("retrieve", content=True, completed=g.status == "completed")
+        return json_response(self.server.engine.view(g, base_url(request), now, fault))
 
     # ------------------------------------------------------------------ billing
     async def balance(self, request: web.Request) -> web.Response:
         self.authenticate(request)
-        self.server.engine.settle_all(time.time())
+        self.server.engine.settle_all(self.server.clock.now())
         return json_response({"balance": str(self.server.state.balance), "currency": catalog.CURRENCY})
 
     async def costs(self, request: web.Request) -> web.Response:
@@ -156,7 +163,7 @@ class ApiHandlers:
             raise invalid("end", "'end' must fall after 'start'.")
         if end - start > MAX_COST_RANGE:
             raise invalid("end", "The range may span at most 180 days.")
-        self.server.engine.settle_all(time.time())
+        self.server.engine.settle_all(self.server.clock.now())
         s_ts, e_ts = start.timestamp(), end.timestamp()
         buckets: dict[date, Decimal] = {}
         day = start.astimezone(UTC).date()

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from getimg_studio.tasks import serve_loop
+
 from .config import SimulatorConfig
 from .server import SimulatorServer
 
@@ -54,12 +56,26 @@ class RunningSimulator:
 
     def configure(self, **kwargs: Any) -> None:
         """Same as ``POST /_sim/config``: pending_seconds, fail_rate, max_pending, rpm, retention_seconds,
-        url_ttl_seconds, balance."""
+        balance."""
         self._call(lambda: self.server.configure(**kwargs))
+
+    def advance_clock(self, seconds: float) -> float:
+        """Same as ``POST /_sim/clock`` with ``{"advance": seconds}``: the simulator's new time."""
+
+        def move() -> float:
+            now = self.server.clock.advance(seconds)
+            self.server.engine.settle_all(now)
+            return now
+
+        return self._call(move)
 
     def reset(self, balance: Any = None) -> None:
         """Clear faults, stats and the RPM window; optionally set the balance."""
         self._call(lambda: self.server.reset(balance))
+
+    def generations(self) -> dict[str, str]:
+        """Every generation the server made: id -> prompt."""
+        return self._call(lambda: {g.id: g.prompt for g in self.server.state.generations.values()})
 
     def balance(self) -> str:
         return self._call(lambda: str(self.server.state.balance))
@@ -84,28 +100,12 @@ class RunningSimulator:
         self.close()
 
 
-def _serve(loop: asyncio.AbstractEventLoop) -> None:
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_forever()
-    finally:
-        # whatever is left (handlers cut short by the shutdown) is cancelled and awaited before closing
-        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
-        loop.close()
-
-
 def start_simulator(config: SimulatorConfig | None = None, host: str = "127.0.0.1",
                     port: int = 0) -> RunningSimulator:
     """Runs the server on its own asyncio loop in a daemon thread; returns when it is listening."""
     server = SimulatorServer(config or SimulatorConfig())
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=_serve, args=(loop,), name="getimg-simulator", daemon=True)
+    thread = threading.Thread(target=serve_loop, args=(loop,), name="getimg-simulator", daemon=True)
     thread.start()
     try:
         asyncio.run_coroutine_threadsafe(server.start(host, port), loop).result(_CALL_TIMEOUT)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from dataclasses import dataclass
 from fractions import Fraction
@@ -371,3 +372,26 @@ def probe_video(path: Path) -> VideoInfo:
         rate = v.average_rate or v.base_rate or FPS
         return VideoInfo(width=int(v.codec_context.width), height=int(v.codec_context.height),
                          duration=round(duration, 3), fps=float(rate), has_sound=has_sound)
+
+
+def render_cached(spec: RenderSpec, out_path: Path, cancel: threading.Event | None, cache: Path | None) -> VideoInfo:
+    """`render_video`, or a copy of the same spec rendered before (`cache`: a folder shared between simulators).
+
+    A render is a pure function of its spec and input images, so the file is the same; tests that make
+    hundreds of identical clips render one.
+    """
+    if cache is None:
+        return render_video(spec, out_path, cancel)
+    key = hashlib.sha256(repr((spec.prompt, spec.width, spec.height, spec.duration, spec.sound, spec.fps,
+                                [(i.role, i.remote_host) for i in spec.images])).encode())
+    for image in spec.images:
+        if image.path is not None:
+            key.update(Path(image.path).read_bytes())
+    cached = cache / f"{key.hexdigest()}.mp4"
+    if not cached.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f"{key.hexdigest()}.{threading.get_ident()}.part"
+        render_video(spec, tmp, cancel)
+        os.replace(tmp, cached)
+    shutil.copyfile(cached, out_path)
+    return probe_video(out_path)

@@ -12,25 +12,32 @@ Routes and their names (the names are what faults and stats use)::
 
 Control routes, answered only to loopback peers (404 otherwise): ``GET /_sim/stats``, ``POST /_sim/faults``
 (one fault object or a list, schema in :mod:`.faults`), ``POST /_sim/reset`` (``{"balance": "..."}``
-optional), ``GET|POST /_sim/config`` (runtime knobs, see :data:`.config.RUNTIME_KNOBS`).
+optional), ``GET|POST /_sim/config`` (runtime knobs, see :data:`.config.RUNTIME_KNOBS`), ``GET|POST
+/_sim/clock`` (``{"advance": seconds}`` moves the simulator's clock forward, see :mod:`.clock`).
+
+Every answer of the generation routes carries the rate-limit headers (``X-RateLimit-Limit``, ``-Remaining``,
+``-Reset``), refusals included.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import ipaddress
 import logging
+import math
 import tempfile
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from .clock import SimClock
 from .config import RUNTIME_KNOBS, SimulatorConfig
 from .control import ControlHandlers
 from .downloads import DownloadHandler
@@ -43,6 +50,7 @@ from .state import State
 log = logging.getLogger(__name__)
 
 MALFORMED_BODY = b'<html><body><h1>502 Bad Gateway</h1></body></html>\n{"id": '
+_RATE_LIMITED_ROUTES = ("create", "retrieve")
 _TICK_SECONDS = 0.25
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,7 +58,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class SimulatorServer:
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config or SimulatorConfig()
+        self.clock = SimClock()
         self.faults = FaultQueue()
+        self.durations: dict[str, tuple[float, ...]] = {}  # listed durations a `durations` fault put in place
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
@@ -70,7 +80,7 @@ class SimulatorServer:
             self._tmp = tempfile.TemporaryDirectory(prefix="getimg-sim-")
             root = Path(self._tmp.name)
         self.state = State.open(Path(root), self.config.balance)
-        self.engine = Engine(self.config, self.state)
+        self.engine = Engine(self.config, self.state, self.clock)
         self.engine.resume()
         app = web.Application(middlewares=[self._middleware],
                               client_max_size=self.config.max_body_bytes + (1 << 20))
@@ -107,7 +117,7 @@ class SimulatorServer:
         while True:
             await asyncio.sleep(_TICK_SECONDS)
             try:
-                self.engine.settle_all(time.time())
+                self.engine.settle_all(self.clock.now())
             except Exception:
                 log.exception("settling generations failed")
 
@@ -127,6 +137,8 @@ class SimulatorServer:
         r.add_post("/_sim/reset", control.reset, name="sim_reset")
         r.add_get("/_sim/config", control.get_config, name="sim_config_get")
         r.add_post("/_sim/config", control.set_config, name="sim_config")
+        r.add_get("/_sim/clock", control.get_clock, name="sim_clock_get")
+        r.add_post("/_sim/clock", control.set_clock, name="sim_clock")
 
     # ------------------------------------------------------------------ middleware
     @web.middleware
@@ -139,6 +151,9 @@ class SimulatorServer:
         fault = self.faults.take(route) if route in ROUTES else None
         try:
             resp = await self._apply(request, handler, route, fault)
+            if route in _RATE_LIMITED_ROUTES:
+                for name, value in self.rate_headers(self.clock.now()).items():
+                    resp.headers.setdefault(name, value)
             self._count(route or "unknown", self.outcomes.get(id(request), str(resp.status)))
         finally:
             # per-request side channel (request storage wants aiohttp>=3.14 RequestKey objects)
@@ -155,14 +170,13 @@ class SimulatorServer:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             code, message = generic_for_status(fault.status)
-            headers = {}
-            if fault.retry_after is not None:
-                ra = fault.retry_after
-                headers["Retry-After"] = str(int(ra)) if float(ra).is_integer() else str(ra)
+            headers = self._retry_after(fault)
+            if fault.html:
+                return self._finish(_html_page(fault.status, headers), fault)
             if fault.malformed:
                 return web.Response(status=fault.status, body=MALFORMED_BODY, headers=headers,
                                     content_type="application/json")
-            return ApiError(fault.status, code, message, headers=headers).response()
+            return self._finish(ApiError(fault.status, code, message, headers=headers).response(), fault)
         if route == "download":
             if fault.reset_after_body:
                 await request.read()
@@ -190,7 +204,39 @@ class SimulatorServer:
             return web.Response(status=resp.status, body=body, headers={
                 k: v for k, v in resp.headers.items() if k.lower() not in ("content-length", "content-type")},
                 content_type="application/json")
-        return resp
+        if fault.html:  # processed, but a login page (or any HTML) came back instead of the answer
+            return self._finish(_html_page(200, {}), fault)
+        return self._finish(resp, fault)
+
+    def _retry_after(self, fault: Fault) -> dict[str, str]:
+        ra = fault.retry_after
+        if ra is None:
+            return {}
+        if fault.retry_after_form == "ms":
+            return {"retry-after-ms": str(int(ra * 1000))}
+        if fault.retry_after_form == "date":
+            # HTTP dates have whole seconds: round up so the client never comes back early
+            return {"Retry-After": formatdate(math.ceil(self.clock.now() + ra), usegmt=True)}
+        return {"Retry-After": str(int(ra)) if float(ra).is_integer() else str(ra)}
+
+    @staticmethod
+    def _finish(resp: web.Response, fault: Fault) -> web.Response:
+        """Compress the answer when the fault asks for it (a CDN in front of the API may)."""
+        if not fault.gzip or not isinstance(resp.body, bytes):
+            return resp
+        headers = {k: v for k, v in resp.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        headers["Content-Encoding"] = "gzip"
+        return web.Response(status=resp.status, body=gzip.compress(resp.body), headers=headers)
+
+    def rate_headers(self, now: float) -> dict[str, str]:
+        window = self.create_window(now)
+        rpm = self.config.rpm
+        reset = (window[0] + 60.0) if window else now
+        return {
+            "X-RateLimit-Limit": str(rpm),
+            "X-RateLimit-Remaining": str(max(0, rpm - len(window))),
+            "X-RateLimit-Reset": str(math.ceil(reset)),
+        }
 
     def _reset(self, request: web.Request) -> web.StreamResponse:
         """Close the connection without an answer (the request has been read and processed)."""
@@ -205,6 +251,7 @@ class SimulatorServer:
         self._creations: dict[str, int] = {}
         self._creations_by_prompt: dict[str, int] = {}
         self._downloads: dict[str, dict[str, Any]] = {}
+        self._create_bodies: list[dict[str, Any]] = []
 
     def _count(self, route: str, status: str) -> None:
         per_route = self._requests.setdefault(route, {})
@@ -213,6 +260,17 @@ class SimulatorServer:
     def record_creation(self, gid: str, prompt: str) -> None:
         self._creations[gid] = self._creations.get(gid, 0) + 1
         self._creations_by_prompt[prompt] = self._creations_by_prompt.get(prompt, 0) + 1
+
+    def record_create_body(self, body: Any) -> None:
+        """What a create request sent (image URLs cut short), for tests that check the wire format."""
+        if not isinstance(body, dict):
+            return
+        kept = {k: v for k, v in body.items() if k != "images"}
+        if isinstance(body.get("images"), list):
+            kept["images"] = [{k: (str(v)[:40] if k == "url" else v) for k, v in i.items()}
+                              for i in body["images"] if isinstance(i, dict)]
+        self._create_bodies.append(kept)
+        del self._create_bodies[:-100]
 
     def record_download(self, gid: str, method: str, status: int, start: int, end: int, sent: int,
                         dropped: bool) -> None:
@@ -228,7 +286,7 @@ class SimulatorServer:
         return self._creates
 
     def stats(self) -> dict[str, Any]:
-        self.engine.settle_all(time.time())
+        self.engine.settle_all(self.clock.now())
         return {
             "requests": {route: dict(v) for route, v in self._requests.items()},
             "total_requests": sum(sum(v.values()) for v in self._requests.values()),
@@ -237,6 +295,7 @@ class SimulatorServer:
             "total_creations": sum(self._creations.values()),
             "downloads": {gid: {"bytes": d["bytes"], "requests": list(d["requests"])}
                           for gid, d in self._downloads.items()},
+            "create_bodies": list(self._create_bodies),
             "faults_pending": self.faults.pending(),
             "pending": self.state.pending_count(),
             "rendering": self.engine.rendering,
@@ -252,6 +311,7 @@ class SimulatorServer:
         self.faults.clear()
         self.reset_stats()
         self._creates.clear()
+        self.durations.clear()
         if balance is not None:
             self.configure(balance=balance)
 
@@ -281,6 +341,19 @@ class SimulatorServer:
         view = {name: getattr(self.config, name) for name in RUNTIME_KNOBS if name != "balance"}
         view["balance"] = str(self.state.balance)
         return view
+
+
+def _html_page(status: int, headers: dict[str, str]) -> web.Response:
+    """A page as a proxy, CDN or firewall sends it: HTML, nothing of getimg's envelope."""
+    reason = _REASONS.get(status, "Error")
+    body = (f"<!DOCTYPE html>\n<html><head><title>{status} {reason}</title></head><body>"
+            f"<h1>{status} {reason}</h1><p>The request was blocked by the network's security policy.</p>"
+            f"<hr><address>corporate-proxy/1.0</address></body></html>\n")
+    return web.Response(status=status, text=body, content_type="text/html", headers=headers)
+
+
+_REASONS = {200: "OK", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests",
+            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -43,6 +43,7 @@ class Generation:
     completed_at: float | None = None
     deletes_at: float | None = None
     charged: str | None = None  # cost charged on completion (once)
+    items: int = 1  # files its completed answer lists (more only through an injected fault)
 
     @property
     def cost(self) -> Decimal:

@@ -10,7 +10,9 @@ import base64
 import binascii
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -73,18 +75,22 @@ def _choice(body: dict[str, object], name: str, allowed: tuple[str, ...], model:
     return value
 
 
-def _duration(body: dict[str, object], model: ModelSpec) -> int:
+def _duration(body: dict[str, object], model: ModelSpec, listed: tuple[float, ...] | None = None) -> int:
+    """Whole seconds, one of the model's. `listed`: durations a fault made /v2/models list instead; the API
+    takes integers, so a listed 7.5 is accepted as the whole second nearest it (8)."""
+    allowed = tuple(int(Decimal(str(d)).to_integral_value(ROUND_HALF_UP)) for d in listed) if listed else (
+        model.durations)
     value = body.get("duration")
     if value is None:
-        return model.durations[0]
+        return allowed[0]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid("duration", "'duration' must be an integer number of seconds.")
     if isinstance(value, float) and not value.is_integer():
         raise invalid("duration", "'duration' must be an integer number of seconds.")
     seconds = int(value)
-    if seconds not in model.durations:
-        allowed = ", ".join(str(d) for d in model.durations)
-        raise invalid("duration", f"'duration' must be one of {allowed} seconds for model {model.id}.")
+    if seconds not in allowed:
+        text = ", ".join(str(d) for d in allowed)
+        raise invalid("duration", f"'duration' must be one of {text} seconds for model {model.id}.")
     return seconds
 
 
@@ -168,7 +174,8 @@ def _images(body: dict[str, object], model: ModelSpec, max_image_bytes: int) -> 
     return tuple(out)
 
 
-def validate_create(body: object, max_image_bytes: int) -> CreateRequest:
+def validate_create(body: object, max_image_bytes: int,
+                    durations: Mapping[str, tuple[float, ...]] | None = None) -> CreateRequest:
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_request", "The request body must be a JSON object.")
     model_id = body.get("model")
@@ -188,7 +195,7 @@ def validate_create(body: object, max_image_bytes: int) -> CreateRequest:
         raise invalid("model", f"Unknown video model '{model_id}'.")
     aspect_ratio = _choice(body, "aspect_ratio", model.aspect_ratios, model)
     resolution = _choice(body, "resolution", model.resolutions, model)
-    duration = _duration(body, model)
+    duration = _duration(body, model, (durations or {}).get(model.id))
     sound = body.get("sound", False)
     if sound is None:
         sound = False

@@ -7,11 +7,11 @@ tests build any part with fakes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from getimg_studio.api.types import CostEstimate, GenerationRequest, ModelInfo
 from getimg_studio.jobs.model import Job, JobFilter
@@ -89,4 +89,7 @@ class WindowPorts:
     active_jobs: Callable[[], int]  # jobs a quit leaves running (they carry on at the next start)
     set_output_dir: Callable[[Path], None]
     set_auto_download: Callable[[bool], None]
+    set_time_limit: Callable[[float], None]  # seconds; 0: none
+    set_max_in_flight: Callable[[int], None]  # 0: learn the account's cap
+    set_api_key: Callable[[str], Coroutine[Any, Any, None]]  # live mode: jobs and the queue waiting on the key carry on
     close: Callable[[], Awaitable[None]]  # the engine, the HTTP clients, the history, the demo simulator

@@ -19,6 +19,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from getimg_studio.api.types import GenerationRequest
 from getimg_studio.jobs.model import Job, JobAdded, JobChanged, JobEvent, JobFilter, JobsRemoved, JobState
+from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.queue.model import ETA_ROLE, JOB_ROLE, QueueModel, matches
@@ -67,18 +68,25 @@ def store(tmp_path: Path) -> Iterator[JobStore]:
     s.close()
 
 
+def write(store: JobStore, job_id: int, favourite: bool | None = None, **fields: Any) -> Job:
+    """The store's typed write, as the engine's lifecycle makes it (the favourite flag has its own)."""
+    if favourite is not None:
+        store.set_favourite([job_id], favourite, now=T0)
+    return store.write(job_id, JobChange(**fields), now=T0)
+
+
 def add(store: JobStore, hub: Hub | None, prompt: str, state: JobState = JobState.PENDING,
         model: str = "seedance-v1-5-pro") -> Job:
     job = store.insert(GenerationRequest(model=model, prompt=prompt, duration=5.0), now=T0)[0]
-    if state is not JobState.SUBMITTING:
-        job = store.update(job.id, state=state, submitted_at=T0, remote_id=f"req-{job.id}")
+    if state is not JobState.QUEUED:
+        job = write(store, job.id, state=state, submitted_at=T0, remote_id=f"req-{job.id}")
     if hub is not None:
         hub.send(JobAdded(job))
     return job
 
 
 def change(store: JobStore, hub: Hub, job: Job, **fields: Any) -> Job:
-    new = store.update(job.id, **fields)
+    new = write(store, job.id, **fields)
     hub.send(JobChanged(new, job.state))
     return new
 
@@ -132,7 +140,7 @@ def test_live_updates_follow_views_and_search(qapp: Any, store: JobStore) -> Non
     # Favourites: a job enters the view at its place in newest-first order, not at the top.
     model.set_filter(view=JobFilter.FAVOURITES, search="")
     for job in (jobs[3], jobs[25], jobs[14]):
-        new = store.update(job.id, favourite=True)
+        new = write(store, job.id, favourite=True)
         hub.send(JobChanged(new, new.state))
     assert rows(model) == [jobs[25].id, jobs[14].id, jobs[3].id]
 
@@ -161,7 +169,7 @@ def test_random_events_keep_every_view_equal_to_the_store(qapp: Any, store: JobS
             live[i] = change(store, hub, live[i], state=rng.choice(states))
         elif roll < 0.9:
             i = rng.randrange(len(live))
-            new = store.update(live[i].id, favourite=not live[i].favourite)
+            new = write(store, live[i].id, favourite=not live[i].favourite)
             hub.send(JobChanged(new, new.state))
             live[i] = new
         else:
@@ -184,7 +192,7 @@ def test_eta_uses_the_median_of_past_jobs(qapp: Any, store: JobStore) -> None:
     hub = Hub()
     for seconds in (20, 30, 100):
         job = add(store, None, "past")
-        store.update(job.id, state=JobState.READY, completed_at=T0 + timedelta(seconds=seconds))
+        write(store, job.id, state=JobState.READY, completed_at=T0 + timedelta(seconds=seconds))
     now = T0 + timedelta(seconds=12)
     model = QueueModel(store, EngineBridge(hub.subscribe), clock=lambda: now)
     pending = add(store, hub, "waiting")

@@ -38,7 +38,6 @@ def test_several_videos_from_ctrl_enter_say_how_many_and_how_much_first(sim: Any
         assert "billed about $0.75 in total" in box.informativeText()  # 3 × 5 s × $0.05
         QTest.keyClick(box, Qt.Key.Key_Escape)
         await compose.wait_submitted()
-        await asyncio.sleep(0.3)
         assert sim.stats()["total_creations"] == 0  # nothing reached getimg
         assert window.services.engine.store.ids() == []
         assert compose.view.form_message.text() == "Nothing was sent."
@@ -47,8 +46,10 @@ def test_several_videos_from_ctrl_enter_say_how_many_and_how_much_first(sim: Any
         box = await until(lambda: _box(window), what="the question again")
         next(b for b in box.buttons() if b.text() == "Make 3 videos").click()
         await compose.wait_submitted()
+        # Generate returns once the first is on the wire; the local queue sends the other two after it.
+        jobs = await window.services.engine.wait_idle(timeout=60)
+        assert [j.state for j in jobs] == [JobState.READY] * 3
         assert sim.stats()["total_creations"] == 3
-        await window.services.engine.wait_idle(timeout=60)
 
     run(scenario(), timeout=120)
 

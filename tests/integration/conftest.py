@@ -20,6 +20,35 @@ if TYPE_CHECKING:
 FAST = {"poll_initial": 0.1, "poll_max": 0.3}
 
 EngineOpener = Callable[..., AbstractAsyncContextManager["Engine"]]
+Until = Callable[..., Awaitable[None]]
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30.0, what: str = "the condition") -> None:
+    """Wait for `condition` in a bounded loop that fails loudly (never a fixed sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, f"{what} not reached in {timeout} s"
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def until() -> Until:
+    """`await until(lambda: ..., timeout=30, what="...")` inside a test's coroutine."""
+    return _until
+
+
+@pytest.fixture
+def sim_counts(sim: RunningSimulator) -> Callable[[str], int]:
+    """`sim_counts("creations")`: generations the simulator made; `sim_counts("create")`: POSTs it answered."""
+
+    def count(what: str) -> int:
+        stats = sim.stats()
+        if what == "creations":
+            return int(stats["total_creations"])
+        return sum(stats["requests"].get(what, {}).values())
+
+    return count
 
 
 @pytest.fixture
@@ -37,12 +66,13 @@ def open_engine(sim: RunningSimulator, paths: Paths) -> EngineOpener:
     async def opener(*, events: list[JobEvent] | None = None, start: bool = True,
                      client_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                      sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, backend: str | None = None,
-                     base_url: str | None = None, **overrides: Any,
+                     base_url: str | None = None, root: Paths | None = None, **overrides: Any,
                      ) -> AsyncIterator[Engine]:
-        store = JobStore(paths.database)
+        where = root or paths
+        store = JobStore(where.database)
         client = GetimgClient(base_url or sim.base_url, "test", sleep=client_sleep)
-        engine = Engine(store, client, Downloader(), ModelCatalogue(paths.catalogue_cache),
-                        frames_dir=paths.frames, output_dir=paths.output,
+        engine = Engine(store, client, Downloader(), ModelCatalogue(where.catalogue_cache),
+                        frames_dir=where.frames, output_dir=where.output,
                         config=EngineConfig(**{**FAST, **overrides}), sleep=sleep, backend=backend)
         if events is not None:
             engine.subscribe(events.append)

@@ -80,33 +80,31 @@ def test_create_poll_and_parse(sim: RunningSimulator) -> None:
     assert sim.stats()["total_creations"] == 1
 
 
-def test_429_waits_as_asked_and_creates_once(sim: RunningSimulator) -> None:
-    sim.add_fault("create", status=429, retry_after=1)
-    sleeps = Sleeps()
-    started = time.monotonic()
-    created = with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=sleeps)
-    assert time.monotonic() - started >= 1.0
-    assert sleeps.calls == [1.0]
-    assert created.id
-    assert create_requests(sim) == {"429": 1, "202": 1}
-    assert sim.stats()["total_creations"] == 1
-
-
-def test_503_is_retried_without_double_creation(sim: RunningSimulator) -> None:
-    sim.add_fault("create", status=503, count=2)
+@pytest.mark.parametrize(("fault", "retry_after"), [
+    ({"status": 429, "retry_after": 1}, 1.0),  # the per-minute limit says when
+    ({"status": 429}, None),  # the in-flight cap does not
+])
+def test_429_is_sent_once_and_says_nothing_was_created(sim: RunningSimulator, fault: dict[str, Any],
+                                                       retry_after: float | None) -> None:
+    sim.add_fault("create", **fault)
     sleeps = Sleeps(real=False)
-    with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=sleeps)
-    assert len(sleeps.calls) == 2
-    assert create_requests(sim) == {"503": 2, "202": 1}
-    assert sim.stats()["total_creations"] == 1
+    with pytest.raises(GetimgError) as caught:
+        with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=sleeps)
+    assert caught.value.kind is ErrorKind.RATE_LIMIT
+    assert caught.value.surely_not_created
+    assert caught.value.retry_after == retry_after
+    assert sleeps.calls == []  # sending again is the queue's decision, not the client's
+    assert create_requests(sim) == {"429": 1}
+    assert sim.stats()["total_creations"] == 0
 
 
-def test_503_until_attempts_run_out_is_surely_not_created(sim: RunningSimulator) -> None:
+def test_503_is_surely_not_created_and_not_resent_by_the_client(sim: RunningSimulator) -> None:
     sim.add_fault("create", status=503, count=10)
     with pytest.raises(GetimgError) as caught:
-        with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=Sleeps(real=False), create_attempts=3)
+        with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=Sleeps(real=False))
+    assert caught.value.kind is ErrorKind.UNAVAILABLE
     assert caught.value.surely_not_created
-    assert create_requests(sim) == {"503": 3}
+    assert create_requests(sim) == {"503": 1}
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])
@@ -139,17 +137,16 @@ def test_timeout_on_create_is_uncertain(sim: RunningSimulator) -> None:
     assert sim.stats()["total_creations"] == 1
 
 
-def test_connection_refused_is_retried_then_offline() -> None:
+def test_connection_refused_is_offline_and_surely_not_created() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again at once: nothing listens there
     sleeps = Sleeps(real=False)
     with pytest.raises(GetimgError) as caught:
-        with_client(f"http://127.0.0.1:{port}", lambda c: c.create_generation(REQUEST, []), sleep=sleeps,
-                    create_attempts=3)
+        with_client(f"http://127.0.0.1:{port}", lambda c: c.create_generation(REQUEST, []), sleep=sleeps)
     assert caught.value.kind is ErrorKind.OFFLINE
     assert caught.value.surely_not_created
-    assert len(sleeps.calls) == 2
+    assert sleeps.calls == []
     assert "Cannot reach getimg" in caught.value.message
 
 

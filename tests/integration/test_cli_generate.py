@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from getimg_studio.paths import Paths
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.simulator.render import probe_video
@@ -110,13 +108,53 @@ def test_generate_json_with_variations_and_a_converted_gif(sim: RunningSimulator
     assert sim.stats()["total_creations"] == 2
 
 
-@pytest.mark.parametrize("status", [500, 429])
-def test_server_trouble_on_creation_never_creates_twice(sim: RunningSimulator, fast_cli_settings: Paths,
-                                                        status: int) -> None:
-    sim.add_fault("create", status=status, count=10)
+def test_a_500_on_creation_is_never_sent_twice_and_says_uncertain(sim: RunningSimulator,
+                                                                  fast_cli_settings: Paths) -> None:
+    sim.add_fault("create", status=500, count=10)
     result = run_cli(sim, fast_cli_settings, "generate", "Rain on a window", "--model", LITE, "--wait")
     assert result.returncode == 1
-    assert "error" in result.stderr.lower() or "uncertain" in result.stderr.lower()
+    assert "job 1: uncertain: The request may have reached getimg" in result.stderr
     assert sim.stats()["total_creations"] == 0
-    expected_sends = 1 if status == 500 else 4  # a 429 is surely not created: resent a bounded number of times
-    assert create_requests(sim) <= expected_sends
+    assert create_requests(sim) == 1
+
+
+def test_the_account_cap_queues_variations_instead_of_rejecting_them(sim: RunningSimulator,
+                                                                     fast_cli_settings: Paths) -> None:
+    sim.configure(max_pending=2, pending_seconds=0.3)
+    result = run_cli(sim, fast_cli_settings, "generate", "Kites over a beach", "--model", LITE, "--variations", "4",
+                     "--wait")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 4
+    assert "rejected" not in result.stderr
+    assert sim.stats()["total_creations"] == 4
+    # One refusal at most to learn the cap, then each job sent once as a slot freed.
+    assert create_requests(sim) <= 5
+
+
+def test_a_refused_key_ends_the_wait_saying_why(sim: RunningSimulator, fast_cli_settings: Paths) -> None:
+    sim.add_fault("create", status=401, count=5)
+    result = run_cli(sim, fast_cli_settings, "generate", "Rain on a window", "--model", LITE, "--variations", "2",
+                     "--wait", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.count("queued, not sent: getimg refused the API key") == 2
+    assert sim.stats()["total_creations"] == 0
+    assert create_requests(sim) == 1  # the queue stopped at the first refusal
+
+
+def test_jobs_list_into_a_closed_pipe_ends_quietly(sim: RunningSimulator, fast_cli_settings: Paths) -> None:
+    from getimg_studio.jobs.store import JobStore
+
+    store = JobStore(fast_cli_settings.database)
+    from getimg_studio.api.types import GenerationRequest
+
+    store.insert(GenerationRequest(LITE, "many rows"), count=3000)
+    store.close()
+    root = fast_cli_settings.data.parent
+    cmd = [sys.executable, "-m", "getimg_studio", "--data-dir", str(root), "jobs", "list"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env())
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    _, stderr = proc.communicate(timeout=60)
+    assert b"Traceback" not in stderr
+    assert b"BrokenPipeError" not in stderr

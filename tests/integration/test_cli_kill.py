@@ -132,3 +132,21 @@ def test_ctrl_c_while_waiting_leaves_jobs_pending_and_says_how_to_finish(sim: Ru
     assert "jobs resume --wait" in stderr
     assert states(paths) == ["pending"]
     assert sim.stats()["total_creations"] == 1
+
+
+def test_killed_while_the_first_post_is_on_the_wire_only_that_one_is_uncertain(sim: RunningSimulator,
+                                                                               fast_cli_settings: Paths) -> None:
+    paths = fast_cli_settings
+    sim.add_fault("create", delay=30)  # the first POST is received (and made) but never answered in time
+    proc = subprocess.Popen(cli(sim, paths, "generate", "Lanterns on a lake", "--model", LITE, "--variations", "4",
+                                "--wait"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env())
+    wait_for(lambda: states(paths) == ["submitting", "queued", "queued", "queued"], proc)
+    kill(proc)
+    sim.reset()  # the delayed answer is cut short with the connection; the generation was made
+
+    result = resume(sim, paths)
+    assert result.returncode == 1  # one job is uncertain: the creator has to check it
+    assert states(paths) == ["uncertain", "ready", "ready", "ready"]
+    assert "job 1: uncertain: The request may have reached getimg" in result.stderr
+    assert len(result.stdout.splitlines()) == 3
+    assert sim.stats()["total_creations"] == 3  # the three never sent before were sent once each

@@ -27,20 +27,27 @@ def test_a_demo_job_waits_for_demo_mode_instead_of_failing(open_engine: EngineOp
     async def scenario() -> None:
         async with open_engine(backend="demo") as engine:
             [job] = await engine.submit(REQUEST)
+            [job] = await engine.wait_sent([job.id], timeout=30)
             assert job.state is JobState.PENDING
             assert job.backend == "demo"
+            # One more queued in demo mode, never sent in it (as if the demo window closed at once).
+            [queued] = engine.store.insert(REQUEST, backend="demo")
         before = _gets(sim)
-        # A live session with a real key must neither poll the demo job nor fail it.
+        created = sim.stats()["total_creations"]
+        # A live session with a real key must neither poll the demo job nor fail it, nor send the demo queue.
         async with open_engine(backend="https://api.getimg.ai") as live:
             await asyncio.sleep(0.5)
             assert live.unfinished() == []
             assert live.store.get(job.id).state is JobState.PENDING  # type: ignore[union-attr]
+            assert live.queue_status().order == ()
         assert _gets(sim) == before
+        assert sim.stats()["total_creations"] == created
         async with open_engine(backend="demo") as demo:
-            [done] = await demo.wait_idle([job.id], timeout=30)
+            done, sent = await demo.wait_idle([job.id, queued.id], timeout=30)
             assert done.state is JobState.READY
             assert done.file_path is not None
             assert done.file_path.stat().st_size > 0
+            assert sent.state is JobState.READY
 
     asyncio.run(scenario())
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from getimg_studio.api.types import GenerationRequest
-from getimg_studio.jobs.engine import UNCERTAIN_MESSAGE
+from getimg_studio.jobs.answers import UNCERTAIN as UNCERTAIN_MESSAGE
 from getimg_studio.jobs.model import JobState
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.paths import Paths
@@ -36,6 +35,7 @@ def test_a_500_on_creation_is_never_resent(open_engine: EngineOpener, sim: Runni
     async def scenario() -> None:
         async with open_engine() as engine:
             [job] = await engine.submit(REQUEST)
+            [job] = await engine.wait_idle([job.id], timeout=30)
             assert job.state is JobState.UNCERTAIN
             assert job.error_message == UNCERTAIN_MESSAGE
             assert job.remote_id is None
@@ -52,13 +52,13 @@ def test_429_on_creation_waits_retry_after_then_creates_once(open_engine: Engine
 
     async def scenario() -> float:
         async with open_engine() as engine:
-            start = time.monotonic()
             [job] = await engine.submit(REQUEST)
-            waited = time.monotonic() - start
-            assert job.state is JobState.PENDING
-            [done] = await engine.wait_idle([job.id], timeout=30)
+            await engine.wait_idle([job.id], timeout=30)
+            done = engine.store.get(job.id)
+            assert done is not None
             assert done.state is JobState.READY
-            return waited
+            assert done.submitted_at is not None
+            return (done.submitted_at - done.created_at).total_seconds()
 
     waited = asyncio.run(scenario())
     assert waited >= 2.0  # two Retry-After: 1 answers, each honoured
@@ -73,6 +73,7 @@ def test_a_reset_after_the_body_was_sent_leaves_the_job_uncertain(open_engine: E
     async def scenario() -> None:
         async with open_engine() as engine:
             [job] = await engine.submit(REQUEST)
+            [job] = await engine.wait_idle([job.id], timeout=30)
             assert job.state is JobState.UNCERTAIN
             assert "not billed twice" in (job.error_message or "")
 
@@ -117,7 +118,7 @@ def test_a_cut_download_resumes_from_where_it_stopped(open_engine: EngineOpener,
             assert done.state is JobState.READY
             assert done.file_path is not None
             assert done.remote_id is not None
-            url = engine.store.result_url(job.id)
+            url = engine.store.output_url(job.id, 0)
             assert url is not None
             return done.file_path, done.remote_id, url
 
@@ -133,15 +134,13 @@ def test_a_cut_download_resumes_from_where_it_stopped(open_engine: EngineOpener,
 
 
 def test_an_expired_signed_url_is_refreshed(open_engine: EngineOpener, sim: RunningSimulator) -> None:
-    sim.configure(url_ttl_seconds=0.3)
+    sim.add_fault("retrieve", url_ttl=0)  # the completed answer's URL is dead at once
 
     async def scenario() -> str:
         async with open_engine(auto_download=False) as engine:
             [job] = await engine.submit(REQUEST)
             [waiting] = await engine.wait_idle([job.id], timeout=30)
             assert waiting.completed_at is not None
-            await asyncio.sleep(0.6)  # the URL we kept is now past its exp
-            sim.configure(url_ttl_seconds=3600)
             await engine.redownload(job.id)
             [done] = await engine.wait_idle([job.id], timeout=30)
             assert done.state is JobState.READY
@@ -157,14 +156,12 @@ def test_an_expired_signed_url_is_refreshed(open_engine: EngineOpener, sim: Runn
 
 
 def test_past_deletes_at_the_job_expires(open_engine: EngineOpener, sim: RunningSimulator) -> None:
-    sim.configure(retention_seconds=0.5)
-
     async def scenario() -> None:
         async with open_engine(auto_download=False) as engine:
             [job] = await engine.submit(REQUEST)
             [waiting] = await engine.wait_idle([job.id], timeout=30)
             assert waiting.deletes_at is not None
-            await asyncio.sleep(0.8)
+            sim.advance_clock(24 * 3600 + 1)  # a day passes on getimg's side: the video is deleted
             await engine.redownload(job.id)
             [done] = await engine.wait_idle([job.id], timeout=30)
             assert done.state is JobState.EXPIRED
@@ -176,19 +173,23 @@ def test_past_deletes_at_the_job_expires(open_engine: EngineOpener, sim: Running
 
 
 def test_restart_recovers_every_unfinished_job(open_engine: EngineOpener, sim: RunningSimulator,
-                                               paths: Paths) -> None:
+                                               paths: Paths, until: Any) -> None:
     sim.configure(pending_seconds=1.0)
 
     async def first_run() -> list[int]:
         async with open_engine() as engine:
             jobs = await engine.submit(REQUEST, variations=2)
+            await until(lambda: all(j.state is JobState.PENDING for j in engine.store.get_many([j.id for j in jobs])),
+                        what="both accepted")
             return [j.id for j in jobs]  # closed while both are pending
 
     ids = asyncio.run(first_run())
     store = JobStore(paths.database)
     assert {j.state for j in store.get_many(ids)} == {JobState.PENDING}
-    # A row written just before a POST whose answer never came (the app was killed mid-request).
-    [orphan] = store.insert(REQUEST)
+    # A row marked just before a POST whose answer never came (the app was killed mid-request), and one
+    # still queued behind it.
+    [orphan] = store.insert(REQUEST, state=JobState.SUBMITTING)
+    [queued] = store.insert(REQUEST)
     store.close()
 
     async def second_run() -> None:
@@ -199,6 +200,10 @@ def test_restart_recovers_every_unfinished_job(open_engine: EngineOpener, sim: R
             assert lost is not None
             assert lost.state is JobState.UNCERTAIN
             assert lost.error_message == UNCERTAIN_MESSAGE
+            [sent] = await engine.wait_idle([queued.id], timeout=30)
+            assert sent.state is JobState.READY  # sent after the restart, once
+            # Spent this session: only the job this session sent, not the two the last one left pending.
+            assert engine.session_spent == sent.cost
 
     asyncio.run(second_run())
-    assert creations(sim) == 2
+    assert creations(sim) == 3

@@ -31,8 +31,11 @@ def test_no_key_and_no_url_means_demo_mode_with_its_own_simulator(paths: Paths) 
             assert services.key_source is KeySource.NONE
             models = await services.engine.refresh_catalogue()
             assert LITE in {m.id for m in models}
+            await services.engine.start()
             [job] = await services.engine.submit(REQUEST)
-            assert job.state is JobState.PENDING
+            [sent] = await services.engine.wait_sent([job.id], timeout=30)
+            assert sent.state is JobState.PENDING
+            assert sent.backend == "demo"
         finally:
             await close_services(services)
         assert paths.simulator_state.is_dir()  # demo generations survive a restart too
@@ -66,6 +69,7 @@ def test_check_once_polls_each_job_a_single_time(open_engine: EngineOpener, sim:
     async def scenario() -> None:
         async with open_engine() as first:
             jobs = await first.submit(REQUEST, variations=2)
+            await first.wait_sent([j.id for j in jobs], timeout=30)
         async with open_engine(start=False) as engine:
             await engine.start(track=False)
             before = sum(sim.stats()["requests"].get("retrieve", {}).values())

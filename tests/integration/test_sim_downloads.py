@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -118,9 +119,11 @@ def test_expired_url_is_403_and_a_fresh_get_renews_it(video: dict[str, Any], dsi
     r = httpx.get(_with_query(video["url"], exp=str(exp), sig=sig))
     assert (r.status_code, r.json()["error"]["code"]) == (403, "url_expired")
     with httpx.Client(base_url=dsim.base_url) as c:
-        fresh = poll(c, video["id"])["data"][0]["url"]
+        [item] = poll(c, video["id"])["data"]
+    fresh = item["url"]
     exp_fresh = int(parse_qs(urlsplit(fresh).query)["exp"][0])
-    assert exp_fresh >= time.time() + 3500  # url_ttl_seconds defaults to an hour
+    deletes_at = datetime.fromisoformat(item["deletes_at"].replace("Z", "+00:00"))
+    assert exp_fresh == int(deletes_at.timestamp())  # a signed URL is valid until the file is deleted
     assert httpx.get(fresh).status_code == 200
 
 
@@ -134,21 +137,35 @@ def test_no_api_key_needed_and_byte_counters(video: dict[str, Any], dsim: Runnin
     assert [(q["start"], q["status"]) for q in stats["requests"]] == [(300, 206), (0, 200)]
 
 
-def test_short_ttl_and_deletion(sim_factory: Any) -> None:
-    sim = sim_factory(pending_seconds=0.1, retention_seconds=1.5, url_ttl_seconds=0)
+def test_short_ttl_fault_and_deletion_on_the_moved_clock(sim_factory: Any) -> None:
+    sim = sim_factory(pending_seconds=0.1)
     with httpx.Client(base_url=sim.base_url) as c:
         gid = create(c).json()["id"]
+        poll(c, gid)
+        sim.add_fault("retrieve", url_ttl=0)  # an injected shorter expiry: the URL is dead at once
         done = poll(c, gid)
         r = httpx.get(done["data"][0]["url"])
         assert (r.status_code, r.json()["error"]["code"]) == (403, "url_expired")
-        sim.configure(url_ttl_seconds=3600)
         url = poll(c, gid)["data"][0]["url"]
         assert httpx.get(url).status_code == 200
         deletes_at = done["data"][0]["deletes_at"]
         assert deletes_at.endswith("Z")
-        time.sleep(1.6)
+        sim.advance_clock(24 * 3600 + 1)  # a day later, without waiting one
         r = httpx.get(url)
         assert (r.status_code, r.json()["error"]["code"]) == (404, "not_found")
+        assert c.get("/_sim/clock").json()["offset"] == 24 * 3600 + 1
+
+
+def test_every_item_of_several_is_downloadable(sim_factory: Any) -> None:
+    sim = sim_factory(pending_seconds=0.1)
+    with httpx.Client(base_url=sim.base_url) as c:
+        gid = create(c).json()["id"]
+        poll(c, gid)
+        sim.add_fault("retrieve", items=3)
+        items = poll(c, gid)["data"]
+        assert [urlsplit(i["url"]).path for i in items] == [f"/v2/downloads/{gid}/{n}" for n in range(3)]
+        assert {httpx.get(i["url"]).status_code for i in items} == {200}
+        assert len(poll(c, gid)["data"]) == 3  # it keeps listing them
 
 
 def test_download_of_pending_or_unknown_is_404(sim_factory: Any) -> None:

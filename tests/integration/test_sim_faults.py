@@ -170,7 +170,7 @@ def test_control_routes_over_http(fsim: RunningSimulator, client: httpx.Client) 
     stats = client.get("/_sim/stats").json()
     assert stats["requests"] == {"models": {"200": 1}}
     r = client.post("/_sim/config", json={"pending_seconds": 0.2, "rpm": 5, "max_pending": 3, "fail_rate": 0.5,
-                                          "retention_seconds": 60, "url_ttl_seconds": 30, "balance": "3.5"})
+                                          "retention_seconds": 60, "balance": "3.5"})
     assert r.status_code == 200
     assert r.json()["rpm"] == 5
     assert client.get("/_sim/config").json()["balance"] == "3.5"

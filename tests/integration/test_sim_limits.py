@@ -24,7 +24,9 @@ def test_quota_exceeded_counts_pending_costs(sim_factory: Any) -> None:
         r = create(c)
         assert r.status_code == 402
         err = r.json()["error"]
-        assert (err["code"], err["type"]) == ("quota_exceeded", "billing_error")
+        assert (err["code"], err["type"]) == ("quota_exceeded", "invalid_request_error")
+        assert err["doc_url"].startswith("https://docs.getimg.ai/guides/")
+        assert "x-ratelimit-limit" in r.headers  # every generation answer carries them, refusals too
         sim.configure(balance="0.03")
         r = create(c, model="seedance-v1-5-pro", resolution="1080p", duration=10, sound=True)
         assert r.status_code == 402
@@ -37,8 +39,11 @@ def test_concurrency_cap(sim_factory: Any) -> None:
         assert [create(c).status_code for _ in range(2)] == [202, 202]
         r = create(c)
         assert r.status_code == 429
-        err = r.json()["error"]
-        assert (err["code"], err["type"]) == ("rate_limit", "rate_limit_error")
+        # The concurrency cap's body is {message, code}, with no Retry-After: it frees when a generation ends.
+        assert r.json()["code"] == "rate_limit"
+        assert "in progress" in r.json()["message"]
+        assert "retry-after" not in r.headers
+        assert "x-ratelimit-remaining" in r.headers
         sim.configure(max_pending=3)
         assert create(c).status_code == 202
 

@@ -167,7 +167,8 @@ def test_auth_rules(client: httpx.Client) -> None:
         r = client.post("/v2/videos/generations", json=body, headers=headers)
         assert r.status_code == 401
         err = _err(r)
-        assert (err["code"], err["type"]) == ("invalid_api_key", "authentication_error")
+        assert (err["code"], err["type"]) == ("invalid_api_key", "invalid_request_error")
+        assert err["doc_url"] == "https://docs.getimg.ai/guides/authentication"
     for path in ("/v2/models", "/v2/models/sim-fixed-lite", "/v2/billing/balance", "/v2/videos/generations/x"):
         assert client.get(path).status_code == 401
 

@@ -35,7 +35,11 @@ def test_retry_after_forms() -> None:
          "getimg refused the images: Unsupported role."),
         (400, _env("invalid_parameter", "Duration must be 5 or 10.", "duration"), ErrorKind.INVALID,
          "getimg refused the duration"),
-        (503, "<html>Bad gateway</html>", ErrorKind.SERVER, "<html>Bad gateway</html>"),
+        (503, "<html>Bad gateway</html>", ErrorKind.SERVER, "answered HTTP 503"),
+        (403, "<html><body>Access denied by policy</body></html>", ErrorKind.INTERMEDIARY,
+         "Something between you and getimg (a proxy or firewall) answered HTTP 403"),
+        (404, "Not Found", ErrorKind.INTERMEDIARY, "answered HTTP 404"),
+        (429, "<html>slow down</html>", ErrorKind.RATE_LIMIT, "limiting requests"),
         (500, "", ErrorKind.SERVER, "HTTP 500"),
         (429, _env("rate_limit", "Too many generations in progress"), ErrorKind.RATE_LIMIT,
          "Too many generations in progress"),
@@ -46,6 +50,9 @@ def test_envelopes_become_actionable_errors(status: int, body: str, kind: ErrorK
     assert err.kind is kind
     assert words in err.message
     assert err.status == status
+    assert "<html" not in err.message  # a page never reaches the creator
+    if not body.startswith("{"):
+        assert "key" not in err.message.lower()  # and is never blamed on the key
 
 
 def test_rate_limit_message_gives_the_wait() -> None:
@@ -72,8 +79,19 @@ def test_remote_status_shapes() -> None:
     assert (item.width, item.height, item.fps, item.has_sound) == (1920, 1080, 24.0, True)
     assert done.usage is not None
     assert done.usage.total_cost == Decimal("0.225")
-    with pytest.raises(GetimgError) as caught:
-        remote_status({"id": "g1", "status": "completed", "data": []}, "g1", {})
-    assert caught.value.kind is ErrorKind.SERVER
+    empty = remote_status({"id": "g1", "status": "completed", "data": []}, "g1", {})
+    assert (empty.state, empty.items, empty.problem) == ("completed", (), "no file was listed")
+    odd = remote_status({"id": "g1", "status": "cancelled", "error": {"message": "Stopped by the operator"}},
+                        "g1", {})
+    assert (odd.state, odd.raw_status, odd.error_message) == ("unknown", "cancelled", "Stopped by the operator")
+    bare = remote_status({"id": "g1", "status": "expired"}, "g1", {})
+    assert (bare.state, bare.raw_status, bare.error_message) == ("unknown", "expired", None)
+    several = remote_status({"id": "g1", "status": "completed", "data": [
+        {"url": "https://x/0", "deletes_at": 1767225600}, {"url": "https://x/1"}, {"mime_type": "video/mp4"}]},
+        "g1", {})
+    assert [i.url for i in several.items] == ["https://x/0", "https://x/1"]
+    assert several.items[0].deletes_at == datetime(2026, 1, 1, tzinfo=UTC)
+    assert several.items[1].deletes_at is None  # absent: fetched at once, expiry unknown
+    assert several.problem == "1 of 3 files unusable: an item without a download URL"
     with pytest.raises(GetimgError):
         load_json(b"{not json")

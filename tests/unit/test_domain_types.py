@@ -35,7 +35,8 @@ def test_money_and_estimates() -> None:
 
 
 def test_terminal_states() -> None:
-    assert {s for s in JobState if s.active} == {JobState.SUBMITTING, JobState.PENDING, JobState.DOWNLOADING}
+    assert {s for s in JobState if s.active} == {JobState.QUEUED, JobState.PAUSED, JobState.SUBMITTING,
+                                                 JobState.PENDING, JobState.WAITING, JobState.DOWNLOADING}
 
 
 def test_data_dir_puts_everything_under_one_root(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from getimg_studio.api.types import CostEstimate, FrameRef, GenerationRequest, Role
 from getimg_studio.jobs import migrations
-from getimg_studio.jobs.model import JobFilter, JobState
-from getimg_studio.jobs.store import HistoryError, JobStore
+from getimg_studio.jobs.model import JobFilter, JobKind, JobState, UrlState
+from getimg_studio.jobs.rows import JobChange, NewOutput, OutputChange
+from getimg_studio.jobs.store import HistoryError, JobReader, JobStore
 
 DATA = Path(__file__).parent.parent / "data"
 T0 = datetime(2026, 11, 25, 14, 3, 12, tzinfo=UTC)
@@ -34,27 +35,83 @@ def store(tmp_path: Path) -> JobStore:
 def test_round_trip_keeps_everything(store: JobStore) -> None:
     estimate = CostEstimate(Decimal("0.04"), "USD", Decimal("0.01"), Decimal("4"), "video_second")
     [job] = store.insert(request(), estimate=estimate, batch_id="b1", now=T0)
-    assert job.state is JobState.SUBMITTING
+    assert job.state is JobState.QUEUED
+    assert job.kind is JobKind.VIDEO
     assert job.request == request()
     assert job.estimate == estimate
     assert job.created_at == T0
     assert job.batch_id == "b1"
-    done = store.update(
-        job.id, now=T0 + timedelta(seconds=9), state=JobState.READY, remote_id="gen-1", submitted_at=T0,
-        completed_at=T0 + timedelta(seconds=8), cost=Decimal("0.04"), width=854, height=480, duration=4.0,
-        fps=24.0, has_sound=False, deletes_at=T0 + timedelta(days=1), file_path=Path("/v/a.mp4"),
-        bytes_done=10, bytes_total=10, result_url="https://x/dl?sig=secret",
-    )
+    assert job.outputs == ()
+    items = [NewOutput(0, "https://x/dl?sig=secret", deletes_at=T0 + timedelta(days=1), width=854, height=480,
+                       duration=4.0, fps=24.0, has_sound=False),
+             NewOutput(1, "https://x/dl1?sig=secret2", mime_type="video/mp4")]
+    done = store.write(job.id, JobChange(
+        state=JobState.READY, remote_id="gen-1", submitted_at=T0, completed_at=T0 + timedelta(seconds=8),
+        cost=Decimal("0.04")), now=T0 + timedelta(seconds=9), items=items,
+        output=(0, OutputChange(file_path=Path("/v/a.mp4"), saved=True, bytes_done=10, bytes_total=10)))
     assert done.state is JobState.READY
     assert done.remote_id == "gen-1"
     assert done.cost == Decimal("0.04")
     assert done.has_sound is False
-    assert done.file_path == Path("/v/a.mp4")
+    assert done.file_path == Path("/v/a.mp4")  # the first output's
+    assert (done.width, done.height, done.bytes_total) == (854, 480, 10)
+    assert [o.index for o in done.outputs] == [0, 1]
+    assert done.outputs[0].saved
+    assert not done.outputs[1].saved
+    assert done.outputs[1].deletes_at is None
+    assert {o.url_state for o in done.outputs} == {UrlState.HELD}
+    assert done.files == (Path("/v/a.mp4"),)
     assert done.updated_at == T0 + timedelta(seconds=9)
     assert "secret" not in repr(done)  # the signed URL is not part of a Job
-    assert store.result_url(job.id) == "https://x/dl?sig=secret"
+    assert store.output_url(job.id, 1) == "https://x/dl1?sig=secret2"
     assert store.median_duration("sim-fixed-lite") == 8.0
     assert store.median_duration("other") is None
+    # A fresh answer renews the URL but keeps the file and the metadata it does not repeat.
+    again = store.write(job.id, JobChange(), now=T0, items=[NewOutput(0, "https://x/new?sig=s3")])
+    assert again.outputs[0].file_path == Path("/v/a.mp4")
+    assert again.width == 854
+    assert store.output_url(job.id, 0) == "https://x/new?sig=s3"
+
+
+def test_the_reader_reads_what_the_writer_wrote_and_cannot_write(store: JobStore) -> None:
+    [job] = store.insert(request())
+    reader = JobReader(store.path)
+    try:
+        assert reader.get(job.id) == job
+        assert reader.ids() == [job.id]
+        store.write(job.id, JobChange(state=JobState.PAUSED), now=T0)
+        assert reader.get(job.id).state is JobState.PAUSED  # type: ignore[union-attr]
+        with pytest.raises(sqlite3.OperationalError):
+            reader._db.execute("DELETE FROM jobs")
+    finally:
+        reader.close()
+
+
+def test_queue_order_and_reorder(store: JobStore) -> None:
+    a, b = store.insert(request("first"), count=2)
+    [c] = store.insert(request("third"))
+    assert store.queued_ids() == [a.id, b.id, c.id]
+    assert store.next_queued() == a
+    store.reorder([c.id, a.id, b.id])
+    assert store.queued_ids() == [c.id, a.id, b.id]
+    store.write(c.id, JobChange(state=JobState.PAUSED), now=T0)
+    assert store.next_queued().id == a.id  # type: ignore[union-attr]
+    assert store.queued_ids() == [c.id, a.id, b.id]  # paused jobs keep their place
+    [d] = store.insert(request("fourth"))
+    assert store.queued_ids()[-1] == d.id
+    store.write(a.id, JobChange(state=JobState.SUBMITTING), now=T0)
+    assert store.in_flight(None) == 1
+    store.set_meta("k", "v")
+    assert store.meta("k") == "v"
+    store.set_meta("k", None)
+    assert store.meta("k") is None
+
+
+def test_deleting_a_job_deletes_its_outputs(store: JobStore) -> None:
+    [job] = store.insert(request())
+    store.write(job.id, JobChange(), now=T0, items=[NewOutput(0, "https://x/0")])
+    store.delete([job.id])
+    assert store._db.execute("SELECT count(*) FROM outputs").fetchone()[0] == 0
 
 
 def test_survives_reopening(tmp_path: Path) -> None:
@@ -68,22 +125,20 @@ def test_survives_reopening(tmp_path: Path) -> None:
     again.close()
 
 
-def test_update_refuses_unknown_columns(store: JobStore) -> None:
-    [job] = store.insert(request())
-    with pytest.raises(ValueError):
-        store.update(job.id, prompt_folded="x")
+def test_write_of_a_missing_job_is_a_key_error(store: JobStore) -> None:
     with pytest.raises(KeyError):
-        store.update(9999, state=JobState.READY)
+        store.write(9999, JobChange(state=JobState.READY), now=T0)
 
 
 def test_views_search_and_order(store: JobStore) -> None:
     a, b = store.insert(request("Sunset over 100% pure_water"), count=2)
     [c] = store.insert(request("CAFÉ scene"))
-    store.update(a.id, state=JobState.FAILED)
-    store.update(b.id, state=JobState.READY)
+    store.write(a.id, JobChange(state=JobState.FAILED), now=T0)
+    store.write(b.id, JobChange(state=JobState.READY), now=T0)
     store.set_favourite([b.id], True)
     assert store.ids() == [c.id, b.id, a.id]
-    assert store.ids(JobFilter.ACTIVE) == [c.id]
+    assert store.ids(JobFilter.ACTIVE) == [c.id]  # queued counts as active
+    assert store.ids(JobFilter.QUEUED) == [c.id]
     assert store.ids(JobFilter.FAILED) == [a.id]
     assert store.ids(JobFilter.FAVOURITES) == [b.id]
     assert store.count(JobFilter.ALL, "sunset") == 2
@@ -161,6 +216,13 @@ def test_every_past_schema_opens(tmp_path: Path, dump: Path) -> None:
     assert jobs
     assert jobs[0].request.prompt
     assert store.count(JobFilter.ALL, "skateboard") >= 1
+    ready = [j for j in jobs if j.state is JobState.READY]
+    assert ready
+    for job in ready:  # the saved file moved to the outputs table and is still the job's file
+        assert job.file_path is not None
+        assert job.outputs
+        assert job.outputs[0].saved
+        assert job.kind is JobKind.VIDEO
     store.close()
 
 

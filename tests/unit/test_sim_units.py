@@ -101,7 +101,10 @@ def test_fault_parsing_and_queue() -> None:
     for bad in ({"route": "create"}, {"route": "x", "status": 500}, {"route": "create", "status": 700},
                 {"route": "create", "status": "500"}, {"route": "create", "delay": -1},
                 {"route": "create", "malformed": "yes"}, {"route": "create", "count": 1.5, "status": 500},
-                {"route": "create", "status": 500, "extra": 1}, [], None):
+                {"route": "create", "status": 500, "extra": 1}, [], None,
+                {"route": "create", "items": 2}, {"route": "retrieve", "items": 2, "gzip": True},
+                {"route": "retrieve", "deletes_at": "tomorrow"}, {"route": "retrieve", "error": True},
+                {"route": "models", "durations": []}, {"route": "create", "status": 429, "retry_after_form": "x"}):
         with pytest.raises(FaultError):
             parse_fault(bad)
     q = FaultQueue()
@@ -112,6 +115,15 @@ def test_fault_parsing_and_queue() -> None:
     assert q.take("models") is None
     q.add(fault, 1)
     q.clear()
+    assert q.pending() == {}
+    # Content faults are the handler's, and wait for an answer they apply to.
+    items, _ = parse_fault({"route": "retrieve", "items": 3})
+    broken, _ = parse_fault({"route": "retrieve", "status": 500})
+    q.add(items, 1)
+    q.add(broken, 1)
+    assert q.take("retrieve", content=True, completed=False) is None
+    assert q.take("retrieve") == broken
+    assert q.take("retrieve", content=True, completed=True) == items
     assert q.pending() == {}
 
 

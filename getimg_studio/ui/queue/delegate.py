@@ -21,8 +21,11 @@ THUMB = QSize(112, 63)
 MARGIN = 8
 
 _STATE_COLOURS = {
+    JobState.QUEUED: "#8890a8",
+    JobState.PAUSED: "#808080",
     JobState.SUBMITTING: "#6b7cff",
     JobState.PENDING: "#2f8fdd",
+    JobState.WAITING: "#b26b00",
     JobState.DOWNLOADING: "#2aa198",
     JobState.READY: "#3a9d4a",
     JobState.FAILED: "#d64545",

@@ -87,8 +87,8 @@ def state_text(job: Job, now: datetime, eta: float | None = None,
         return f"Submitting · {duration_text(_since(job.created_at, now))}"
     if state is JobState.PENDING:
         text = f"Generating · {duration_text(_since(job.submitted_at or job.created_at, now))}"
-        if job.overdue:
-            text += " · taking longer than usual"
+        if job.attention:  # still followed, but getimg answered something the creator should know
+            text += f" · {job.attention}"
         elif eta is not None:
             text += f" · about {duration_text(eta)} left" if eta > 0 else " · any moment now"
         return text

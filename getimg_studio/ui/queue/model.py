@@ -32,8 +32,6 @@ from getimg_studio.ui.bridge import EngineBridge
 if TYPE_CHECKING:
     from getimg_studio.ui.ports import HistoryReader
 
-_FAILED_VIEW = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.REJECTED, JobState.UNCERTAIN})
-
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1  # the Job
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # (received, total | None) while downloading, else None
 ETA_ROLE = Qt.ItemDataRole.UserRole + 3  # seconds left by the model's median, or None
@@ -48,13 +46,7 @@ def matches(job: Job, view: JobFilter, search: str) -> bool:
     """The store's own rule for a view, for jobs the engine just told us about."""
     if search and search.casefold() not in job.request.prompt.casefold():
         return False
-    if view is JobFilter.ACTIVE:
-        return job.state.active
-    if view is JobFilter.FAVOURITES:
-        return job.favourite
-    if view is JobFilter.FAILED:
-        return job.state in _FAILED_VIEW
-    return True
+    return view.admits(job)
 
 
 def _desc(value: int) -> int:

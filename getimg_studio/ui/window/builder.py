@@ -7,6 +7,7 @@ through `EngineBridge` alone.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
-    from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
     from getimg_studio.ui.settings.controller import SettingsController
 
 LIVE_URL = "https://api.getimg.ai"
@@ -52,7 +53,9 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     bridge = EngineBridge(engine.subscribe)
 
     compose_view = ComposeView(paths.frames)
-    compose = ComposeController(compose_view, ComposePorts(catalogue, engine.submit, paths.frames), settings)
+    # Generate waits for the first POST (or a full queue), so getimg's refusal shows at the field at fault.
+    compose = ComposeController(compose_view, ComposePorts(catalogue, partial(engine.submit, until_sent=True),
+                                                           paths.frames), settings)
     player = PlayerPanel(player_ports(engine, paths.cache / "player-frames"), bridge,
                          model_name=catalogue.model_name)
     queue = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
@@ -68,7 +71,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     ports = WindowPorts(
         start=engine.start, refresh_catalogue=engine.refresh_catalogue, session_spent=lambda: engine.session_spent,
         active_jobs=lambda: engine.store.count(JobFilter.ACTIVE), set_output_dir=engine.set_output_dir,
-        set_auto_download=engine.set_auto_download, close=close)
+        set_auto_download=engine.set_auto_download, set_time_limit=engine.set_time_limit,
+        set_max_in_flight=engine.set_max_in_flight, set_api_key=engine.set_api_key, close=close)
 
     def make_settings(parent: QWidget) -> SettingsController:
         # Imported when first opened: the first paint does not need the settings window.

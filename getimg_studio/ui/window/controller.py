@@ -275,6 +275,8 @@ class WindowController(QObject):
         self.window.status.set_spent(self._ports.session_spent(), job.currency)
 
     def _key_changed(self, status: KeyStatus) -> None:
+        if not self._demo and status.key:  # jobs and the queue waiting for a good key carry on
+            self._tasks.start(self._ports.set_api_key(status.key), name="api-key")
         if self._demo and status.key:
             self.window.banner.offer_switch()
             self.actions.go_live.setVisible(True)
@@ -290,6 +292,10 @@ class WindowController(QObject):
             self._ports.set_auto_download(new.auto_download)
         if "output_dir" in changed:
             self._ports.set_output_dir(self._output_dir(new))
+        if "poll_timeout_minutes" in changed:
+            self._ports.set_time_limit(max(new.poll_timeout_minutes, 0) * 60.0)
+        if "max_in_flight" in changed:
+            self._ports.set_max_in_flight(max(new.max_in_flight, 0))
 
     # Panels and geometry -------------------------------------------------------------------------------------
 

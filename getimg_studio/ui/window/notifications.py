@@ -11,9 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
-from getimg_studio.jobs.model import Job, JobState
-
-_FAILED = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.UNCERTAIN})
+from getimg_studio.jobs.model import FAILED_STATES, Job, JobState
 
 
 class Notifier(QObject):
@@ -32,7 +30,7 @@ class Notifier(QObject):
     def job_finished(self, job: Job) -> None:
         if job.state is JobState.READY:
             title, body = "Video ready", job.request.prompt
-        elif job.state in _FAILED:
+        elif job.state in FAILED_STATES:
             title = f"Video {job.state.label.lower()}"
             body = job.error_message or job.request.prompt
         else:

@@ -1,0 +1,188 @@
+"""`EngineFacade`: the engine as the window and the command line call it, from their own loop and thread.
+
+The engine runs on its own loop in a worker thread (`host.py`). Every method here that does something is a
+coroutine that hops onto that loop and back (`await facade.submit(...)` from the Qt/qasync loop); the few
+plain setters are posted to it. Reads of the history go through `reader`, a read-only connection of the
+caller's own: nothing here commits, fsyncs or waits for the engine on the calling thread.
+
+Observers (`subscribe`) are called on the engine's thread; `ui/bridge.py` turns them into Qt signals
+queued to the window's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from getimg_studio.jobs.host import EngineHost
+from getimg_studio.jobs.model import Job, JobEvent, QueueChanged, QueueStatus
+from getimg_studio.jobs.store import JobReader
+
+if TYPE_CHECKING:
+    from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.types import Balance, GenerationRequest, ModelInfo
+    from getimg_studio.jobs.engine import Engine
+
+
+class EngineFacade:
+    def __init__(self, host: EngineHost, engine: Engine, reader: JobReader) -> None:
+        self._host = host
+        self._engine = engine
+        self.reader = reader
+        self.queue = QueueStatus()  # the latest the engine published (read from any thread)
+        self._closed = False
+        engine.subscribe(self._remember_queue)
+
+    @classmethod
+    async def open(cls, build: Callable[[], Engine]) -> EngineFacade:
+        """Start the engine's thread and build the engine there (`build` runs on it)."""
+        host = EngineHost()
+        host.start()
+        try:
+            engine = await host.call_sync(build)
+            reader = await asyncio.get_running_loop().run_in_executor(None, JobReader, engine.store.path)
+        except BaseException:
+            await asyncio.get_running_loop().run_in_executor(None, host.stop)
+            raise
+        return cls(host, engine, reader)
+
+    def _remember_queue(self, event: JobEvent) -> None:
+        if isinstance(event, QueueChanged):
+            self.queue = event.status
+
+    # What the window reads directly (immutable values, or objects safe to read from any thread) ----------
+
+    @property
+    def store(self) -> JobReader:
+        """The history, read-only (the queue model's count/page/ids/get/get_many/median_duration)."""
+        return self.reader
+
+    @property
+    def catalogue(self) -> ModelCatalogue:
+        return self._engine.catalogue
+
+    @property
+    def session_spent(self) -> Decimal:
+        return self._engine.session_spent
+
+    @property
+    def output_dir(self) -> Path:
+        return self._engine.output_dir
+
+    @property
+    def backend(self) -> str | None:
+        return self._engine.backend
+
+    def unfinished(self) -> list[Job]:
+        return self.reader.unfinished(self._engine.backend)
+
+    def subscribe(self, observer: Callable[[JobEvent], None]) -> Callable[[], None]:
+        """`observer` is called on the engine's thread; the returned function unsubscribes."""
+        return self._engine.subscribe(observer)
+
+    # Setters, posted to the engine's thread -------------------------------------------------------------
+
+    def set_output_dir(self, path: Path) -> None:
+        self._host.call_soon(self._engine.set_output_dir, path)
+
+    def set_auto_download(self, on: bool) -> None:
+        self._host.call_soon(self._engine.set_auto_download, on)
+
+    def set_max_in_flight(self, value: int) -> None:
+        self._host.call_soon(self._engine.set_max_in_flight, value)
+
+    def set_time_limit(self, seconds: float) -> None:
+        self._host.call_soon(self._engine.set_time_limit, seconds)
+
+    # Life cycle -----------------------------------------------------------------------------------------
+
+    async def start(self, *, track: bool = True) -> None:
+        await self._host.call(self._engine.start(track=track))
+
+    async def close(self) -> None:
+        """Close the engine (jobs stay in the history), then the history, the reader and the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        loop = asyncio.get_running_loop()
+        try:
+            await self._host.call(self._engine.close())
+        finally:
+            try:
+                await self._host.call_sync(self._engine.store.close)
+            finally:
+                self.reader.close()
+                await loop.run_in_executor(None, self._host.stop)
+
+    # Jobs -----------------------------------------------------------------------------------------------
+
+    async def submit(self, request: GenerationRequest, variations: int = 1, *, until_sent: bool = False) -> list[Job]:
+        return await self._host.call(self._engine.submit(request, variations, until_sent=until_sent))
+
+    async def retry(self, job_id: int) -> list[Job]:
+        return await self._host.call(self._engine.retry(job_id))
+
+    async def remove(self, job_ids: Sequence[int], *, delete_files: bool) -> None:
+        await self._host.call(self._engine.remove(job_ids, delete_files=delete_files))
+
+    async def set_favourite(self, job_ids: Sequence[int], favourite: bool) -> None:
+        await self._host.call(self._engine.set_favourite(job_ids, favourite))
+
+    async def stop_tracking(self, job_id: int) -> None:
+        await self._host.call(self._engine.stop_tracking(job_id))
+
+    async def redownload(self, job_id: int) -> None:
+        await self._host.call(self._engine.redownload(job_id))
+
+    async def check_once(self, job_ids: Sequence[int]) -> list[Job]:
+        return await self._host.call(self._engine.check_once(job_ids))
+
+    async def wait_idle(self, job_ids: Sequence[int] | None = None, timeout: float | None = None, *,
+                        flagged: bool = False) -> list[Job]:
+        return await self._host.call(self._engine.wait_idle(job_ids, timeout, flagged=flagged))
+
+    async def wait_sent(self, job_ids: Sequence[int], timeout: float | None = None) -> list[Job]:
+        return await self._host.call(self._engine.wait_sent(job_ids, timeout))
+
+    # The queue ------------------------------------------------------------------------------------------
+
+    async def queue_status(self) -> QueueStatus:
+        async def status() -> QueueStatus:
+            return self._engine.queue_status()
+
+        return await self._host.call(status())
+
+    async def reorder(self, job_ids: Sequence[int], before: int | None = None) -> None:
+        await self._host.call(self._engine.reorder(job_ids, before))
+
+    async def pause(self, job_ids: Sequence[int]) -> None:
+        await self._host.call(self._engine.pause(job_ids))
+
+    async def resume(self, job_ids: Sequence[int]) -> None:
+        await self._host.call(self._engine.resume(job_ids))
+
+    async def pause_queue(self) -> None:
+        await self._host.call(self._engine.pause_queue())
+
+    async def resume_queue(self) -> None:
+        await self._host.call(self._engine.resume_queue())
+
+    async def remove_queued(self, job_ids: Sequence[int] | None = None) -> list[int]:
+        return await self._host.call(self._engine.remove_queued(job_ids))
+
+    async def edit_queued(self, job_id: int, request: GenerationRequest) -> Job:
+        return await self._host.call(self._engine.edit_queued(job_id, request))
+
+    async def set_api_key(self, key: str) -> None:
+        await self._host.call(self._engine.set_api_key(key))
+
+    # Account and models ---------------------------------------------------------------------------------
+
+    async def refresh_balance(self) -> Balance | None:
+        return await self._host.call(self._engine.refresh_balance())
+
+    async def refresh_catalogue(self) -> list[ModelInfo]:
+        return await self._host.call(self._engine.refresh_catalogue())
