@@ -15,6 +15,8 @@ RUNTIME_KNOBS: dict[str, type] = {
     "retention_seconds": float,
     "url_ttl_seconds": float,
     "balance": Decimal,
+    "image_seconds": float,
+    "image_rpm": int,
 }
 
 
@@ -35,3 +37,6 @@ class SimulatorConfig:
     max_body_bytes: int = 25 * 1024 * 1024
     state_dir: Path | None = None
     render_workers: int = 1
+    # POST /v2/images/generations answers no sooner than this after the request (rendering included)
+    image_seconds: float = 0.5
+    image_rpm: int = 60  # image creations per minute: a window of its own, as the vendor's guide says

@@ -3,11 +3,12 @@
 Schema (JSON object; only ``route`` is required)::
 
     {
-      "route": "create" | "retrieve" | "download" | "models" | "model" | "balance" | "costs",
+      "route": "create" | "retrieve" | "download" | "models" | "model" | "balance" | "costs" | "images",
       "count": 1,                 # how many of the next answers of that route this fault applies to
       "status": 503,              # answer this status with an error envelope (code from the status, e.g.
                                   # 429 -> rate_limit, 503 -> service_unavailable); for create the
-                                  # generation is NOT created (refused before acceptance)
+                                  # generation is NOT created (refused before acceptance); the same for
+                                  # images (POST /v2/images/generations, made synchronously)
       "retry_after": 2,           # with status: a Retry-After header (seconds)
       "delay": 1.5,               # the request is processed first, then the answer is sent this many
                                   # seconds late (a create IS created even if the client gives up)
@@ -31,7 +32,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-ROUTES = ("create", "retrieve", "download", "models", "model", "balance", "costs")
+ROUTES = ("create", "retrieve", "download", "models", "model", "balance", "costs", "images")
 _KEYS = {"route", "count", "status", "retry_after", "delay", "drop_after_bytes", "malformed", "reset_after_body"}
 
 

@@ -1,4 +1,4 @@
-"""Handlers of the getimg v2 API routes (models, video generations, billing).
+"""Handlers of the getimg v2 API routes (models, video generations, billing; images are in :mod:`.images`).
 
 Rate limits: the RPM window counts accepted creations in the last 60 s (refused requests do not count);
 the concurrency cap counts generations still pending. Both answer 429 ``rate_limit``; only RPM sends
@@ -119,11 +119,11 @@ class ApiHandlers:
             raise ApiError(422, "content_policy_violation", "The prompt violates the content policy.", "prompt")
         engine = self.server.engine
         engine.settle_all(now)
-        if self.server.state.pending_count() >= config.max_pending:
+        if self.server.in_flight() >= config.max_pending:
             raise ApiError(429, "rate_limit",
                            f"Too many generations in progress at once (limit {config.max_pending}).")
         _, cost = catalog.estimate_cost(req.model, req.resolution, req.sound, req.duration)
-        available = self.server.state.balance - self.server.state.reserved()
+        available = self.server.state.balance - self.server.reserved()
         if available < cost:
             raise ApiError(402, "quota_exceeded",
                            f"Insufficient balance: this generation costs about ${cost}, ${available} available.")
@@ -136,7 +136,7 @@ class ApiHandlers:
         self.authenticate(request)
         gid = request.match_info["generation_id"]
         g = self.server.state.generations.get(gid)
-        if g is None:
+        if g is None or g.kind != "video":
             raise ApiError(404, "not_found", f"No generation '{gid}'.", "id")
         now = time.time()
         self.server.engine.settle(g, now)
