@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from getimg_studio.simulator.harness import RunningSimulator
+from getimg_studio.simulator.process import spawn_simulator
 from getimg_studio.simulator.testing import (
     AUTH,
     IMAGE_LITE,
@@ -243,3 +244,11 @@ def test_models_filter_by_type(client: httpx.Client) -> None:
         {"billable_unit": "image", "resolution": "2K", "sound": "not_applicable", "unit_price": "0.035"},
         {"billable_unit": "image", "resolution": "4K", "sound": "not_applicable", "unit_price": "0.055"},
     ]
+
+
+def test_the_command_line_sets_the_latency() -> None:
+    with spawn_simulator(["--image-seconds", "0.25"]) as proc, httpx.Client(base_url=proc.base_url) as c:
+        assert c.get("/_sim/config").json()["image_seconds"] == 0.25
+        started = time.monotonic()
+        assert generate_image(c).status_code == 200
+        assert time.monotonic() - started >= 0.25
