@@ -22,6 +22,7 @@ from .types import ModelInfo, PriceRate, Pricing, Role, SoundRate
 
 if TYPE_CHECKING:
     from .client import GetimgClient
+    from .image_client import ImageClient
 
 log = logging.getLogger(__name__)
 CACHE_VERSION = 1
@@ -169,7 +170,10 @@ def model_from_json(data: dict[str, Any]) -> ModelInfo:
 
 
 class ModelCatalogue:
-    """The video models the creator can choose from: the last fetched list, from memory or the disk cache."""
+    """The models the creator can choose from: the last fetched lists, from memory or the disk cache.
+
+    Video and image models are fetched apart (`refresh`, `refresh_images`); each refresh keeps the other kind.
+    """
 
     def __init__(self, cache_file: Path) -> None:
         self.cache_file = cache_file
@@ -181,6 +185,12 @@ class ModelCatalogue:
 
     def get(self, model_id: str) -> ModelInfo | None:
         return next((m for m in self.models() if m.id == model_id), None)
+
+    def image_models(self) -> list[ModelInfo]:
+        return [m for m in self._models if m.type == "image"]
+
+    def get_image(self, model_id: str) -> ModelInfo | None:
+        return next((m for m in self.image_models() if m.id == model_id), None)
 
     def set_models(self, models: Iterable[ModelInfo], fetched_at: datetime | None = None) -> None:
         self._models = list(models)
@@ -213,11 +223,21 @@ class ModelCatalogue:
     async def refresh(self, client: GetimgClient) -> list[ModelInfo]:
         """Fetch the list, keep it and write the cache. A failure raises and leaves the known list as it was."""
         fetched = await client.list_models()
-        self.set_models(fetched)
+        self.set_models([*fetched, *self.image_models()])
+        await self._write_cache()
+        return self.models()
+
+    async def refresh_images(self, client: ImageClient) -> list[ModelInfo]:
+        """The same for image models (`GET /v2/models?type=image`); the known video models stay."""
+        fetched = await client.list_image_models()
+        self.set_models([*(m for m in self._models if m.type != "image"), *fetched])
+        await self._write_cache()
+        return self.image_models()
+
+    async def _write_cache(self) -> None:
         data = self._cache_bytes()
         try:
             await asyncio.get_running_loop().run_in_executor(None, write_atomic, self.cache_file, data)
         except OSError as exc:
             # The list is still good for this session; only the next offline start loses it.
             log.warning("could not write the model cache %s: %s", self.cache_file, exc)
-        return self.models()

@@ -8,6 +8,7 @@ digits; unix seconds or milliseconds, as numbers or digit strings; RFC 2822 / HT
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ _FRACTION = re.compile(r"(\.\d+)")
 
 
 def _from_number(value: float) -> datetime | None:
+    if not math.isfinite(value) or value < 0:  # before 1970: no expiry getimg would write
+        return None
     seconds = value / 1000 if abs(value) >= _MS_THRESHOLD else value
     try:
         return datetime.fromtimestamp(seconds, UTC)
@@ -49,6 +52,8 @@ def _from_rfc2822(text: str) -> datetime | None:
 
 def parse_timestamp(value: Any) -> datetime | None:
     """An aware datetime (UTC) from any form listed above; None when it is none of them."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float | Decimal):

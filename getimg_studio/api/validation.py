@@ -32,9 +32,10 @@ def _one_of(values: Iterable[str]) -> str:
     return "be one of " + ", ".join(items)
 
 
-def _check_prompt(prompt: str) -> list[Issue]:
+def check_prompt(prompt: str, what: str = "video") -> list[Issue]:
+    """The prompt rules every request shares: not blank, at most MAX_PROMPT characters."""
     if not prompt.strip():
-        return [Issue("prompt", "Write a prompt: it describes the video to make.")]
+        return [Issue("prompt", f"Write a prompt: it describes the {what} to make.")]
     if len(prompt) > MAX_PROMPT:
         extra = len(prompt) - MAX_PROMPT
         return [
@@ -122,7 +123,7 @@ def _check_frames(request: GenerationRequest, model: ModelInfo) -> list[Issue]:
 
 def validate(request: GenerationRequest, model: ModelInfo | None) -> list[Issue]:
     """Every problem with `request` for `model` (None: the model is unknown); empty when it can be sent."""
-    issues = _check_prompt(request.prompt)
+    issues = check_prompt(request.prompt)
     if model is None or model.type != "video":
         what = "not a video model" if model is not None else "not a known model"
         issues.append(Issue("model", f"“{request.model}” is {what}: choose one from the model list."))

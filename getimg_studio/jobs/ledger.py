@@ -183,7 +183,7 @@ def format_instant(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def parse_instant(text: str) -> datetime:
+def parse_timestamp(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
@@ -214,7 +214,7 @@ def row_to_entry(row: Mapping[str, Any] | sqlite3.Row) -> LedgerEntry:
         kind=kind,
         model_id=str(row["model_id"]),
         model_name=str(row["model_name"]),
-        billed_at=parse_instant(str(row["billed_at"])),
+        billed_at=parse_timestamp(str(row["billed_at"])),
         usage=BilledUsage(Decimal(str(row["total"])), str(row["billable_unit"]), Decimal(str(row["unit_price"])),
                           Decimal(str(row["quantity"]))),
         currency=str(row["currency"]),
@@ -255,4 +255,4 @@ def first_billed_at(db: sqlite3.Connection, *, backend: str | None = None,
                     all_backends: bool = False) -> datetime | None:
     """When the ledger's first entry on a backend was billed (where its history begins), None when empty."""
     row = db.execute(FIRST_BILLED_SQL, {"backend": backend, "all_backends": 1 if all_backends else 0}).fetchone()
-    return parse_instant(str(row[0])) if row is not None and row[0] is not None else None
+    return parse_timestamp(str(row[0])) if row is not None and row[0] is not None else None

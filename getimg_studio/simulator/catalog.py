@@ -1,8 +1,10 @@
 """The simulator's model catalogue and pricing.
 
 The three video models differ on purpose (image roles, sound, durations, resolutions) so every branch of a
-client's form and validation logic gets exercised. Prices are plausible, distinct per resolution and sound, and
-listed the way the real API lists them: decimal strings, ordered by unit price.
+client's form and validation logic gets exercised; so do the three image models (resolutions 1K/2K/4K,
+aspect ratios, how many reference images, a flat rate or one rate per resolution). Prices are plausible,
+distinct per resolution and sound, and listed the way the real API lists them: decimal strings, ordered by
+unit price.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def _video_rates(prices: dict[tuple[str | None, str], str]) -> tuple[Rate, ...]:
     return tuple(Rate("video_second", res, sound, Decimal(price)) for (res, sound), price in prices.items())
 
 
+def _image_rates(prices: dict[str, str]) -> tuple[Rate, ...]:
+    return tuple(Rate("image", res, "not_applicable", Decimal(price)) for res, price in prices.items())
+
+
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         id="seedance-v1-5-pro",
@@ -116,6 +122,30 @@ MODELS: tuple[ModelSpec, ...] = (
         supports_sound=False,
         rates=(Rate("image", None, "not_applicable", Decimal("0.002")),),
     ),
+    ModelSpec(
+        id="seedream-5-lite",
+        name="Seedream 5.0 Lite",
+        type="image",
+        created_at="2026-02-10T10:00:00Z",
+        aspect_ratios=("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9"),
+        resolutions=("2K", "4K"),
+        durations=(),
+        references=(("reference_image", 6),),
+        supports_sound=False,
+        rates=_image_rates({"2K": "0.035", "4K": "0.055"}),
+    ),
+    ModelSpec(
+        id="sim-image-pro",
+        name="Simulator Image Pro",
+        type="image",
+        created_at="2026-01-20T10:00:00Z",
+        aspect_ratios=("16:9", "9:16", "1:1", "4:3", "3:4"),
+        resolutions=("1K", "2K"),
+        durations=(),
+        references=(("reference_image", 2),),
+        supports_sound=False,
+        rates=_image_rates({"1K": "0.012", "2K": "0.024"}),
+    ),
 )
 
 
@@ -161,3 +191,15 @@ def dimensions(resolution: str, aspect_ratio: str) -> tuple[int, int]:
     if aw >= ah:
         return even(short * aw / ah), even(short)
     return even(short), even(short * ah / aw)
+
+
+IMAGE_BASE_SIDE = 1024  # "1K": the long side of an image in pixels; "2K" doubles it, "4K" quadruples it
+
+
+def image_dimensions(resolution: str, aspect_ratio: str) -> tuple[int, int]:
+    """Pixel size of a generated image: ``resolution`` names the long side (1K = 1024 px), the short side
+    follows the aspect ratio, rounded to a multiple of 8 as image models produce them."""
+    long_side = int(resolution.rstrip("kK")) * IMAGE_BASE_SIDE
+    aw, ah = (int(x) for x in aspect_ratio.split(":"))
+    short_side = max(8, round(long_side * min(aw, ah) / max(aw, ah) / 8) * 8)
+    return (long_side, short_side) if aw >= ah else (short_side, long_side)

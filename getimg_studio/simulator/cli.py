@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--pending-seconds", type=float, default=SimulatorConfig.pending_seconds,
                    help="minimum time a generation stays pending")
+    p.add_argument("--image-seconds", type=float, default=SimulatorConfig.image_seconds,
+                   help="minimum time POST /v2/images/generations takes to answer")
     p.add_argument("--fail-rate", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--state-dir", type=Path, default=None,
@@ -59,7 +61,7 @@ async def _watch_parent(stop: asyncio.Event) -> None:
 async def _run(args: argparse.Namespace) -> int:
     config = SimulatorConfig(pending_seconds=args.pending_seconds, fail_rate=args.fail_rate, seed=args.seed,
                              state_dir=args.state_dir, render_workers=args.render_workers,
-                             render_cache=args.render_cache)
+                             render_cache=args.render_cache, image_seconds=args.image_seconds)
     server = SimulatorServer(config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

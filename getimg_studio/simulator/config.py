@@ -14,6 +14,8 @@ RUNTIME_KNOBS: dict[str, type] = {
     "rpm": int,
     "retention_seconds": float,
     "balance": Decimal,
+    "image_seconds": float,
+    "image_rpm": int,
 }
 
 
@@ -34,3 +36,6 @@ class SimulatorConfig:
     state_dir: Path | None = None
     render_workers: int = 1
     render_cache: Path | None = None  # a folder of renders shared between simulators (tests); None: render each
+    # POST /v2/images/generations answers no sooner than this after the request (rendering included)
+    image_seconds: float = 0.5
+    image_rpm: int = 60  # image creations per minute: a window of its own, as the vendor's guide says

@@ -97,19 +97,20 @@ class DownloadHandler:
         path = state.root / g.video_file if g.video_file else None
         if g.status != "completed" or path is None or not path.exists():
             raise ApiError(404, "not_found", "No such file.")
-        return await self._send(request, gid, path, self.server.request_faults.get(id(request)))
+        return await self._send(request, gid, path, g.mime_type, self.server.request_faults.get(id(request)))
 
-    async def _send(self, request: web.Request, gid: str, path: Path, fault: Fault | None) -> web.StreamResponse:
+    async def _send(self, request: web.Request, gid: str, path: Path, mime_type: str,
+                    fault: Fault | None) -> web.StreamResponse:
         st = os.stat(path)  # a local stat is cheap; not worth a thread hop
         size, mtime = st.st_size, int(st.st_mtime)
         etag = f'"{gid}-{size:x}-{st.st_mtime_ns:x}"'
         headers = {
-            "Content-Type": "video/mp4",
+            "Content-Type": mime_type,
             "Accept-Ranges": "bytes",
             "ETag": etag,
             "Last-Modified": formatdate(mtime, usegmt=True),
             "Cache-Control": "private, max-age=0",
-            "Content-Disposition": f'attachment; filename="{gid}.mp4"',
+            "Content-Disposition": f'attachment; filename="{gid}{path.suffix}"',
         }
         rng = parse_range(request.headers.get("Range"), size)
         if_range = request.headers.get("If-Range")

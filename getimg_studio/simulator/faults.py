@@ -3,13 +3,14 @@
 Schema (JSON object; only ``route`` is required)::
 
     {
-      "route": "create" | "retrieve" | "download" | "models" | "model" | "balance" | "costs",
+      "route": "create" | "retrieve" | "download" | "models" | "model" | "balance" | "costs" | "images",
       "count": 1,                 # how many of the next answers of that route this fault applies to
 
       # Transport faults: what reaches the client, whatever the handler would have answered.
       "status": 503,              # answer this status with an error envelope (code from the status, e.g.
                                   # 429 -> rate_limit, 503 -> service_unavailable); for create the
-                                  # generation is NOT created (refused before acceptance)
+                                  # generation is NOT created (refused before acceptance); the same for
+                                  # images (POST /v2/images/generations, made synchronously)
       "retry_after": 2,           # with status: a Retry-After header (seconds)...
       "retry_after_form": "date", # ...written as "seconds" (default), an HTTP "date", or "ms" (retry-after-ms)
       "html": true,               # with status: a text/html page instead of the envelope, as a proxy, CDN or
@@ -52,7 +53,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-ROUTES = ("create", "retrieve", "download", "models", "model", "balance", "costs")
+ROUTES = ("create", "retrieve", "download", "models", "model", "balance", "costs", "images")
 DELETES_AT_FORMS = ("missing", "unix", "unix_ms", "rfc2822", "iso_offset", "iso_naive", "iso_nanos", "iso_space",
                     "garbage")
 RETRY_AFTER_FORMS = ("seconds", "date", "ms")

@@ -1,4 +1,4 @@
-"""Handlers of the getimg v2 API routes (models, video generations, billing).
+"""Handlers of the getimg v2 API routes (models, video generations, billing; images are in :mod:`.images`).
 
 Rate limits: the RPM window counts accepted creations in the last 60 s (refused requests do not count);
 the concurrency cap counts generations still pending. Both answer 429 ``rate_limit``: the RPM one with the
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,22 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 def base_url(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
+
+
+def rate_headers(window: deque[float], limit: int, now: float) -> dict[str, str]:
+    reset = (window[0] + 60.0) if window else now
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(max(0, limit - len(window))),
+        "X-RateLimit-Reset": str(math.ceil(reset)),
+    }
+
+
+
+def cap_refusal(limit: int) -> web.Response:
+    """The concurrency cap's 429, as the vendor's guide shows it: `{message, code}`, no Retry-After."""
+    return json_response({"message": f"Too many generations in progress at once (limit {limit}).",
+                          "code": "rate_limit"}, status=429)
 
 class ApiHandlers:
     def __init__(self, server: SimulatorServer) -> None:
@@ -125,11 +142,10 @@ class ApiHandlers:
             raise ApiError(422, "content_policy_violation", "The prompt violates the content policy.", "prompt")
         engine = self.server.engine
         engine.settle_all(now)
-        if self.server.state.pending_count() >= config.max_pending:
-            return json_response({"message": f"Too many generations in progress at once (limit "
-                                             f"{config.max_pending}).", "code": "rate_limit"}, status=429)
+        if self.server.in_flight() >= config.max_pending:
+            return cap_refusal(config.max_pending)
         _, cost = catalog.estimate_cost(req.model, req.resolution, req.sound, req.duration)
-        available = self.server.state.balance - self.server.state.reserved()
+        available = self.server.state.balance - self.server.reserved()
         if available < cost:
             raise ApiError(402, "quota_exceeded",
                            f"Insufficient balance: this generation costs about ${cost}, ${available} available.")
@@ -142,7 +158,7 @@ class ApiHandlers:
         self.authenticate(request)
         gid = request.match_info["generation_id"]
         g = self.server.state.generations.get(gid)
-        if g is None:
+        if g is None or g.kind != "video":
             raise ApiError(404, "not_found", f"No generation '{gid}'.", "id")
         now = self.server.clock.now()
         self.server.engine.settle(g, now)

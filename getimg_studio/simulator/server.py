@@ -6,6 +6,7 @@ Routes and their names (the names are what faults and stats use)::
     model     GET  /v2/models/{id}
     create    POST /v2/videos/generations
     retrieve  GET  /v2/videos/generations/{id}
+    images    POST /v2/images/generations          (synchronous: answers 200 with the image, see .images)
     download  GET|HEAD /v2/downloads/{id}/{index}?exp=&sig=
     balance   GET  /v2/billing/balance
     costs     GET  /v2/billing/costs?start=&end=
@@ -44,7 +45,8 @@ from .downloads import DownloadHandler
 from .engine import Engine
 from .errors import ApiError, generic_for_status
 from .faults import ROUTES, Fault, FaultQueue, parse_fault
-from .handlers import ApiHandlers, json_response
+from .handlers import ApiHandlers, json_response, rate_headers
+from .images import ImageHandlers
 from .state import State
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ class SimulatorServer:
         self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._creates: deque[float] = deque()
+        self._image_creates: deque[float] = deque()
+        self.images_in_flight = 0  # image requests being rendered: they count against the in-flight cap
+        self.images_reserved = Decimal(0)  # and their price against the balance until they are charged
         self.base_url = ""
         self.outcomes: dict[int, str] = {}
         self.request_faults: dict[int, Fault] = {}
@@ -124,11 +129,13 @@ class SimulatorServer:
     def _add_routes(self, app: web.Application) -> None:
         api = ApiHandlers(self)
         control = ControlHandlers(self)
+        images = ImageHandlers(self, api)
         r = app.router
         r.add_get("/v2/models", api.models, name="models")
         r.add_get("/v2/models/{model_id}", api.model, name="model")
         r.add_post("/v2/videos/generations", api.create, name="create")
         r.add_get("/v2/videos/generations/{generation_id}", api.retrieve, name="retrieve")
+        r.add_post("/v2/images/generations", images.generate, name="images")
         r.add_get("/v2/downloads/{generation_id}/{index}", DownloadHandler(self).handle, name="download")
         r.add_get("/v2/billing/balance", api.balance, name="balance")
         r.add_get("/v2/billing/costs", api.costs, name="costs")
@@ -229,14 +236,7 @@ class SimulatorServer:
         return web.Response(status=resp.status, body=gzip.compress(resp.body), headers=headers)
 
     def rate_headers(self, now: float) -> dict[str, str]:
-        window = self.create_window(now)
-        rpm = self.config.rpm
-        reset = (window[0] + 60.0) if window else now
-        return {
-            "X-RateLimit-Limit": str(rpm),
-            "X-RateLimit-Remaining": str(max(0, rpm - len(window))),
-            "X-RateLimit-Reset": str(math.ceil(reset)),
-        }
+        return rate_headers(self.create_window(now), self.config.rpm, now)
 
     def _reset(self, request: web.Request) -> web.StreamResponse:
         """Close the connection without an answer (the request has been read and processed)."""
@@ -285,6 +285,20 @@ class SimulatorServer:
             self._creates.popleft()
         return self._creates
 
+    def image_window(self, now: float) -> deque[float]:
+        """Accepted image creations in the last 60 s: images have an RPM limit of their own."""
+        while self._image_creates and self._image_creates[0] <= now - 60.0:
+            self._image_creates.popleft()
+        return self._image_creates
+
+    def in_flight(self) -> int:
+        """Generations counting against the one in-flight cap: pending videos and images being made."""
+        return self.state.pending_count() + self.images_in_flight
+
+    def reserved(self) -> Decimal:
+        """Money promised to generations not yet charged (videos pending, images being made)."""
+        return self.state.reserved() + self.images_reserved
+
     def stats(self) -> dict[str, Any]:
         self.engine.settle_all(self.clock.now())
         return {
@@ -299,6 +313,7 @@ class SimulatorServer:
             "faults_pending": self.faults.pending(),
             "pending": self.state.pending_count(),
             "rendering": self.engine.rendering,
+            "images_in_flight": self.images_in_flight,
             "balance": str(self.state.balance),
         }
 
@@ -312,6 +327,7 @@ class SimulatorServer:
         self.reset_stats()
         self._creates.clear()
         self.durations.clear()
+        self._image_creates.clear()
         if balance is not None:
             self.configure(balance=balance)
 

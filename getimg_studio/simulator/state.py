@@ -2,7 +2,8 @@
 
 ``<state_dir>/state.json`` is rewritten atomically (tmp file, fsync, rename) after every change, so a killed
 simulator restarts with its generations, balance and secret intact; rendered files live in
-``<state_dir>/videos`` and decoded input images in ``<state_dir>/inputs``.
+``<state_dir>/videos`` (generated images in ``<state_dir>/images``) and decoded input images in
+``<state_dir>/inputs``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Generation:
     deletes_at: float | None = None
     charged: str | None = None  # cost charged on completion (once)
     items: int = 1  # files its completed answer lists (more only through an injected fault)
+    kind: str = "video"  # video | image (images are made synchronously by POST /v2/images/generations)
+    mime_type: str = "video/mp4"  # of the file at video_file
 
     @property
     def cost(self) -> Decimal:

@@ -16,6 +16,7 @@ from .render import VideoInfo, probe_video
 API_KEY = "test"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 LITE = "sim-fixed-lite"  # 4 s 480p, renders in about half a second
+IMAGE_LITE = "sim-image-lite"  # 1K only, one flat price, up to 4 references
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48),
@@ -51,6 +52,20 @@ def create(client: httpx.Client, **body: Any) -> httpx.Response:
     body.setdefault("model", LITE)
     body.setdefault("prompt", "a quiet test clip")
     return client.post("/v2/videos/generations", json=body, headers=AUTH)
+
+
+def generate_image(client: httpx.Client, **body: Any) -> httpx.Response:
+    """POST /v2/images/generations (synchronous: the answer carries the image's URL)."""
+    body.setdefault("model", IMAGE_LITE)
+    body.setdefault("prompt", "a quiet test picture")
+    return client.post("/v2/images/generations", json=body, headers=AUTH)
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Decode fully (a truncated file fails here)."""
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
 
 
 def probe_bytes(data: bytes, tmp_dir: Path, name: str = "video.mp4") -> VideoInfo:

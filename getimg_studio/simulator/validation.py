@@ -151,31 +151,32 @@ def _images(body: dict[str, object], model: ModelSpec, max_image_bytes: int) -> 
         raise invalid("images", "A last_frame image requires a first_frame image.")
     if counts.get("reference_image") and (counts.get("first_frame") or counts.get("last_frame")):
         raise invalid("images", "reference_image cannot be combined with first_frame or last_frame.")
-    out: list[ImageInput] = []
-    for i, item in enumerate(raw):
-        url = item.get("url")
-        if url is None:
-            raise ApiError(400, "parameter_missing", f"images[{i}].url is required.", "images")
-        if not isinstance(url, str) or not url:
-            raise invalid("images", f"images[{i}].url must be a non-empty string.")
-        if url.startswith("data:"):
-            data, ext = _decode_data_url(url, i, max_image_bytes)
-            out.append(ImageInput(item["role"], data, ext, None))
-            continue
-        try:
-            parts = urlsplit(url)
-            host = parts.hostname
-        except ValueError:
-            host, parts = None, None
-        if parts is None or parts.scheme != "https" or not host:
-            raise invalid("images", f"images[{i}].url must be a public https URL or an image data URL "
-                                    "(bare base64 is not accepted).")
-        out.append(ImageInput(item["role"], None, None, host))
-    return tuple(out)
+    return tuple(image_input(item, i, item["role"], max_image_bytes) for i, item in enumerate(raw))
 
 
-def validate_create(body: object, max_image_bytes: int,
-                    durations: Mapping[str, tuple[float, ...]] | None = None) -> CreateRequest:
+def image_input(item: dict[str, object], index: int, role: str, max_image_bytes: int) -> ImageInput:
+    """One ``images[index]`` entry's ``url``: an inline image (decoded and checked) or a public https URL."""
+    url = item.get("url")
+    if url is None:
+        raise ApiError(400, "parameter_missing", f"images[{index}].url is required.", "images")
+    if not isinstance(url, str) or not url:
+        raise invalid("images", f"images[{index}].url must be a non-empty string.")
+    if url.startswith("data:"):
+        data, ext = _decode_data_url(url, index, max_image_bytes)
+        return ImageInput(role, data, ext, None)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host, parts = None, None
+    if parts is None or parts.scheme != "https" or not host:
+        raise invalid("images", f"images[{index}].url must be a public https URL or an image data URL "
+                                "(bare base64 is not accepted).")
+    return ImageInput(role, None, None, host)
+
+
+def model_and_prompt(body: object, model_type: str) -> tuple[dict[str, object], ModelSpec, str]:
+    """The checks every creation body starts with (videos and images alike): (body, model, prompt)."""
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_request", "The request body must be a JSON object.")
     model_id = body.get("model")
@@ -191,17 +192,23 @@ def validate_create(body: object, max_image_bytes: int,
     if not 1 <= len(prompt) <= MAX_PROMPT:
         raise invalid("prompt", f"'prompt' must be 1 to {MAX_PROMPT} characters long.")
     model = find_model(model_id)
-    if model is None or model.type != "video":
-        raise invalid("model", f"Unknown video model '{model_id}'.")
-    aspect_ratio = _choice(body, "aspect_ratio", model.aspect_ratios, model)
-    resolution = _choice(body, "resolution", model.resolutions, model)
-    duration = _duration(body, model, (durations or {}).get(model.id))
-    sound = body.get("sound", False)
+    if model is None or model.type != model_type:
+        raise invalid("model", f"Unknown {model_type} model '{model_id}'.")
+    return body, model, prompt
+
+
+def validate_create(body: object, max_image_bytes: int,
+                    durations: Mapping[str, tuple[float, ...]] | None = None) -> CreateRequest:
+    fields, model, prompt = model_and_prompt(body, "video")
+    aspect_ratio = _choice(fields, "aspect_ratio", model.aspect_ratios, model)
+    resolution = _choice(fields, "resolution", model.resolutions, model)
+    duration = _duration(fields, model, (durations or {}).get(model.id))
+    sound = fields.get("sound", False)
     if sound is None:
         sound = False
     if not isinstance(sound, bool):
         raise invalid("sound", "'sound' must be a boolean.")
     if sound and not model.supports_sound:
         raise invalid("sound", f"Model {model.id} does not support sound.")
-    images = _images(body, model, max_image_bytes)
+    images = _images(fields, model, max_image_bytes)
     return CreateRequest(model, prompt, aspect_ratio, resolution, duration, sound, images)
