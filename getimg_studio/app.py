@@ -32,29 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="headless check: one demo generation through the window and the player, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    gen = sub.add_parser("generate", help="submit a generation (and optionally wait for the video)")
-    gen.add_argument("prompt")
-    gen.add_argument("--model", help="model id (default: the first video model)")
-    gen.add_argument("--aspect-ratio")
-    gen.add_argument("--resolution")
-    gen.add_argument("--duration", type=float)
-    gen.add_argument("--sound", action="store_true")
-    gen.add_argument("--first-frame", type=Path)
-    gen.add_argument("--last-frame", type=Path)
-    gen.add_argument("--reference-image", type=Path, action="append", default=[])
-    gen.add_argument("--variations", type=int, default=1, choices=range(1, 5), metavar="N")
-    gen.add_argument("--wait", action="store_true", help="wait until every video is saved")
-    gen.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    from getimg_studio.cli import add_commands
 
-    jobs = sub.add_parser("jobs", help="the history of generations")
-    jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
-    jlist = jobs_sub.add_parser("list", help="list jobs, newest first")
-    jlist.add_argument("--json", action="store_true")
-    jshow = jobs_sub.add_parser("show", help="one job in detail")
-    jshow.add_argument("id", type=int)
-    jshow.add_argument("--json", action="store_true")
-    jresume = jobs_sub.add_parser("resume", help="finish every unfinished job")
-    jresume.add_argument("--wait", action="store_true")
+    add_commands(sub)
     return parser
 
 
