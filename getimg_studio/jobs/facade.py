@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.types import Balance, GenerationRequest, ModelInfo
     from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.imports import Imported
 
 
 class EngineFacade:
@@ -186,3 +187,8 @@ class EngineFacade:
 
     async def refresh_catalogue(self) -> list[ModelInfo]:
         return await self._host.call(self._engine.refresh_catalogue())
+
+    # Imported files and recipes (issue 14) --------------------------------------------------------------
+
+    async def import_file(self, path: Path, *, title: str | None = None) -> Imported:
+        return await self._host.call(self._engine.import_file(path, title=title))

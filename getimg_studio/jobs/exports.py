@@ -1,0 +1,90 @@
+"""Exports, copies and single frames of a job's file, each carrying its recipe: one code path for the window's
+export dialog, its "Save frame" and "Save a copy", and `getimg-studio export`.
+
+Every function blocks (PyAV, hashing, writing): the window runs them in a worker thread with `progress`
+marshalled back to its own thread and a `cancel` event; the command line calls them directly. Outputs are
+written atomically where asked (`media.output.writing`); the job's own file is only ever read.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from getimg_studio.jobs.model import Job
+from getimg_studio.jobs.recipes import export_notes, job_recipes, with_notes
+from getimg_studio.jobs.rows import ImportRecord
+
+if TYPE_CHECKING:
+    from getimg_studio.media.control import CancelToken, ProgressFn
+    from getimg_studio.media.export import ExportResult
+    from getimg_studio.media.export_plan import ExportOptions, ExportPlan
+    from getimg_studio.media.probe import MediaInfo
+
+
+def source_of(job: Job, index: int = 0) -> Path:
+    """The file of output `index`; `MediaError` naming what is wrong when there is none to read."""
+    from getimg_studio.media.errors import bad_option, unreadable
+
+    if index >= len(job.outputs) or index < 0:
+        raise bad_option("input", f"Job {job.id} has no output {index + 1} (it has {len(job.outputs)}).")
+    path = job.outputs[index].file_path
+    if path is None or not job.outputs[index].saved:
+        raise bad_option("input", f"Job {job.id}'s video is not saved yet.")
+    if not path.is_file():
+        raise unreadable(path)
+    return path
+
+
+def plan_job_export(job: Job, options: ExportOptions, *, index: int = 0) -> tuple[MediaInfo, ExportPlan]:
+    """What an export of this output will be (size, rate, frames), before any decoding."""
+    from getimg_studio.media.export_plan import plan_export
+    from getimg_studio.media.probe import probe
+
+    info = probe(source_of(job, index))
+    return info, plan_export(info, options)
+
+
+def export_job(job: Job, out: Path, options: ExportOptions, *, index: int = 0, imported: ImportRecord | None = None,
+               progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+               info: MediaInfo | None = None) -> ExportResult:
+    """Export output `index` of `job` to `out` as `options` say, its recipe inside (with what was done)."""
+    from getimg_studio.media.export import export
+    from getimg_studio.media.export_plan import plan_export
+    from getimg_studio.media.probe import probe
+
+    source = source_of(job, index)
+    info = info or probe(source)
+    plan = plan_export(info, options)
+    recipes = with_notes(job_recipes(job, index, imported), export_notes(plan, info.duration))
+    return export(source, out, replace(options, recipes=recipes), progress=progress, cancel=cancel, info=info)
+
+
+def save_job_frame(job: Job, out: Path, seconds: float, *, index: int = 0,
+                   imported: ImportRecord | None = None) -> Path:
+    """The picture on screen at `seconds` as a lossless PNG with the recipe (the player's "Save frame")."""
+    from getimg_studio.media.export_plan import ExportFormat, ExportOptions
+
+    export_job(job, out, ExportOptions(ExportFormat.PNG, start=max(0.0, seconds)), index=index, imported=imported)
+    return out
+
+
+def save_job_copy(job: Job, out: Path, *, index: int = 0, imported: ImportRecord | None = None,
+                  progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Path:
+    """The file unchanged (its picture and sound packets as getimg served them) with the recipe in its
+    metadata; a file that carries no recipe is copied byte for byte."""
+    from getimg_studio.media.control import Control
+    from getimg_studio.media.export import save_copy
+    from getimg_studio.media.output import writing
+
+    source = source_of(job, index)
+    recipes = job_recipes(job, index, imported)
+    if recipes:
+        return save_copy(source, out, recipes, progress=progress, cancel=cancel)
+    control = Control(progress, cancel)
+    with writing(out, [source]) as tmp:
+        shutil.copyfile(source, tmp)
+    control.done()
+    return out
