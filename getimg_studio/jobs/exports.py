@@ -17,11 +17,56 @@ from getimg_studio.jobs.model import Job
 from getimg_studio.jobs.recipes import export_notes, job_recipes, with_notes
 from getimg_studio.jobs.rows import ImportRecord
 
+# "Original" chosen outright (not the format's default, which for GIF/WebP is smaller): the clip's own height
+_ORIGINAL_HEIGHT = -1
+
 if TYPE_CHECKING:
     from getimg_studio.media.control import CancelToken, ProgressFn
     from getimg_studio.media.export import ExportResult
     from getimg_studio.media.export_plan import ExportOptions, ExportPlan
     from getimg_studio.media.probe import MediaInfo
+
+
+def export_options(out: Path, *, start: float = 0.0, end: float | None = None, loop: bool = False,
+                   size: str | None = None, fps: float | None = None) -> ExportOptions:
+    """The options an export to `out` asks for: its format from the name, a size preset by name ("720p",
+    "Original"; any case), a frame rate in frames per second. `MediaError` naming the option that is wrong.
+    The window's export dialog and `getimg-studio export` both build their options here."""
+    from getimg_studio.media.errors import bad_option
+    from getimg_studio.media.export import format_for
+    from getimg_studio.media.export_plan import SIZE_PRESETS, ExportOptions
+
+    height: int | None = None
+    if size is not None:
+        presets = {name.casefold(): value for name, value in SIZE_PRESETS.items()}
+        if size.casefold() not in presets:
+            raise bad_option("size", f"“{size}” is not a size: choose one of {', '.join(SIZE_PRESETS)}.")
+        height = presets[size.casefold()] or _ORIGINAL_HEIGHT
+    if fps is not None and not fps > 0:
+        raise bad_option("fps", "Choose a frame rate above zero.")
+    return ExportOptions(format_for(out), start=start, end=end, height=height, fps=fps, loop=loop)
+
+
+def is_plain_copy(options: ExportOptions, duration: float) -> bool:
+    """An MP4 export that changes nothing is a copy: the packets as getimg served them, the recipe added."""
+    from getimg_studio.media.export_plan import ExportFormat
+
+    untrimmed = options.start <= 0.0 and (options.end is None or options.end >= duration - 0.001)
+    return (options.format is ExportFormat.MP4 and untrimmed and not options.loop and options.fps is None
+            and options.height in (None, _ORIGINAL_HEIGHT))
+
+
+def write_export(job: Job, out: Path, options: ExportOptions, *, index: int = 0,
+                 imported: ImportRecord | None = None, progress: ProgressFn | None = None,
+                 cancel: CancelToken | None = None) -> Path:
+    """Write what the creator asked for: a copy when nothing changes (lossless, fast), else an export."""
+    from getimg_studio.media.probe import probe
+
+    info = probe(source_of(job, index))
+    if is_plain_copy(options, info.duration):
+        return save_job_copy(job, out, index=index, imported=imported, progress=progress, cancel=cancel)
+    return export_job(job, out, options, index=index, imported=imported, progress=progress, cancel=cancel,
+                      info=info).path
 
 
 def source_of(job: Job, index: int = 0) -> Path:
@@ -57,6 +102,8 @@ def export_job(job: Job, out: Path, options: ExportOptions, *, index: int = 0, i
 
     source = source_of(job, index)
     info = info or probe(source)
+    if options.height == _ORIGINAL_HEIGHT:
+        options = replace(options, height=info.height)
     plan = plan_export(info, options)
     recipes = with_notes(job_recipes(job, index, imported), export_notes(plan, info.duration))
     return export(source, out, replace(options, recipes=recipes), progress=progress, cancel=cancel, info=info)
