@@ -56,6 +56,11 @@ def is_plain_copy(options: ExportOptions, duration: float) -> bool:
             and options.height in (None, _ORIGINAL_HEIGHT))
 
 
+def resolve_options(options: ExportOptions, info: MediaInfo) -> ExportOptions:
+    """The options with "Original" size made the clip's own height (pure: the dialog's summary uses it)."""
+    return replace(options, height=info.height) if options.height == _ORIGINAL_HEIGHT else options
+
+
 def write_export(job: Job, out: Path, options: ExportOptions, *, index: int = 0,
                  imported: ImportRecord | None = None, progress: ProgressFn | None = None,
                  cancel: CancelToken | None = None) -> Path:
@@ -71,12 +76,16 @@ def write_export(job: Job, out: Path, options: ExportOptions, *, index: int = 0,
 
 def source_of(job: Job, index: int = 0) -> Path:
     """The file of output `index`; `MediaError` naming what is wrong when there is none to read."""
+    from getimg_studio.jobs.model import JobState
     from getimg_studio.media.errors import bad_option, unreadable
 
-    if index >= len(job.outputs) or index < 0:
+    if not job.outputs and index == 0:  # a job as the window holds it: its first output's fields are its own
+        path = job.file_path if job.state is JobState.READY else None
+    elif index >= len(job.outputs) or index < 0:
         raise bad_option("input", f"Job {job.id} has no output {index + 1} (it has {len(job.outputs)}).")
-    path = job.outputs[index].file_path
-    if path is None or not job.outputs[index].saved:
+    else:
+        path = job.outputs[index].file_path if job.outputs[index].saved else None
+    if path is None:
         raise bad_option("input", f"Job {job.id}'s video is not saved yet.")
     if not path.is_file():
         raise unreadable(path)
@@ -102,8 +111,7 @@ def export_job(job: Job, out: Path, options: ExportOptions, *, index: int = 0, i
 
     source = source_of(job, index)
     info = info or probe(source)
-    if options.height == _ORIGINAL_HEIGHT:
-        options = replace(options, height=info.height)
+    options = resolve_options(options, info)
     plan = plan_export(info, options)
     recipes = with_notes(job_recipes(job, index, imported), export_notes(plan, info.duration))
     return export(source, out, replace(options, recipes=recipes), progress=progress, cancel=cancel, info=info)

@@ -62,6 +62,11 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     window = MainWindow(compose_view, player, queue, demo=services.demo)
     bridge.setParent(window)
     compose.setParent(window)
+    # Trim and export from the player (issue 14)
+    from getimg_studio.ui.export.attach import PlayerExport
+    from getimg_studio.ui.export.ports import export_ports
+
+    PlayerExport(player, export_ports(engine.store.import_record))
     actions = WindowActions(window)
     build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
 

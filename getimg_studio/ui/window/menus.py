@@ -92,6 +92,11 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     play.addSeparator()
     play.addAction(playback["save_frame"])
     play.addAction(playback["use_last"])
+    trim = [name for name in ("set_in", "set_out", "clear_trim", "export") if name in playback]  # issue 14
+    if trim:
+        play.addSeparator()
+        for name in trim:
+            play.addAction(playback[name])
 
     jobs = bar.addMenu("&Queue")
     jobs.addAction(window.generate)
