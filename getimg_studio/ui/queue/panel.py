@@ -8,7 +8,7 @@ everything it asks of the engine goes through the ports' callables, run as kept 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -56,6 +56,7 @@ class QueuePanel(QWidget):
     def __init__(self, ports: QueuePorts, bridge: EngineBridge, settings: SettingsStore,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.extra_actions = []
         self.setAccessibleName("Queue panel")
         self.setMinimumWidth(MIN_WIDTH)
         self._tasks = TaskOwner("queue")
@@ -162,6 +163,8 @@ class QueuePanel(QWidget):
         self._update_empty()
 
     # ------------------------------------------------------------------ public
+    extra_actions: list[QAction]  # other features' actions on the selection, last in the context menu
+
     def selected_jobs(self) -> list[Job]:
         selection = self.view.selectionModel()
         if selection is None:
@@ -213,7 +216,7 @@ class QueuePanel(QWidget):
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for group in ((a.play, a.open_external, a.reveal, a.save_as), (a.copy_prompt, a.copy_id),
-                      (a.remix, a.retry), (a.favourite, a.stop, a.remove)):
+                      (a.remix, a.retry), (a.favourite, a.stop, a.remove), tuple(self.extra_actions)):
             for action in group:
                 menu.addAction(action)
             menu.addSeparator()

@@ -23,12 +23,13 @@ from getimg_studio.ui.compose.view import ComposeView
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
-from getimg_studio.ui.window.controller import WindowController
+from getimg_studio.ui.window.controller import STATUS_MS, WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.settings.controller import SettingsController
 
 LIVE_URL = "https://api.getimg.ai"
@@ -43,6 +44,30 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
 
 def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
     return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
+
+
+# Compare takes (issue 14) --------------------------------------------------------------------------------
+
+_PLAYER_KEYS = ("play", "frame_back", "frame_forward", "loop", "mute")  # the compare page's keys too
+
+
+def compare_page(window: MainWindow, engine: Engine, player: PlayerPanel, queue: QueuePanel,
+                 catalogue: Catalogue) -> ComparePage:
+    """The compare page of the stage and its action; `window.compare.open_compare(ids, keep)` for others."""
+    from getimg_studio.ui.compare.page import ComparePage
+    from getimg_studio.ui.compare.ports import ComparePorts
+
+    def player_keys(on: bool) -> None:
+        for name in _PLAYER_KEYS:
+            player.actions_[name].setEnabled(on and player.clip is not None)
+
+    ports = ComparePorts(jobs=engine.store.get_many, favourite=engine.set_favourite,
+                         remix=lambda request: window.controller.remix(request), model_name=catalogue.model_name)
+    page = ComparePage(window.stage, ports, queue.selected_jobs, player_keys)
+    queue.extra_actions.append(page.action)
+    queue.view.selectionModel().selectionChanged.connect(page.update_enabled)
+    queue.playRequested.connect(lambda _job: page.close())
+    return page
 
 
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
@@ -67,8 +92,9 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     from getimg_studio.ui.export.ports import export_ports
 
     PlayerExport(player, export_ports(engine.store.import_record))
+    compare = compare_page(window, engine, player, queue, catalogue)
     actions = WindowActions(window)
-    build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
+    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, compare.action)
 
     async def close() -> None:
         await close_services(services)
@@ -103,6 +129,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
                                   output_dir=output_for, make_settings=make_settings)
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
+    window.compare = compare
+    compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
     return window

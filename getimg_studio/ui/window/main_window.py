@@ -22,6 +22,7 @@ from getimg_studio.ui.window.status_bar import StudioStatusBar
 
 if TYPE_CHECKING:
     from getimg_studio.services import Services
+    from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.compose.controller import ComposeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
     compose: ComposeController
     player: PlayerPanel
     queue: QueuePanel
+    compare: ComparePage  # the stage's compare page (issue 14): open_compare(job_ids, keep)
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
                  parent: QWidget | None = None) -> None:

@@ -59,7 +59,8 @@ class WindowActions(QObject):
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
 
 
-def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playback: dict[str, QAction]) -> None:
+def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playback: dict[str, QAction],
+                compare: QAction | None = None) -> None:
     file = bar.addMenu("&File")
     file.addAction(window.settings)
     file.addAction(window.open_logs)
@@ -80,6 +81,8 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     for action in window.views:
         view.addAction(action)
     view.addSeparator()
+    if compare is not None:
+        view.addAction(compare)
     view.addAction(playback["fullscreen"])
     themes = view.addMenu("&Theme")
     for action in window.themes.values():
@@ -103,6 +106,8 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     jobs.addSeparator()
     for action in (queue.play, queue.remix, queue.retry, queue.favourite, queue.stop, queue.remove):
         jobs.addAction(action)
+    if compare is not None:
+        jobs.addAction(compare)
     jobs.addSeparator()
     for action in (queue.reveal, queue.open_external, queue.save_as):
         jobs.addAction(action)
