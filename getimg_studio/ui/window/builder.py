@@ -30,6 +30,7 @@ from getimg_studio.ui.window.menus import WindowActions, build_menus
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
     from getimg_studio.ui.compare.page import ComparePage
+    from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.settings.controller import SettingsController
 
 LIVE_URL = "https://api.getimg.ai"
@@ -68,6 +69,24 @@ def compare_page(window: MainWindow, engine: Engine, player: PlayerPanel, queue:
     queue.view.selectionModel().selectionChanged.connect(page.update_enabled)
     queue.playRequested.connect(lambda _job: page.close())
     return page
+
+
+# A video dropped onto the window (issue 14) ---------------------------------------------------------------
+
+def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDrop:
+    import asyncio
+
+    from getimg_studio.jobs.imports import FrameFrom, frame_from_video
+    from getimg_studio.ui.imports.drop import DropPorts, VideoDrop
+
+    async def frame_of(video: Path, which: FrameFrom) -> Path:
+        return await asyncio.get_running_loop().run_in_executor(None, frame_from_video, video, which, frames_dir)
+
+    compose = window.compose
+    return VideoDrop(window, DropPorts(
+        import_file=engine.import_file, frame_of=frame_of, remix=lambda r: window.controller.remix(r),
+        use_first_frame=compose.use_as_first_frame, draft=compose.draft, load_request=compose.load_request,
+        play=window.queue.playRequested.emit))  # as a double-click in the queue: the player shows it
 
 
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
@@ -130,6 +149,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
     window.compare = compare
+    video_drop(window, engine, paths.frames).statusMessage.connect(
+        lambda text: window.status.showMessage(text, STATUS_MS))
     compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
