@@ -149,6 +149,11 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
     window.compare = compare
+    # The prompt's memory (issue 14): recent prompts and saved styles
+    from getimg_studio.ui.prompts.tools import PromptTools
+
+    PromptTools(compose_view.prompt, compose_view.prompt_count, engine.store.recent_prompts,
+                paths.data / "styles.json")
     video_drop(window, engine, paths.frames).statusMessage.connect(
         lambda text: window.status.showMessage(text, STATUS_MS))
     compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
