@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from getimg_studio.jobs.model import JobFilter
+from getimg_studio.jobs.model import Job, JobFilter
 from getimg_studio.secrets import KeyStatus
 from getimg_studio.services import Services, close_services, output_dir
 from getimg_studio.settings import Settings, SettingsStore
@@ -40,7 +40,21 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
     return QueuePorts(
         history=engine.store, catalogue=Catalogue.of(engine.catalogue.models), retry=engine.retry,
         remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
-        set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir)
+        set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir,
+        save_copy=partial(save_copy_with_recipe, engine))
+
+
+async def save_copy_with_recipe(engine: Engine, job: Job, dest: Path) -> Path:
+    """The queue's "Save a copy as…": getimg's packets unchanged, the recipe in the copy's metadata (issue 14)."""
+    import asyncio
+
+    from getimg_studio.jobs.exports import save_job_copy
+
+    def write() -> Path:
+        imported = engine.store.import_record(job.id) if job.imported else None
+        return save_job_copy(job, dest, imported=imported)
+
+    return await asyncio.get_running_loop().run_in_executor(None, write)
 
 
 def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
