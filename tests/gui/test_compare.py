@@ -134,7 +134,8 @@ def test_four_takes_stay_within_a_frame_over_five_seconds_and_after_seeks(
         assert stage.currentWidget() is controller.view
         assert world.player_keys == [False]
         view = controller.view
-        assert [t.title.text() for t in view.tiles] == ["Sim Lite · 160×90 · 2 s · 24 fps · $0.04"] * 4
+        assert [t.title.text() for t in view.tiles] == [f"Take {i} · Sim Lite · 160×90 · 2 s · 24 fps · $0.04"
+                                                        for i in range(1, 5)]
         assert [t.prompt.text() for t in view.tiles] == list(PROMPTS)
         sinks = Sinks(compare)
         players = controller.players

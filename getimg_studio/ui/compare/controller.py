@@ -146,7 +146,8 @@ class CompareController(QObject):
 
     # ------------------------------------------------------------------ tiles
     def _fill(self, index: int, tile: CompareTile, job: Job) -> None:
-        tile.title.setText(tile_facts(job, self._ports.model_name(job.request.model) if job.has_request else ""))
+        facts = tile_facts(job, self._ports.model_name(job.request.model) if job.has_request else "")
+        tile.title.setText(f"Take {index + 1} · {facts}")
         prompt = job.label
         tile.prompt.setText(prompt if len(prompt) <= 140 else prompt[:139] + "…")
         tile.prompt.setToolTip(job.request.prompt or prompt)

@@ -74,7 +74,7 @@ class ExportDialog(QDialog):
         form.addRow("&Size:", self.size_choice)
         form.addRow("Frame &rate:", self.fps)
         form.addRow("", self.loop)
-        form.addRow("Save &to:", where)
+        form.addRow("Save to:", where)
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setAccessibleName("Export")
