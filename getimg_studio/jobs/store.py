@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
-from getimg_studio.api.types import CostEstimate, GenerationRequest
+from getimg_studio.api.types import CostEstimate
 from getimg_studio.jobs import migrations
 from getimg_studio.jobs.model import (
     ACTIVE_STATES,
@@ -30,9 +30,10 @@ from getimg_studio.jobs.model import (
     UNSENT_STATES,
     Job,
     JobFilter,
-    JobKind,
+    JobRequest,
     JobState,
     Output,
+    kind_of,
 )
 from getimg_studio.jobs.rows import (
     JobChange,
@@ -258,7 +259,7 @@ class JobStore(HistoryReads):
 
     def insert(
         self,
-        request: GenerationRequest,
+        request: JobRequest,
         *,
         count: int = 1,
         estimate: CostEstimate | None = None,
@@ -266,13 +267,14 @@ class JobStore(HistoryReads):
         state: JobState = JobState.QUEUED,
         now: datetime | None = None,
         backend: str | None = None,
-        kind: JobKind = JobKind.VIDEO,
     ) -> list[Job]:
-        """`count` new rows for one request, in one transaction, queued behind every queued job."""
+        """`count` new rows for one request, in one transaction, queued behind every queued job (its kind is
+        the request's: `model.kind_of`)."""
         stamp = iso(now or utcnow())
         values = (
             state.value, request.model, request.prompt.casefold(), json.dumps(request.to_json()), stamp, stamp,
-            estimate_json(estimate), estimate.currency if estimate else "USD", batch_id, backend, kind.value,
+            estimate_json(estimate), estimate.currency if estimate else "USD", batch_id, backend,
+            kind_of(request).value,
         )
         ids: list[int] = []
         with self._write() as db:

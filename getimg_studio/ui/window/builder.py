@@ -36,7 +36,8 @@ LIVE_URL = "https://api.getimg.ai"
 
 def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
     return QueuePorts(
-        history=engine.store, catalogue=Catalogue.of(engine.catalogue.models), retry=engine.retry,
+        history=engine.store, catalogue=Catalogue.of(engine.catalogue.models, engine.catalogue.image_models),
+        retry=engine.retry,
         remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
         set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir)
 
@@ -49,7 +50,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
     engine = services.engine
     paths = services.paths
-    catalogue = Catalogue.of(engine.catalogue.models)
+    catalogue = Catalogue.of(engine.catalogue.models, engine.catalogue.image_models)
     bridge = EngineBridge(engine.subscribe)
 
     compose_view = ComposeView(paths.frames)
