@@ -29,6 +29,7 @@ from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
 
 LIVE_URL = "https://api.getimg.ai"
@@ -44,6 +45,23 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
 
 def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
     return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
+
+
+def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeController, settings: SettingsStore,
+                        window: MainWindow) -> KeyframeController:
+    """Keyframes (issue 12): every frame slot's "Generate image…" opens the image form; its pick fills the slot."""
+    from getimg_studio.ui.keyframes.controller import KeyframeController
+    from getimg_studio.ui.keyframes.ports import KeyframePorts
+
+    ports = KeyframePorts(
+        image_models=engine.catalogue.image_models, estimate=catalogue.estimate,
+        submit=partial(engine.submit_image, until_sent=True), wait_done=lambda ids: engine.wait_idle(ids),
+        video_request=compose.request, confirm_over=lambda: settings.current.confirm_batch_over)
+    keyframes = KeyframeController(ports, window, window)
+    frames = compose.view.frames
+    frames.generateRequested.connect(lambda slot: keyframes.open_for(slot.title, slot.set_path))
+    frames.offer_generate(True)
+    return keyframes
 
 
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
@@ -66,7 +84,10 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     actions = WindowActions(window)
     build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
 
+    keyframes = keyframe_controller(engine, catalogue, compose, settings, window)
+
     async def close() -> None:
+        await keyframes.shutdown()
         await close_services(services)
 
     ports = WindowPorts(
@@ -99,6 +120,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
                                   output_dir=output_for, make_settings=make_settings)
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
+    window.keyframes = keyframes
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
     return window
