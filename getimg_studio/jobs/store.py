@@ -30,6 +30,7 @@ from getimg_studio.jobs.model import (
     UNSENT_STATES,
     Job,
     JobFilter,
+    JobKind,
     JobRequest,
     JobState,
     Output,
@@ -90,19 +91,20 @@ class HistoryReads:
             found.update((j.id, j) for j in self._with_outputs(rows))
         return [found[i] for i in job_ids if i in found]
 
-    def count(self, view: JobFilter = JobFilter.ALL, search: str = "") -> int:
-        where, params = _where(view, search)
+    def count(self, view: JobFilter = JobFilter.ALL, search: str = "", kind: JobKind | None = None) -> int:
+        where, params = _where(view, search, kind)
         return int(self._db.execute(f"SELECT count(*) FROM jobs {where}", params).fetchone()[0])
 
-    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]:
-        where, params = _where(view, search)
+    def page(self, view: JobFilter, search: str, offset: int, limit: int, kind: JobKind | None = None) -> list[Job]:
+        where, params = _where(view, search, kind)
         rows = self._db.execute(
             f"SELECT * FROM jobs {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, max(offset, 0))
         ).fetchall()
         return self._with_outputs(rows)
 
-    def ids(self, view: JobFilter = JobFilter.ALL, search: str = "") -> list[int]:
-        where, params = _where(view, search)
+    def ids(self, view: JobFilter = JobFilter.ALL, search: str = "", kind: JobKind | None = None) -> list[int]:
+        """The view's ids, newest first; `kind`: only videos or only images (None: both)."""
+        where, params = _where(view, search, kind)
         # Plain tuples: a sqlite3.Row per id made this 1.5x slower (56 vs 36 ms at 100,000 jobs, every view switch).
         cursor = self._db.cursor()
         cursor.row_factory = None
@@ -375,9 +377,12 @@ def _queue_where(states: tuple[str, ...], backend: str | None) -> tuple[str, tup
     return where + " AND (backend IS NULL OR backend = ?)", (*states, backend)
 
 
-def _where(view: JobFilter, search: str) -> tuple[str, tuple[Any, ...]]:
+def _where(view: JobFilter, search: str, kind: JobKind | None = None) -> tuple[str, tuple[Any, ...]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if kind is not None:
+        clauses.append("kind = ?")
+        params.append(kind.value)
     states = view.states
     if states is not None:
         values = sorted(s.value for s in states)

@@ -66,27 +66,35 @@ class KeyframeController(QObject):
         self._models: list[ModelInfo] = []
         self._made: list[Job] = []
         self._running: asyncio.Task[None] | None = None
-        self._chosen_model: str | None = None  # kept between forms: the creator's last image model
+        self._chosen_model: str | None = None
+        self._preset: ImageRequest | None = None  # kept between forms: the creator's last image model
         self._problem = ""  # the form problem shown in the message line, if any
         self.last_seconds: float | None = None  # from Generate to the images shown (the closing note's figure)
 
     # Opening -----------------------------------------------------------------------------------------
 
-    def open_for(self, title: str, fill: Fill) -> ImageDialog:
-        """The form for the slot called `title`; `fill(path)` puts the chosen image into it."""
+    def open_for(self, title: str, fill: Fill, preset: ImageRequest | None = None) -> ImageDialog:
+        """The form for the slot called `title`; `fill(path)` puts the chosen image into it. `preset`: an
+        image job's request to start from (a remix: its prompt, model, options and references)."""
         if self.dialog is not None:
             self.dialog.close()
         dialog = ImageDialog(self._window)
         self.dialog, self._fill, self._made = dialog, fill, []
+        self._preset = preset
         video = self._ports.video_request()
         dialog.heading.setText(f"An image for the {title.lower()}")
         dialog.setWindowTitle(f"Generate image: {title.lower()}")
-        dialog.prompt.setPlainText(video.prompt)
+        dialog.prompt.setPlainText(preset.prompt if preset is not None else video.prompt)
+        if preset is not None and preset.references:
+            dialog.references_note.setText(f"Keeps {plural(len(preset.references), 'reference image')} of the "
+                                           "remixed image, so the look stays.")
+            dialog.references_note.show()
         self._models = self._ports.image_models()
         dialog.model_combo.blockSignals(True)
         for model in self._models:
             dialog.model_combo.addItem(model.name, model.id)
-        remembered = next((i for i, m in enumerate(self._models) if m.id == self._chosen_model), 0)
+        wanted = preset.model if preset is not None else self._chosen_model
+        remembered = next((i for i, m in enumerate(self._models) if m.id == wanted), 0)
         dialog.model_combo.setCurrentIndex(remembered if self._models else -1)
         dialog.model_combo.blockSignals(False)
         dialog.model_combo.currentIndexChanged.connect(self._model_changed)
@@ -119,6 +127,8 @@ class KeyframeController(QObject):
             prompt=d.prompt.toPlainText().strip(),
             aspect_ratio=d.aspect_combo.currentData() if d.aspect_combo.count() else None,
             resolution=d.resolution_combo.currentData() if d.resolution_combo.count() else None,
+            output_format=self._preset.output_format if self._preset is not None else None,
+            references=self._preset.references if self._preset is not None else (),
         )
 
     def estimate(self) -> CostEstimate:
@@ -219,14 +229,17 @@ class KeyframeController(QObject):
         name = model.name if model else "This model"
         self._chosen_model = model.id if model else self._chosen_model
         resolutions = sorted(model.resolutions, key=resolution_order) if model else []
+        preset = self._preset if self._preset is not None and model and self._preset.model == model.id else None
         fill_combo(d.resolution_combo, resolutions, resolutions, name, "resolution",
-                   default=model.default_resolution if model else None)
+                   wanted=preset.resolution if preset else None, default=model.default_resolution if model else None)
         ratios = list(model.aspect_ratios) if model else []
-        video_ratio = self._ports.video_request().aspect_ratio
+        video_ratio = preset.aspect_ratio if preset else self._ports.video_request().aspect_ratio
         match = matching_ratio(video_ratio, tuple(ratios))
         fill_combo(d.aspect_combo, ratios, [ratio_text(r) for r in ratios], name, "aspect ratio", wanted=match,
                    default=model.default_aspect_ratio if model else None)
-        if video_ratio and match and match != video_ratio:
+        if preset is not None:
+            d.aspect_note.setText("As the remixed image." if match == preset.aspect_ratio else "")
+        elif video_ratio and match and match != video_ratio:
             d.aspect_note.setText(f"The video is {video_ratio}; {name} does not make that shape, so {match} "
                                   "(the closest) is chosen.")
         elif video_ratio and match:

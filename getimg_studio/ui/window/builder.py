@@ -47,11 +47,15 @@ def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
     return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
 
 
-def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeController, settings: SettingsStore,
-                        window: MainWindow) -> KeyframeController:
-    """Keyframes (issue 12): every frame slot's "Generate image…" opens the image form; its pick fills the slot."""
+def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeController, queue: QueuePanel,
+                        settings: SettingsStore, window: MainWindow) -> KeyframeController:
+    """Keyframes (issue 12): every frame slot's "Generate image…" opens the image form, whose pick fills the
+    slot; the queue's "Use as…" puts a ready image from the history into a slot, its Remix reopens the form."""
+    from getimg_studio.api.types import Role
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.keyframes.ports import KeyframePorts
+    from getimg_studio.ui.keyframes.use import use_image
+    from getimg_studio.ui.window.controller import STATUS_MS
 
     ports = KeyframePorts(
         image_models=engine.catalogue.image_models, estimate=catalogue.estimate,
@@ -61,6 +65,14 @@ def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeCo
     frames = compose.view.frames
     frames.generateRequested.connect(lambda slot: keyframes.open_for(slot.title, slot.set_path))
     frames.offer_generate(True)
+
+    def use(path: Path, role: Role) -> None:
+        window.status.showMessage(use_image(frames, path, role), STATUS_MS)
+
+    queue.useImageRequested.connect(use)
+    # A remixed image goes where a new one would most often: the first frame.
+    queue.remixImageRequested.connect(lambda request: keyframes.open_for(
+        frames.first.title, lambda path: use(path, Role.FIRST_FRAME), preset=request))
     return keyframes
 
 
@@ -84,7 +96,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     actions = WindowActions(window)
     build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
 
-    keyframes = keyframe_controller(engine, catalogue, compose, settings, window)
+    keyframes = keyframe_controller(engine, catalogue, compose, queue, settings, window)
 
     async def close() -> None:
         await keyframes.shutdown()
