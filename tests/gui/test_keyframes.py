@@ -261,3 +261,31 @@ def test_matching_ratio() -> None:
     assert matching_ratio("4:5", ("1:1", "16:9", "9:16")) == "1:1"
     assert matching_ratio(None, ("1:1",)) is None
     assert matching_ratio("16:9", ()) is None
+
+
+def test_the_keyboard_alone_makes_and_uses_an_image(
+        make_compose: Callable[..., Any], video_models: list[ModelInfo], sim_models: list[ModelInfo],
+        tmp_path: Path, run: Callable[..., Any], qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    compose, controller, fake = _form(make_compose, video_models, sim_models, tmp_path)
+    slot = compose.view.frames.first
+
+    async def act() -> None:
+        slot.generate_button.setFocus()
+        qtbot.keyClick(slot.generate_button, Qt.Key.Key_Space)
+        dialog = await until(lambda: controller.dialog, 5, "the image form")
+        assert dialog.focusWidget() is dialog.prompt  # typing goes to the prompt at once
+        qtbot.keyClick(dialog.prompt, Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.model_combo
+        qtbot.keyClick(dialog.model_combo, Qt.Key.Key_Return)  # Enter presses Generate, the default button
+        await until(lambda: fake.asked, 5, "the request")
+        await controller.wait_done()
+        assert dialog.choices[0].isChecked()
+        assert dialog.focusWidget() is dialog.use_button  # the only image is picked: Space uses it
+        qtbot.keyClick(dialog.use_button, Qt.Key.Key_Space)
+        await compose.view.frames.settled()
+
+    run(act())
+    assert slot.frame is not None
+    assert slot.frame.path == fake.jobs[0].file_path

@@ -29,7 +29,7 @@ from getimg_studio.ui.common.confirm import confirm_generations, plural
 from getimg_studio.ui.common.crash import report_exception
 from getimg_studio.ui.compose.fields import cost_text, fill_combo, ratio_text, resolution_order
 from getimg_studio.ui.compose.frames_panel import parse_ratio
-from getimg_studio.ui.keyframes.dialog import ImageDialog
+from getimg_studio.ui.keyframes.dialog import ImageDialog, choice_thumbnail
 from getimg_studio.ui.keyframes.ports import KeyframePorts
 
 log = logging.getLogger(__name__)
@@ -193,11 +193,9 @@ class KeyframeController(QObject):
                 self._refresh()
 
     async def _show(self, dialog: ImageDialog, done: list[Job], count: int, seconds: float) -> None:
-        from getimg_studio.ui.compose.frame_io import thumbnail
-
         ready = [j for j in done if j.state is JobState.READY and j.file_path is not None]
         loop = asyncio.get_running_loop()
-        thumbs = [await loop.run_in_executor(None, thumbnail, j.file_path) for j in ready if j.file_path]
+        thumbs = [await loop.run_in_executor(None, choice_thumbnail, j.file_path) for j in ready if j.file_path]
         if self.dialog is not dialog:
             return
         self._made = ready
@@ -206,6 +204,8 @@ class KeyframeController(QObject):
             dialog.add_choice(thumb, f"Image {number}{size}")
         if len(ready) == 1:
             dialog.choices[0].setChecked(True)
+        if dialog.choices:  # the keyboard goes on from what was made: pick (arrows, Space) or use it
+            (dialog.use_button if len(ready) == 1 else dialog.choices[0]).setFocus()
         self.last_seconds = seconds
         dialog.show_message(_outcome(done, ready, count, seconds), "error" if not ready else "")
         self._update_use()

@@ -6,8 +6,10 @@ compose form for one slot and closes once the chosen image is in it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,7 +29,18 @@ from getimg_studio.ui.common.count_spin import CountSpinBox
 from getimg_studio.ui.common.theme import set_hint
 
 MAX_VARIATIONS = 4
-CHOICE_ICON = QSize(150, 100)
+CHOICE_ICON = QSize(168, 120)  # four side by side fit the form's width
+
+
+def choice_thumbnail(path: Path) -> QImage:
+    """Blocking (run it in an executor; QImage may be used off the GUI thread): the picture, upright,
+    scaled to fit a choice button."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        return image
+    return image.scaled(CHOICE_ICON, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
 def _combo(name: str) -> QComboBox:
@@ -138,13 +151,16 @@ class ImageDialog(QDialog):
     def add_choice(self, thumb: QImage, label: str) -> QToolButton:
         button = QToolButton()
         button.setCheckable(True)
-        button.setIconSize(CHOICE_ICON)
+        button.setIconSize(thumb.size() if not thumb.isNull() else CHOICE_ICON)
         button.setIcon(QIcon(QPixmap.fromImage(thumb)))
         button.setText(label)
         button.setAccessibleName(label)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         self.group.addButton(button)
         self._choices_row.insertWidget(len(self.choices), button)
+        # Tab goes Generate -> each image -> Use this image, as they are laid out (new widgets join the end).
+        QWidget.setTabOrder(self.choices[-1] if self.choices else self.generate_button, button)
+        QWidget.setTabOrder(button, self.use_button)
         self.choices.append(button)
         self.choices_box.show()
         return button

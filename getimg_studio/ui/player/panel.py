@@ -218,6 +218,7 @@ class PlayerPanel(QWidget):
         self.service.failed.connect(self._playback_failed)
 
     def load_job(self, job: Job) -> None:
+        self._show_clip_controls(job.kind is not JobKind.IMAGE)
         if job.kind is JobKind.IMAGE:
             self._load_picture(job)
             return
@@ -353,6 +354,11 @@ class PlayerPanel(QWidget):
         self._set_clip_actions(False)  # nothing to play, no frames to save: it is a picture
         self._show_details(job)
         self._start(self._open_picture(job, self.picture), name="open")
+
+    def _show_clip_controls(self, on: bool) -> None:
+        """A picture has nothing to play and no frames to save: its page shows no such controls."""
+        for widget in (self.controls, self.save_frame, self.use_last):
+            widget.setVisible(on)
 
     async def _open_picture(self, job: Job, view: PictureView) -> None:
         path = job.file_path

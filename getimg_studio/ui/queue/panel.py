@@ -40,7 +40,8 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAVOURITES, "Favourites"),
     (JobFilter.FAILED, "Failed"),
 )
-KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "Videos and images"), (JobKind.VIDEO, "Videos"),
+# Short labels: the combo shares the tabs' row, and every tab must stay visible in a narrow queue.
+KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
                                                 (JobKind.IMAGE, "Images"))
 MIN_WIDTH = 300
 _EMPTY = {
@@ -76,6 +77,7 @@ class QueuePanel(QWidget):
         self.tabs.setCurrentIndex(1)
         self.kinds = QComboBox(self)  # videos and images share the history (issue 12)
         self.kinds.setAccessibleName("Show videos or images")
+        self.kinds.setToolTip("Show videos and images, only videos, or only images")
         for _kind, label in KINDS:
             self.kinds.addItem(label)
         self.search = QLineEdit(self)
