@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,20 +27,15 @@ from PySide6.QtWidgets import (
 
 from getimg_studio.ui.common.count_spin import CountSpinBox
 from getimg_studio.ui.common.theme import set_hint
+from getimg_studio.ui.compose.frame_io import thumbnail
 
 MAX_VARIATIONS = 4
 CHOICE_ICON = QSize(168, 120)  # four side by side fit the form's width
 
 
 def choice_thumbnail(path: Path) -> QImage:
-    """Blocking (run it in an executor; QImage may be used off the GUI thread): the picture, upright,
-    scaled to fit a choice button."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    image = reader.read()
-    if image.isNull():
-        return image
-    return image.scaled(CHOICE_ICON, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    """Blocking (run it in an executor): the picture, upright, fitted to a choice button."""
+    return thumbnail(path, CHOICE_ICON)
 
 
 def _combo(name: str) -> QComboBox:
