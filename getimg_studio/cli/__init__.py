@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 def _commands() -> dict[str, ModuleType]:
     """Every command, in the order --help lists them."""
-    from getimg_studio.cli import export, generate, import_file, jobs
+    from getimg_studio.cli import export, generate, image, import_file, jobs
 
-    return {"generate": generate, "jobs": jobs, "export": export, "import": import_file}
+    return {"generate": generate, "image": image, "jobs": jobs, "export": export, "import": import_file}
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -37,11 +37,12 @@ def job_recipes(job: Job, index: int = 0, imported: ImportRecord | None = None) 
         if imported is None or not imported.recipes_json:
             return ()
         return recipes_from_json(imported.recipes_json, job.title or f"job {job.id}")
-    if not job.has_request:
+    video = job.video_request  # an image job's file carries no video recipe
+    if video is None or not job.has_request:
         return ()
     output = job.outputs[index] if index < len(job.outputs) else None
-    frames = tuple(f for f in job.request.frames if f.path is None or f.path.exists())
-    request = replace(job.request, frames=frames)
+    frames = tuple(f for f in video.frames if f.path is None or f.path.exists())
+    request = replace(video, frames=frames)
     return (recipe_for(request, remote_id=job.remote_id, cost=job.cost, currency=job.currency,
                        source_sha256=output.sha256 if output is not None else None,
                        created_at=job.created_at.isoformat()),)

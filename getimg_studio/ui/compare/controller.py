@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import format_money
-from getimg_studio.jobs.model import Job, JobState
+from getimg_studio.jobs.model import Job, JobKind, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.compare.ports import ComparePorts, KeepFn
 from getimg_studio.ui.compare.view import CompareTile, CompareView
@@ -28,7 +28,7 @@ MIN_TAKES, MAX_TAKES = 2, 4
 
 
 def comparable(job: Job) -> bool:
-    return job.state is JobState.READY and job.file_path is not None
+    return job.state is JobState.READY and job.file_path is not None and job.kind is JobKind.VIDEO
 
 
 def tile_facts(job: Job, model_name: str) -> str:
@@ -151,10 +151,12 @@ class CompareController(QObject):
         prompt = job.label
         tile.prompt.setText(prompt if len(prompt) <= 140 else prompt[:139] + "…")
         tile.prompt.setToolTip(job.request.prompt or prompt)
-        tile.remix.setEnabled(job.has_request)
-        tile.remix.setToolTip("Load this take's request into the form" if job.has_request else
+        request = job.video_request if job.has_request else None
+        tile.remix.setEnabled(request is not None)
+        tile.remix.setToolTip("Load this take's request into the form" if request is not None else
                               "This file carries no recipe to remix")
-        tile.remix.clicked.connect(lambda: self._ports.remix(job.request))
+        if request is not None:
+            tile.remix.clicked.connect(lambda: self._ports.remix(request))
         tile.keep.clicked.connect(lambda: self._tasks.start(self._keep_take(index), name="keep"))
         tile.listen.toggled.connect(lambda on: self._listen(index) if on else None)
         self._show_kept(index, tile)

@@ -90,8 +90,9 @@ class VideoDrop(QObject):
         box.setObjectName("video-drop")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setInformativeText(" ".join((where, *finding.notes)))
-        if job.has_request:
-            self._button(box, "Remix", lambda: self._ports.remix(job.request))
+        request = job.video_request if job.has_request else None
+        if request is not None:
+            self._button(box, "Remix", lambda: self._ports.remix(request))
         else:
             self._button(box, "Use its last frame as the first frame", lambda: self._frame(job, path, True))
             self._button(box, "Use its first frame as a reference", lambda: self._frame(job, path, False))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from getimg_studio.services import Services
     from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.compose.controller import ComposeController
+    from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
     from getimg_studio.ui.window.controller import WindowController
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
     player: PlayerPanel
     queue: QueuePanel
     compare: ComparePage  # the stage's compare page (issue 14): open_compare(job_ids, keep)
+    keyframes: KeyframeController
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
                  parent: QWidget | None = None) -> None:
