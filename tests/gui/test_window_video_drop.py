@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from gui_wait import until  # this folder is on sys.path for its tests
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from getimg_studio.api.types import GenerationRequest, Role
@@ -88,5 +89,21 @@ def test_a_dropped_export_of_ours_remixes_and_a_foreign_video_offers_its_frames(
         await until(lambda: window.player.clip is not None, timeout=20, what="the imported clip playing")
         assert window.player.job is not None
         assert window.player.job.label == "phone-video.mp4"
+
+        # both imported clips compared with the keyboard only: select all in the queue, Ctrl+K, Esc
+        queue = window.queue
+        queue.view.setFocus()
+        QTest.keyClick(queue.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        assert len(queue.selected_jobs()) == 2
+        assert window.compare.action.isEnabled()
+        QTest.keyClick(queue.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+        controller = window.compare.controller
+        assert controller is not None
+        assert window.stage.currentWidget() is controller.view
+        assert len(controller.view.tiles) == 2
+        assert not window.player.actions_["play"].isEnabled()  # Space is the compare page's now
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+        assert window.stage.currentIndex() == 0
+        assert window.player.actions_["play"].isEnabled()
 
     run(scenario())
