@@ -45,6 +45,18 @@ def _session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def _system_theme_after(qapp: QApplication) -> Iterator[None]:
+    # A test that switches the theme changes the whole QApplication; the next test in this process must not
+    # start dark because of it (which test runs next depends on how pytest-xdist spreads them).
+    yield
+    from getimg_studio.settings import Theme
+    from getimg_studio.ui.common.theme import apply_theme
+
+    if qapp.property("_getimg_original_style") is not None:  # apply_theme ran: put the system look back
+        apply_theme(qapp, Theme.SYSTEM)
+
+
 @pytest.fixture
 def qloop(_session_loop: qasync.QEventLoop) -> Iterator[qasync.QEventLoop]:
     loop = _session_loop

@@ -278,6 +278,11 @@ def test_a_palette_change_recolours_the_chart(qtbot: Any, run: Callable[..., Any
     run(_loaded(window))
     chart = window.view.chart
     assert chart is not None
+    # Start from a known light palette: an earlier test in this process may have left the app dark.
+    light_palette = QPalette(window.view.palette())
+    light_palette.setColor(QPalette.ColorRole.Window, QColor(239, 239, 239))
+    light_palette.setColor(QPalette.ColorRole.Base, QColor(255, 255, 255))
+    window.view.setPalette(light_palette)
     light = chart.bar_sets[0].color().name()
     dark = QPalette(window.view.palette())
     dark.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
