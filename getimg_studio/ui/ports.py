@@ -63,6 +63,7 @@ class ComposePorts:
     catalogue: Catalogue
     submit: SubmitFn
     frames_dir: Path
+    edit_queued: Callable[[int, GenerationRequest], Awaitable[Job]]  # a job not sent yet keeps its place
 
 
 @dataclass(frozen=True)

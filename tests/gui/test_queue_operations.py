@@ -137,3 +137,29 @@ def test_open_in_form_hands_over_a_queued_job_only(run: Any, sim: RunningSimulat
             assert Decimal(0) < (second.estimate.amount or Decimal(0))
 
     run(scenario(), timeout=60)
+
+
+def test_a_job_with_several_files_says_so_and_each_opens(run: Any, sim: RunningSimulator, paths: Paths,
+                                                         urls: Any) -> None:
+    sim.add_fault("retrieve", items=3)
+
+    async def scenario() -> None:
+        async with open_panel(sim, paths) as (engine, panel):
+            job = (await engine.submit(GenerationRequest(LITE, "three angles of a lighthouse")))[0]
+            await engine.wait_idle([job.id], timeout=60)
+            done = engine.store.get(job.id)
+            assert done.state is JobState.READY
+            assert len(done.files) == 3
+            assert said(panel, job.id).endswith("Ready · 3 files")
+            select(panel, done)
+            menu = panel.build_context_menu()
+            assert menu is not None
+            files = next(a.menu() for a in menu.actions() if a.text() == "Open one of its 3 files")
+            entries = files.actions()
+            assert [e.text().split(" · ")[0] for e in entries] == ["File 1 of 3", "File 2 of 3", "File 3 of 3"]
+            for entry in entries:
+                entry.trigger()
+            assert urls.paths == list(done.files)
+            menu.close()
+
+    run(scenario(), timeout=60)

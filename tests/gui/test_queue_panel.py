@@ -10,10 +10,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
 from gui_wait import until  # this folder is on sys.path for its tests
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from queue_kit import open_panel, select, visible_box
@@ -26,24 +25,6 @@ from getimg_studio.ui.queue.delegate import ROW_HEIGHT
 
 LITE = "sim-fixed-lite"
 
-
-
-class UrlCatcher(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths: list[Path] = []
-
-    @Slot(QUrl)
-    def handle(self, url: QUrl) -> None:
-        self.paths.append(Path(url.toLocalFile()))
-
-
-@pytest.fixture
-def urls() -> Any:
-    catcher = UrlCatcher()
-    QDesktopServices.setUrlHandler("file", catcher, "handle")
-    yield catcher
-    QDesktopServices.unsetUrlHandler("file")
 
 
 def test_rows_appear_and_change_state_live(run: Any, sim: RunningSimulator, paths: Paths) -> None:
@@ -91,7 +72,7 @@ def test_rows_appear_and_change_state_live(run: Any, sim: RunningSimulator, path
     run(scenario(), timeout=90)
 
 
-def test_every_action_does_what_it_says(run: Any, sim: RunningSimulator, paths: Paths, urls: UrlCatcher,
+def test_every_action_does_what_it_says(run: Any, sim: RunningSimulator, paths: Paths, urls: Any,
                                         tmp_path: Path) -> None:
     async def scenario() -> None:
         async with open_panel(sim, paths) as (engine, panel):

@@ -131,6 +131,11 @@ class QueueActions(QObject):
         if job is not None and job.file_path is not None and not file_actions.open_in_system_player(job.file_path):
             self._no_desktop_app("No video player could be opened", job.file_path)
 
+    def open_output(self, path: Path) -> None:
+        """One of a job's several files, in the desktop's video player."""
+        if not file_actions.open_in_system_player(path):
+            self._no_desktop_app("No video player could be opened", path)
+
     def do_copy_prompt(self) -> None:
         job = self._one()
         if job is not None:

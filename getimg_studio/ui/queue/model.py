@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 
 from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobState, QueueStatus
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.queue.outputs import files_text
 from getimg_studio.ui.queue.waits import row_status
 
 if TYPE_CHECKING:
@@ -160,7 +161,8 @@ class QueueModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(job)
         if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: the queue's words too
-            return f"{job.request.prompt}, {job.request.model}, {row_status(job, self._queue) or job.state.label}"
+            status = " · ".join(p for p in (row_status(job, self._queue) or job.state.label, files_text(job)) if p)
+            return f"{job.request.prompt}, {job.request.model}, {status}"
         if role == JOB_ROLE:
             return job
         if role == ID_ROLE:

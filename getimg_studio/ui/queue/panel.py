@@ -32,6 +32,7 @@ from getimg_studio.ui.ports import QueuePorts
 from getimg_studio.ui.queue.actions import QueueActions
 from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
 from getimg_studio.ui.queue.model import JOB_ROLE, QueueModel
+from getimg_studio.ui.queue.outputs import file_label, files_text
 from getimg_studio.ui.queue.queued_actions import QueuedActions
 from getimg_studio.ui.queue.thumbnails import ThumbnailCache
 from getimg_studio.ui.queue.waits import QueuedCosts, queue_line, queue_reason
@@ -281,21 +282,43 @@ class QueuePanel(QWidget):
             self.actions_.do_play()
 
     def _context_menu(self, pos: QPoint) -> None:
+        menu = self.build_context_menu()
+        if menu is not None:
+            menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def build_context_menu(self) -> QMenu | None:
+        """The selection's menu (None: nothing selected); it deletes itself once closed."""
         self.actions_.update_enabled()
         if not self.selected_jobs():
-            return
+            return None
         a = self.actions_
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         q = self.queued_
         q.update_enabled()
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for group in ((a.play, a.open_external, a.reveal, a.save_as), (a.copy_prompt, a.copy_id),
                       (a.remix, a.retry), (q.edit, q.move_up, q.move_down, q.pause, q.resume),
                       (a.favourite, a.stop, a.remove)):
             for action in group:
                 menu.addAction(action)
+            if group[0] is a.play:
+                self._files_menu(menu)
             menu.addSeparator()
-        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu
+
+    def _files_menu(self, menu: QMenu) -> None:
+        """A job with several files (every item getimg returned): each opens from its own entry."""
+        jobs = self.selected_jobs()
+        if len(jobs) != 1 or len(jobs[0].outputs) < 2:
+            return
+        job = jobs[0]
+        files = menu.addMenu(f"Open one of its {files_text(job)}")
+        for index, output in enumerate(job.outputs):
+            entry = files.addAction(file_label(job, index))
+            path = output.file_path
+            entry.setEnabled(output.saved and path is not None)
+            if path is not None:
+                entry.triggered.connect(lambda _checked=False, path=path: self.actions_.open_output(path))
 
     def _update_empty(self) -> None:
         empty = self.model.rowCount() == 0

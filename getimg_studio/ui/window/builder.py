@@ -58,7 +58,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     compose_view = ComposeView(paths.frames)
     # Generate waits for the first POST (or a full queue), so getimg's refusal shows at the field at fault.
     compose = ComposeController(compose_view, ComposePorts(catalogue, partial(engine.submit, until_sent=True),
-                                                           paths.frames), settings)
+                                                           paths.frames, engine.edit_queued), settings)
     player = PlayerPanel(player_ports(engine, paths.cache / "player-frames"), bridge,
                          model_name=catalogue.model_name)
     queue = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
@@ -66,7 +66,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     bridge.setParent(window)
     compose.setParent(window)
     actions = WindowActions(window)
-    build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
+    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, queue.queued_)
 
     async def close() -> None:
         await close_services(services)

@@ -183,6 +183,12 @@ class WindowController(QObject):
         self._show_panel(0, True)
         self.compose.load_request(request)
 
+    def open_queued(self, job: Job) -> None:
+        """Queue > Open in form: the form changes that queued job in place (its Generate saves it)."""
+        self._show_panel(0, True)
+        self.compose.open_queued(job)
+        self.compose.view.prompt.setFocus()
+
     def generate(self) -> None:
         """Ctrl+Enter from anywhere: never for a form the creator cannot see (its cost would be off screen)."""
         if self.window.panels[0].isHidden():
@@ -232,6 +238,7 @@ class WindowController(QObject):
 
         self.queue.playRequested.connect(self._play)
         self.queue.remixRequested.connect(self.remix)
+        self.queue.editRequested.connect(self.open_queued)
         self.queue.statusMessage.connect(lambda text: status.showMessage(text, STATUS_MS))
         self.player.useAsFirstFrame.connect(self.compose.use_as_first_frame)
         self.player.statusMessage.connect(lambda text: status.showMessage(text, STATUS_MS))
