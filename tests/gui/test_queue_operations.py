@@ -54,8 +54,8 @@ def test_queue_shows_places_reasons_cost_and_takes_every_operation(run: Any, sim
             money = format_money(each.amount * 4)
             await until(lambda: panel.queue_line.text().startswith(
                 f"4 queued · 2 in flight of 2 · {money} queued (not yet billed)"), what="the queue's line")
-            assert said(panel, ids[2]).endswith("Queued #1 in line · waiting for a free slot: 2 of 2 in use")
-            assert said(panel, ids[5]).endswith("Queued #4 in line · waiting for a free slot: 2 of 2 in use")
+            assert said(panel, ids[2]).endswith("Queued #1 · slots full (2 of 2 in use)")
+            assert said(panel, ids[5]).endswith("Queued #4 · slots full (2 of 2 in use)")
 
             # The Queued view lists them in the order they go; Alt+Up moves one earlier and keeps it selected.
             panel.set_view(JobFilter.QUEUED)
@@ -65,7 +65,7 @@ def test_queue_shows_places_reasons_cost_and_takes_every_operation(run: Any, sim
             QTest.keyClick(panel.view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
             await until(lambda: rows(panel) == [ids[2], ids[4], ids[3], ids[5]], what="the move up")
             assert [j.id for j in panel.selected_jobs()] == [ids[4]]
-            assert said(panel, ids[4]).endswith("Queued #2 in line · waiting for a free slot: 2 of 2 in use")
+            assert said(panel, ids[4]).endswith("Queued #2 · slots full (2 of 2 in use)")
             QTest.keyClick(panel.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
             await until(lambda: rows(panel) == ids[2:], what="the move down")
             # A drag of the last row onto the first puts it first.
@@ -88,7 +88,7 @@ def test_queue_shows_places_reasons_cost_and_takes_every_operation(run: Any, sim
             QTest.keyClick(panel.view, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier
                            | Qt.KeyboardModifier.ShiftModifier)
             await until(lambda: engine.store.get(ids[3]).state is JobState.PAUSED, what="the job to pause")
-            await until(lambda: "Paused by you · #3 in line · Resume (Ctrl+Shift+R)" in said(panel, ids[3]),
+            await until(lambda: "Paused by you · #3 · Resume (Ctrl+Shift+R)" in said(panel, ids[3]),
                         what="the paused row")
             assert button(panel, panel.queued_.resume).isEnabled()
             button(panel, panel.queued_.resume).click()

@@ -34,22 +34,22 @@ CAP = QueueStatus(order=(3, 4, 5, 6), reason="waiting for a free slot: 2 of 2 in
 
 
 def test_queued_rows_say_their_place_and_why_they_wait() -> None:
-    assert unsent_text(job(3), CAP) == "Queued #1 in line · waiting for a free slot: 2 of 2 in use"
-    assert unsent_text(job(5), CAP) == "Queued #3 in line · waiting for a free slot: 2 of 2 in use"
+    assert unsent_text(job(3), CAP) == "Queued #1 · slots full (2 of 2 in use)"
+    assert unsent_text(job(5), CAP) == "Queued #3 · slots full (2 of 2 in use)"
     minute = QueueStatus(order=(3, 4), reason="getimg's per-minute limit is reached: next in 12 s", in_flight=1)
-    assert unsent_text(job(4), minute) == "Queued #2 in line · getimg's per-minute limit is reached: next in 12 s"
+    assert unsent_text(job(4), minute) == "Queued #2 · getimg's per-minute limit is reached: next in 12 s"
 
 
 def test_while_sending_the_head_says_so_and_the_rest_count_who_is_ahead() -> None:
     sending = QueueStatus(order=(3, 4, 5), reason="sending", in_flight=1, cap=4)
     assert unsent_text(job(3), sending) == "Sending now"
-    assert unsent_text(job(4), sending) == "Queued #2 in line · after 1 earlier job"
-    assert unsent_text(job(5), sending) == "Queued #3 in line · after 2 earlier jobs"
+    assert unsent_text(job(4), sending) == "Queued #2 · after 1 earlier job"
+    assert unsent_text(job(5), sending) == "Queued #3 · after 2 earlier jobs"
 
 
 def test_a_paused_queue_and_a_held_queue_say_what_to_do() -> None:
     paused = QueueStatus(order=(3, 4), reason="the queue is paused", paused=True)
-    assert unsent_text(job(4), paused) == (f"Queued #2 in line · the queue is paused: Resume the queue ({QUEUE_KEY})"
+    assert unsent_text(job(4), paused) == (f"Queued #2 · the queue is paused: Resume the queue ({QUEUE_KEY})"
                                            " to send")
     held = QueueStatus(order=(3,), reason=answers.KEY_HOLD, held=answers.KEY_HOLD)
     assert "fix it in Settings (Ctrl+,)" in unsent_text(job(3), held)
@@ -60,11 +60,11 @@ def test_a_paused_queue_and_a_held_queue_say_what_to_do() -> None:
 
 
 def test_a_job_paused_by_the_creator_says_how_to_send_it() -> None:
-    assert unsent_text(job(4, JobState.PAUSED), CAP) == f"Paused by you · #2 in line · Resume ({RESUME_KEY}) to send it"
+    assert unsent_text(job(4, JobState.PAUSED), CAP) == f"Paused by you · #2 · Resume ({RESUME_KEY}) to send it"
 
 
 def test_rows_waiting_on_the_creator_name_the_action() -> None:
-    assert "fix it in Settings" in attention_text(job(1, JobState.WAITING, wait_reason=WaitReason.KEY))
+    assert "fix the key in Settings" in attention_text(job(1, JobState.WAITING, wait_reason=WaitReason.KEY))
     assert f"Resume ({RESUME_KEY})" in attention_text(job(1, JobState.WAITING, wait_reason=WaitReason.QUOTA))
     overdue = attention_text(job(1, JobState.WAITING, wait_reason=WaitReason.TIME_LIMIT))
     assert "checks again, or Stop tracking" in overdue

@@ -167,11 +167,15 @@ class QueuePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         layout.addLayout(tools)
-        line = QHBoxLayout()
-        line.setContentsMargins(6, 0, 0, 0)
-        line.addWidget(self.queue_line, 1)
-        line.addWidget(self.queue_bar)
-        layout.addLayout(line)
+        # The queue's own controls, then its line, right above the list it describes: each on a row of its
+        # own, so a narrow queue (a laptop) neither squeezes the line nor hides a control.
+        order_row = QHBoxLayout()
+        order_row.setContentsMargins(0, 0, 0, 0)
+        order_row.addWidget(self.queue_bar)
+        order_row.addStretch(1)
+        layout.addLayout(order_row)
+        self.queue_line.setContentsMargins(6, 0, 6, 2)
+        layout.addWidget(self.queue_line)
         layout.addWidget(self.view, 1)
 
         self._tick = QTimer(self, interval=1000)
@@ -263,7 +267,8 @@ class QueuePanel(QWidget):
     def _update_line(self) -> None:
         status = self.model.queue
         line = queue_line(status, self._costs.total(status.order))
-        reason = queue_reason(status)
+        # Why the head waits for a slot is on its row; the line adds only what stops the whole queue.
+        reason = queue_reason(status) if status.paused or status.held is not None else ""
         self.queue_line.setText(f"{line}\n{reason[:1].upper()}{reason[1:]}." if reason else line)
 
     def _reorder(self, ids: list[int], before: int | None) -> None:

@@ -40,13 +40,16 @@ def queue_reason(status: QueueStatus) -> str:
         return _held_note(status.held)
     if status.reason == "sending":
         return ""
+    if status.reason and status.cap is not None and status.in_flight >= status.cap:
+        return f"slots full ({status.in_flight} of {status.cap} in use)"  # short: rows are narrow on a laptop
     return status.reason
 
 
 def unsent_text(job: Job, status: QueueStatus) -> str:
     """A queued or paused row's status line: its place in line and why it waits."""
+    # Rows are narrow on a laptop: the place comes first and short, the reason right after it.
     position = status.position(job.id)
-    place = f"#{position} in line" if position is not None else "in line"
+    place = f"#{position}" if position is not None else "Queued"
     if job.state is JobState.PAUSED:
         return f"Paused by you · {place} · Resume ({RESUME_KEY}) to send it"
     if position == 1 and status.reason == "sending" and not status.paused and status.held is None:
@@ -54,18 +57,18 @@ def unsent_text(job: Job, status: QueueStatus) -> str:
     why = queue_reason(status)
     if position is not None and position > 1 and not why:
         why = f"after {position - 1} earlier job{'s' if position > 2 else ''}"
-    return " · ".join(p for p in (f"Queued {place}", why) if p)
+    return " · ".join(p for p in (f"Queued {place}" if position is not None else place, why) if p)
 
 
 def attention_text(job: Job) -> str:
     """A row that waits on the creator: what happened, briefly, and the action that carries it on."""
     if job.state is JobState.WAITING:
         if job.wait_reason is WaitReason.KEY:
-            return f"Needs you · getimg refused the key: fix it in Settings ({SETTINGS_KEY}); it carries on"
+            return f"Needs you · fix the key in Settings ({SETTINGS_KEY}): getimg refused it; then it carries on"
         if job.wait_reason is WaitReason.QUOTA:
-            return f"Needs you · quota used up: top up at getimg.ai, then Resume ({RESUME_KEY})"
+            return f"Needs you · top up, then Resume ({RESUME_KEY}): the quota is used up"
         if job.wait_reason is WaitReason.TIME_LIMIT:
-            return f"Needs you · past its time limit: Resume ({RESUME_KEY}) checks again, or Stop tracking"
+            return f"Needs you · Resume ({RESUME_KEY}) checks again, or Stop tracking: past its time limit"
         return f"Needs you · {job.error_message or 'Resume to carry on'} ({RESUME_KEY})"
     if job.state is JobState.UNCERTAIN:
         return "Uncertain · may be billed: check your getimg dashboard · not sent again (Retry bills a new one)"
