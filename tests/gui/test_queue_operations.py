@@ -163,3 +163,44 @@ def test_a_job_with_several_files_says_so_and_each_opens(run: Any, sim: RunningS
             menu.close()
 
     run(scenario(), timeout=60)
+
+
+def test_a_held_queue_and_a_job_waiting_on_the_creator_say_what_to_do_and_resume(
+        run: Any, sim: RunningSimulator, paths: Paths) -> None:
+    sim.configure(pending_seconds=0.5)
+
+    async def scenario() -> None:
+        async with open_panel(sim, paths) as (engine, panel):
+            # A 402 on a poll: the job may be billed, so it waits on the creator instead of failing.
+            sim.add_fault("retrieve", status=402, count=1)
+            waiting = (await engine.submit(GenerationRequest(LITE, "a quota runs out")))[0]
+            await until(lambda: engine.store.get(waiting.id).state is JobState.WAITING, what="the wait")
+            assert said(panel, waiting.id).endswith(
+                "Needs you · top up, then Resume (Ctrl+Shift+R): the quota is used up")
+            select(panel, engine.store.get(waiting.id))
+            resume = button(panel, panel.queued_.resume)
+            assert resume.isEnabled()
+            resume.click()
+            await until(lambda: engine.store.get(waiting.id).state is not JobState.WAITING, what="the resume")
+            await engine.wait_idle([waiting.id], timeout=60)
+            assert engine.store.get(waiting.id).state is JobState.READY
+
+            # A 401 on a send: nothing was created, the queue holds, and the row names the remedy.
+            sim.add_fault("create", status=401, count=1)
+            held = (await engine.submit(GenerationRequest(LITE, "a key is refused")))[0]
+            await until(lambda: panel.model.queue.held is not None, what="the hold")
+            assert engine.store.get(held.id).state is JobState.QUEUED
+            assert said(panel, held.id).endswith("Queued #1 · getimg refused the key: fix it in Settings (Ctrl+,)")
+            assert panel.queue_line.text().endswith("Getimg refused the key: fix it in Settings (Ctrl+,).")
+            assert button(panel, panel.queued_.toggle_queue).text() == "Resume the queue"
+            select(panel, engine.store.get(held.id))
+            assert resume.isEnabled()  # the row's own Resume sets the queue going again
+            resume.click()
+            await until(lambda: panel.model.queue.held is None, what="the hold to lift")
+            await until(lambda: engine.store.get(held.id).state is not JobState.QUEUED, what="the send")
+            await engine.wait_idle([held.id], timeout=60)
+            assert engine.store.get(held.id).state is JobState.READY
+            assert panel.model.queue.held is None
+            assert sim.stats()["total_creations"] == 2
+
+    run(scenario(), timeout=90)

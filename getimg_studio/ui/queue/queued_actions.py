@@ -56,7 +56,7 @@ class QueuedActions(QObject):
         self.move_up.setEnabled(moved(order, ids, -1) is not None)
         self.move_down.setEnabled(moved(order, ids, 1) is not None)
         self.pause.setEnabled(any(j.state is JobState.QUEUED for j in jobs))
-        self.resume.setEnabled(any(resumable(j) for j in jobs))
+        self.resume.setEnabled(any(resumable(j, self._queue()) for j in jobs))
         self.edit.setEnabled(len(jobs) == 1 and jobs[0].state in (JobState.QUEUED, JobState.PAUSED))
         status = self._queue()
         stopped = status.paused or status.held is not None
@@ -79,9 +79,14 @@ class QueuedActions(QObject):
             self._run(self._control.pause(ids), "Pausing")
 
     def do_resume(self) -> None:
-        ids = [j.id for j in self._selected() if resumable(j)]
+        status = self._queue()
+        jobs = [j for j in self._selected() if resumable(j, status)]
+        ids = [j.id for j in jobs if j.state is not JobState.QUEUED]
         if ids:
             self._run(self._control.resume(ids), "Resuming")
+        if any(j.state is JobState.QUEUED for j in jobs):  # it waits on the whole queue: that goes on
+            self._run(self._control.resume_queue(), "Resuming the queue")
+            self.statusMessage.emit("The queue goes on.")
 
     def do_edit(self) -> None:
         jobs = self._selected()

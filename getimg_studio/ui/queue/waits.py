@@ -82,9 +82,12 @@ def row_status(job: Job, status: QueueStatus) -> str | None:
     return attention_text(job) or None
 
 
-def resumable(job: Job) -> bool:
-    """Resume does something for it: a paused job goes back in line, a waiting one is followed again."""
-    return job.state in (JobState.PAUSED, JobState.WAITING)
+def resumable(job: Job, status: QueueStatus) -> bool:
+    """Resume does something for it: a paused job goes back in line, a waiting one is followed again, and a
+    queued one in a paused or held queue sets the queue going again."""
+    if job.state in (JobState.PAUSED, JobState.WAITING):
+        return True
+    return job.state is JobState.QUEUED and (status.paused or status.held is not None)
 
 
 def queue_line(status: QueueStatus, queued_cost: CostEstimate) -> str:
