@@ -78,6 +78,7 @@ def test_the_status_line_counts_and_prices_what_is_not_sent() -> None:
     assert queue_line(CAP, costs.total(CAP.order)) == "4 queued · 2 in flight of 2 · $1.00 queued (not yet billed)"
     empty = QueueStatus(in_flight=1)
     assert queue_line(empty, costs.total(())) == "Nothing queued · 1 in flight"
+    assert queue_line(QueueStatus(cap=2), costs.total(())) == "Nothing queued or in flight"
 
 
 def test_queued_costs_follow_events_and_read_only_what_they_have_not_seen() -> None:

@@ -93,6 +93,8 @@ def resumable(job: Job, status: QueueStatus) -> bool:
 def queue_line(status: QueueStatus, queued_cost: CostEstimate) -> str:
     """ "3 queued · 2 in flight of 2 · $0.75 queued (not yet billed)"."""
     queued = len(status.order)
+    if not queued and not status.in_flight:
+        return "Nothing queued or in flight"
     flight = f"{status.in_flight} in flight" + (f" of {status.cap}" if status.cap is not None else "")
     parts = [f"{queued} queued" if queued else "Nothing queued", flight]
     if queued:
