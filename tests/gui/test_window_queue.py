@@ -56,4 +56,14 @@ def test_open_in_form_changes_a_queued_job_in_place(sim: Any, open_window: Calla
         assert compose.view.form_message.text() == f"Queued job {third} changed; it keeps its place in line."
         assert sim.stats()["total_creations"] == 1
 
+        # Removed (or sent) while the form was changing it: the form says so and makes new jobs again.
+        window.queue.select_job(third)
+        window.queue.queued_.edit.trigger()
+        assert compose.editing == third
+        await engine.remove_queued([third])
+        await until(lambda: compose.editing is None, what="the form to let go of the removed job")
+        assert compose.view.form_message.text() == (f"Queued job {third} was removed before you saved: Generate "
+                                                   "now makes a new job from the form.")
+        assert compose.view.generate_button.text() == "Generate"
+
     run(scenario(), timeout=90)

@@ -12,3 +12,9 @@ def edit_banner(job_id: int) -> str:
 
 def edited_message(job_id: int) -> str:
     return f"Queued job {job_id} changed; it keeps its place in line."
+
+
+def left_queue_message(job_id: int, *, sent: bool) -> str:
+    """The job being changed left the queue before Save changes: the form's contents stay, unsaved."""
+    what = "was sent" if sent else "was removed"
+    return f"Queued job {job_id} {what} before you saved: Generate now makes a new job from the form."
