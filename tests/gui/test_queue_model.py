@@ -24,6 +24,7 @@ from getimg_studio.jobs.model import (
     JobChanged,
     JobEvent,
     JobFilter,
+    JobKind,
     JobsRemoved,
     JobState,
     QueueChanged,
@@ -61,9 +62,9 @@ class CountingStore:
         self.rows_read = 0
         self.pages = 0
 
-    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]:
+    def page(self, view: JobFilter, search: str, offset: int, limit: int, kind: JobKind | None = None) -> list[Job]:
         self.pages += 1
-        jobs = self.store.page(view, search, offset, limit)
+        jobs = self.store.page(view, search, offset, limit, kind)
         self.rows_read += len(jobs)
         return jobs
 

@@ -305,7 +305,9 @@ class ComposeController(QObject):
         return self._editing
 
     def open_queued(self, job: Job) -> None:
-        """The form shows a queued job's request; Save changes writes it back, and it keeps its place."""
+        """The form shows a queued video's request; Save changes writes it back, and it keeps its place."""
+        if not isinstance(job.request, GenerationRequest):  # an image's request: not this form's
+            return
         self.load_request(job.request, 1)
         self._editing = job.id
         self._show_form_message(edit_banner(job.id), "muted")

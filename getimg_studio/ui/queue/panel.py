@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QP
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, QueueStatus
+from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobKind, QueueStatus
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
@@ -44,6 +45,9 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAILED, "Failed"),
     (JobFilter.QUEUED, "Queued"),
 )
+# Short labels: the combo shares the tabs' row, and every tab must stay visible in a narrow queue.
+KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
+                                                (JobKind.IMAGE, "Images"))
 MIN_WIDTH = 300
 _EMPTY = {
     JobFilter.ACTIVE: "Nothing is generating right now.",
@@ -60,6 +64,8 @@ class QueuePanel(QWidget):
     remixRequested = Signal(object)  # GenerationRequest
     editRequested = Signal(object)  # Job not sent yet: its request into the form, to change it in place
     statusMessage = Signal(str)
+    useImageRequested = Signal(object, object)  # Path, Role: an image from the history into a frame slot
+    remixImageRequested = Signal(object)  # ImageRequest
 
     def __init__(self, ports: QueuePorts, bridge: EngineBridge, settings: SettingsStore,
                  parent: QWidget | None = None) -> None:
@@ -77,6 +83,11 @@ class QueuePanel(QWidget):
         for _view, label in VIEWS:
             self.tabs.addTab(label)
         self.tabs.setCurrentIndex(1)
+        self.kinds = QComboBox(self)  # videos and images share the history (issue 12)
+        self.kinds.setAccessibleName("Show videos or images")
+        self.kinds.setToolTip("Show videos and images, only videos, or only images")
+        for _kind, label in KINDS:
+            self.kinds.addItem(label)
         self.search = QLineEdit(self)
         self.search.setAccessibleName("History search")
         self.search.setPlaceholderText("Search")
@@ -165,7 +176,11 @@ class QueuePanel(QWidget):
         self.search.setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
+        views = QHBoxLayout()
+        views.setContentsMargins(0, 0, 0, 0)
+        views.addWidget(self.tabs, 1)
+        views.addWidget(self.kinds)
+        layout.addLayout(views)
         layout.addLayout(tools)
         # The queue's own controls, then its line, right above the list it describes: each on a row of its
         # own, so a narrow queue (a laptop) neither squeezes the line nor hides a control.
@@ -192,6 +207,9 @@ class QueuePanel(QWidget):
         bridge.jobAdded.connect(self._job_seen)
         bridge.jobChanged.connect(self._job_seen)
         bridge.jobsRemoved.connect(self._costs.forget)
+        a.useImageRequested.connect(self.useImageRequested)
+        a.remixImageRequested.connect(self.remixImageRequested)
+        self.kinds.currentIndexChanged.connect(lambda i: self.model.set_kind(KINDS[i][0]))
         self.tabs.currentChanged.connect(self._view_changed)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self._search_timer.timeout.connect(self._apply_search)
@@ -301,12 +319,13 @@ class QueuePanel(QWidget):
         q.update_enabled()
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for group in ((a.play, a.open_external, a.reveal, a.save_as), (a.copy_prompt, a.copy_id),
+        images = a.image_uses() if any(j.kind is JobKind.IMAGE for j in self.selected_jobs()) else ()
+        for group in ((a.play, a.open_external, a.reveal, a.save_as), images, (a.copy_prompt, a.copy_id),
                       (a.remix, a.retry), (q.edit, q.move_up, q.move_down, q.pause, q.resume),
                       (a.favourite, a.stop, a.remove)):
             for action in group:
                 menu.addAction(action)
-            if group[0] is a.play:
+            if group and group[0] is a.play:
                 self._files_menu(menu)
             menu.addSeparator()
         return menu
@@ -330,6 +349,10 @@ class QueuePanel(QWidget):
         if empty:
             view = self.model.view
             text = f"Nothing matches “{self.model.search}”." if self.model.search else _EMPTY[view]
+            if self.model.kind is JobKind.IMAGE and not self.model.search and view is JobFilter.ALL:
+                text = "No images yet. Use “Generate image…” in a frame slot of the form."
+            elif self.model.kind is not None and not self.model.search:
+                text += f" (Showing {self.kinds.currentText().lower()} only.)"
             self.empty.setText(text)
             self._place_empty()
         self.empty.setVisible(empty)

@@ -14,11 +14,16 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from getimg_studio.api.errors import GetimgError
-from getimg_studio.jobs.model import Job, JobState, QueueStatus
+from getimg_studio.jobs.model import Job, JobKind, JobState, QueueStatus
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.ports import QueueControl
 from getimg_studio.ui.queue.actions import make_action
 from getimg_studio.ui.queue.waits import EDIT_KEY, PAUSE_KEY, QUEUE_KEY, RESUME_KEY, moved, resumable
+
+
+def _editable(job: Job) -> bool:
+    """Open in form: a video not sent yet (the compose form is a video's; an image has its own form)."""
+    return job.kind is JobKind.VIDEO and job.state in (JobState.QUEUED, JobState.PAUSED)
 
 
 class QueuedActions(QObject):
@@ -57,7 +62,7 @@ class QueuedActions(QObject):
         self.move_down.setEnabled(moved(order, ids, 1) is not None)
         self.pause.setEnabled(any(j.state is JobState.QUEUED for j in jobs))
         self.resume.setEnabled(any(resumable(j, self._queue()) for j in jobs))
-        self.edit.setEnabled(len(jobs) == 1 and jobs[0].state in (JobState.QUEUED, JobState.PAUSED))
+        self.edit.setEnabled(len(jobs) == 1 and _editable(jobs[0]))
         status = self._queue()
         stopped = status.paused or status.held is not None
         self.toggle_queue.setText("Resume the queue" if stopped else "Pause the queue")
@@ -90,7 +95,7 @@ class QueuedActions(QObject):
 
     def do_edit(self) -> None:
         jobs = self._selected()
-        if len(jobs) == 1 and jobs[0].state in (JobState.QUEUED, JobState.PAUSED):
+        if len(jobs) == 1 and _editable(jobs[0]):
             self.editRequested.emit(jobs[0])
 
     def do_toggle_queue(self) -> None:
