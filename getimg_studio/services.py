@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urlsplit
 
 from getimg_studio.instance_lock import InstanceLock
+from getimg_studio.jobs.budget import Budget, budget_from_text
 from getimg_studio.jobs.engine import Engine, EngineConfig
 from getimg_studio.jobs.facade import EngineFacade
 from getimg_studio.logs import register_secret
@@ -74,6 +75,11 @@ def engine_config(settings: Settings) -> EngineConfig:
         auto_download=settings.auto_download,
         max_in_flight=max(settings.max_in_flight, 0),
     )
+
+
+def settings_budget(settings: Settings) -> Budget | None:
+    """The spending budget the settings hold (the engine enforces it; Settings and `budget set` change it)."""
+    return budget_from_text(settings.budget_monthly, settings.budget_daily)
 
 
 def _seconds(text: str | None, default: float) -> float:
@@ -171,8 +177,11 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
             # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
             # Its pool: the polls in flight, a creation and a read (a larger pool costs CPU on every request).
             client = GetimgClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
-            return Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
-                          output_dir=output_dir(paths, settings), config=config, backend="demo" if use_demo else url)
+            engine = Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
+                            output_dir=output_dir(paths, settings), config=config,
+                            backend="demo" if use_demo else url)
+            engine.set_budget(settings_budget(settings))  # money (issue 15): enforced from the first job on
+            return engine
 
         engine = await EngineFacade.open(build)
     except BaseException:
