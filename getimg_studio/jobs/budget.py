@@ -125,6 +125,8 @@ class BudgetVerdict:
     left_today: Decimal | None
     currency: str = "USD"
     unknown_price: bool = False
+    # Allowed, but the known getimg balance will not cover it (`balance_warning`): told before anything is sent.
+    warning: str | None = None
 
     def text(self, where: Where = "window") -> str:
         """The message with the ways out, for the window or for the command line."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import Balance, CostEstimate, GenerationRequest
 from getimg_studio.jobs import intake
+from getimg_studio.jobs.budget import action_cost
 from getimg_studio.jobs.dispatch import Dispatcher
 from getimg_studio.jobs.files import delete_videos
 from getimg_studio.jobs.lifecycle import Lifecycle
@@ -117,6 +118,7 @@ class Engine:
         self._dispatching = False
         # Money (issue 15): every new job passes the budget check; every bill is written with its ledger entry.
         self.spend_guard = SpendGuard(store, backend, clock, local_zone())
+        self._observers.subscribe(self.spend_guard.observe)
         self.lifecycle = Lifecycle(store, self._emit, clock, admit=self.spend_guard.admit,
                                    model_name=self._model_name)
         reader = StatusReader(lambda: self.client, config.max_concurrent_polls)
@@ -432,6 +434,14 @@ class Engine:
             self.spend_guard.check(new.amount - old.amount)
         elif old is None or old.amount is None:
             self.spend_guard.check(new.amount)
+
+    def check_spend_for(self, estimates: Sequence[CostEstimate]) -> BudgetVerdict:
+        """`check_spend` for N generations at once (a storyboard run, several variations): their total."""
+        return self.check_spend(action_cost(estimates))
+
+    def queued_cost(self) -> Decimal:
+        """What the jobs queued and not sent yet will cost at their estimates (the queue's status line)."""
+        return self.store.queued_estimates(self.backend, currency=self.spend_guard.currency)
 
     def spend_figures(self) -> SpendFigures:
         return self.spend_guard.figures()

@@ -202,6 +202,16 @@ class EngineFacade:
         has the numbers) when it would pass a budget. Each submit is checked again as it is queued."""
         return await self._host.call_sync(lambda: self._engine.check_spend(total))
 
+    async def check_spend_for(self, estimates: Sequence[CostEstimate]) -> BudgetVerdict:
+        """`check_spend` for N generations at once (a storyboard run): the total of their estimates, a missing
+        price making the whole unknown. Raises `BudgetExceeded` like `check_spend`."""
+        items = tuple(estimates)
+        return await self._host.call_sync(lambda: self._engine.check_spend_for(items))
+
+    async def queued_cost(self) -> Decimal:
+        """The estimates of the jobs queued and not sent yet, in all (for the queue's status line)."""
+        return await self._host.call_sync(self._engine.queued_cost)
+
     async def spend_figures(self) -> SpendFigures:
         """Spent this local month and day, the estimates of jobs not billed yet, and the budget."""
         return await self._host.call_sync(self._engine.spend_figures)

@@ -11,14 +11,15 @@ thread, and turns a refusal into a `BudgetExceeded` error the window and the com
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Protocol
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
-from getimg_studio.api.types import CostEstimate
-from getimg_studio.jobs.budget import Budget, BudgetVerdict, Limit, budget_status, check_budget
+from getimg_studio.api.types import Balance, CostEstimate
+from getimg_studio.jobs.budget import Budget, BudgetVerdict, Limit, balance_warning, budget_status, check_budget
+from getimg_studio.jobs.model import BalanceChanged, JobEvent
 from getimg_studio.jobs.spend import month_to_date, today_range, utc_bounds
 
 
@@ -59,6 +60,14 @@ class SpendFigures:
     budget: Budget | None
     currency: str
     now: datetime
+    balance: Balance | None = None  # getimg's balance as last read (None: not known)
+
+    @property
+    def budget_left(self) -> Decimal | None:
+        """What the monthly budget leaves once billed and unbilled jobs are counted (None: no monthly one)."""
+        if self.budget is None or self.budget.monthly is None:
+            return None
+        return self.budget.monthly - self.spent_this_month - self.unbilled
 
     @property
     def status_text(self) -> str:
@@ -70,7 +79,7 @@ class SpendFigures:
 
 
 def spend_figures(reads: SpendReads, budget: Budget | None, backend: str | None, now: datetime, tz: tzinfo,
-                  currency: str = "USD") -> SpendFigures:
+                  currency: str = "USD", balance: Balance | None = None) -> SpendFigures:
     """The figures for `now` in `tz`: bills of this backend only (a demo job's are not real money)."""
     currency = budget.currency if budget is not None else currency
     month_start, month_end = utc_bounds(month_to_date(now, tz), tz)
@@ -79,7 +88,7 @@ def spend_figures(reads: SpendReads, budget: Budget | None, backend: str | None,
         spent_this_month=reads.ledger_spent(month_start, month_end, currency=currency, backend=backend),
         spent_today=reads.ledger_spent(day_start, day_end, currency=currency, backend=backend),
         unbilled=reads.unbilled_estimates(backend, since=month_start, currency=currency),
-        budget=budget, currency=currency, now=now)
+        budget=budget, currency=currency, now=now, balance=balance)
 
 
 def action_amount(total: CostEstimate | Decimal | None) -> Decimal | None:
@@ -97,17 +106,39 @@ class SpendGuard:
         self._clock = clock
         self.tz = tz
         self.budget = budget
+        self.balance: Balance | None = None
+
+    def observe(self, event: JobEvent) -> None:
+        """An engine observer: keeps the last balance getimg reported, for the warning before sending."""
+        if isinstance(event, BalanceChanged):
+            self.balance = Balance(event.amount, event.currency) if event.amount is not None else None
+
+    @property
+    def currency(self) -> str:
+        return self.budget.currency if self.budget is not None else "USD"
 
     def figures(self) -> SpendFigures:
-        return spend_figures(self._reads, self.budget, self._backend, self._clock(), self.tz)
+        return spend_figures(self._reads, self.budget, self._backend, self._clock(), self.tz, balance=self.balance)
 
     def check(self, total: CostEstimate | Decimal | None) -> BudgetVerdict:
-        """The verdict for an action costing `total`; raises `BudgetExceeded` when it is refused."""
+        """The verdict for an action costing `total`; raises `BudgetExceeded` when it is refused.
+
+        An allowed verdict carries a `warning` when the known balance will not cover the action and what is
+        already promised to unbilled jobs: the caller tells the creator before sending.
+        """
+        amount = action_amount(total)
         if self.budget is None or not self.budget.is_set:
-            return check_budget(None, Decimal(0), Decimal(0), Decimal(0), action_amount(total), self._clock(), self.tz)
-        verdict = self.figures().verdict(action_amount(total), self.tz)
-        if not verdict.allowed:
-            raise BudgetExceeded(verdict)
+            verdict = check_budget(None, Decimal(0), Decimal(0), Decimal(0), amount, self._clock(), self.tz)
+            if self.balance is None or amount is None:
+                return verdict
+            figures = self.figures()
+        else:
+            figures = self.figures()
+            verdict = figures.verdict(amount, self.tz)
+            if not verdict.allowed:
+                raise BudgetExceeded(verdict)
+        if self.balance is not None and self.balance.currency == figures.currency:
+            verdict = replace(verdict, warning=balance_warning(amount, self.balance, unbilled=figures.unbilled))
         return verdict
 
     def admit(self, cost: Decimal | None) -> None:

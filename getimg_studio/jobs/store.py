@@ -198,6 +198,16 @@ class HistoryReads:
                f"AND (state IN ({_marks(active)}) OR (state IN ({_marks(unseen)}) "
                f"AND julianday(coalesce(submitted_at, created_at)) >= julianday(?)))")
         params: tuple[Any, ...] = (*active, *unseen, iso(since))
+        return self._estimates_sum(sql, params, backend, currency)
+
+    def queued_estimates(self, backend: str | None, *, currency: str) -> Decimal:
+        """The estimates of this backend's jobs queued (or paused) and not sent yet: the queue's cost."""
+        unsent = tuple(s.value for s in UNSENT_STATES)
+        sql = (f"SELECT json_extract(estimate, '$.amount'), json_extract(estimate, '$.currency') FROM jobs "
+               f"WHERE estimate IS NOT NULL AND state IN ({_marks(unsent)})")
+        return self._estimates_sum(sql, unsent, backend, currency)
+
+    def _estimates_sum(self, sql: str, params: tuple[Any, ...], backend: str | None, currency: str) -> Decimal:
         if backend is not None:
             sql += " AND (backend IS NULL OR backend = ?)"
             params = (*params, backend)
