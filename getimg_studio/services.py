@@ -127,6 +127,19 @@ def demo_chosen(settings: Settings, demo: bool | None) -> bool | None:
     return True if settings.demo_mode else None
 
 
+def history_backend(settings: Settings, demo: bool | None, base_url: str | None, has_key: Callable[[], bool]) -> str:
+    """The backend whose jobs and bills the history keys a session's by: "demo" or the API's base URL.
+
+    The same choice `build_services` makes, for commands that read the history without starting an engine
+    (`spend`, `budget`); `has_key` is asked only when the key decides.
+    """
+    explicit_url = base_url or os.environ.get("GETIMG_AI_BASE_URL") or None
+    chosen = demo_chosen(settings, demo)
+    if chosen is None:
+        chosen = explicit_url is None and not has_key()
+    return "demo" if chosen else (explicit_url or DEFAULT_BASE_URL).rstrip("/")
+
+
 async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_url: str | None,
                  key_store: KeyStore | None, key_status: KeyStatus | None, lock: InstanceLock) -> Services:
     # Order matters for start-up time: the demo simulator boots in its own process, so it is started as soon
