@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
-    from getimg_studio.api.types import ModelInfo
+    from getimg_studio.api.types import CostReport, ModelInfo
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.ledger import LedgerEntry
 
@@ -451,6 +451,10 @@ class Engine:
 
     def ledger_start(self) -> datetime | None:
         return self.store.ledger_start(backend=self.backend)
+
+    async def billing_costs(self, start: datetime, end: datetime) -> CostReport:
+        """getimg's own `/v2/billing/costs` for [start, end) (aware datetimes): the Spending window's other side."""
+        return await self.client.costs(start, end)
 
     def _model_name(self, model_id: str) -> str:
         model = self.catalogue.get(model_id) or self.catalogue.get_image(model_id)

@@ -24,7 +24,7 @@ from getimg_studio.jobs.store import JobReader
 
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
-    from getimg_studio.api.types import Balance, CostEstimate, GenerationRequest, ModelInfo
+    from getimg_studio.api.types import Balance, CostEstimate, CostReport, GenerationRequest, ModelInfo
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.ledger import LedgerEntry
@@ -222,3 +222,7 @@ class EngineFacade:
 
     async def ledger_start(self) -> datetime | None:
         return await self._host.call_sync(self._engine.ledger_start)
+
+    async def billing_costs(self, start: datetime, end: datetime) -> CostReport:
+        """getimg's `/v2/billing/costs` for [start, end); raises GetimgError when it cannot be read."""
+        return await self._host.call(self._engine.billing_costs(start, end))

@@ -43,6 +43,16 @@ def _spin(name: str, low: int, high: int, special: str = "", suffix: str = "") -
     return spin
 
 
+def _amount_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText("no limit")
+    edit.setMaximumWidth(160)
+    edit.setToolTip("An amount such as 50 or 12.50; empty for no limit. "
+                    "`getimg-studio budget` reads and sets the same budget.")
+    return edit
+
+
 class SettingsDialog(QDialog):
     def __init__(self, default_output: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +133,16 @@ class SettingsDialog(QDialog):
         jobs_form.addRow("Flag a job after", self.time_limit)
         jobs_form.addRow("&Ask before more than", self.confirm_over)
         jobs_form.addRow("", self.confirm_quit)
+        # Money (issue 15): the spending budget the engine enforces before anything is queued.
+        self.budget_monthly = _amount_edit("Monthly budget")
+        self.budget_daily = _amount_edit("Daily budget")
+        self.budget_note = QLabel("Generate, variations and Retry are refused before anything is sent when they "
+                                  "would pass a budget; queued jobs count at their estimate.")
+        self.budget_note.setWordWrap(True)
+        set_hint(self.budget_note, "muted")
+        jobs_form.addRow("&Monthly budget", self.budget_monthly)
+        jobs_form.addRow("Dail&y budget", self.budget_daily)
+        jobs_form.addRow("", self.budget_note)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
