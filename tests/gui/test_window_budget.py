@@ -55,8 +55,8 @@ def test_budget_in_status_bar_refusal_raise_budget_and_spending(sim: Any, open_w
         dialog = window.controller.settings_dialog
         assert dialog is not None
         await _until(lambda: dialog.view.isVisible(), "the settings window")
-        assert QApplication.focusWidget() is dialog.view.budget_monthly or dialog.view.budget_monthly.hasFocus() \
-            or dialog.view.budget_monthly.selectedText() == "0.05"
+        await _until(lambda: dialog.view.budget_monthly.selectedText() == "0.05", "the budget field selected")
+        assert not dialog.view.budget_monthly.visibleRegion().isEmpty()  # scrolled into view
         dialog.view.budget_monthly.setText("abc")
         dialog.save()
         assert dialog.view.saved_note.text().startswith("Not saved:")

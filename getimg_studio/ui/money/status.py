@@ -30,7 +30,8 @@ class BudgetLabel(QLabel):
         self.setContentsMargins(8, 0, 8, 0)
 
     def show_figures(self, figures: SpendFigures, *, demo: bool) -> None:
-        self.setText(figures.status_text + (" (demo)" if demo else ""))
+        text = figures.status_text
+        self.setText(text.replace("This month:", "This month (demo):", 1) if demo else text)
         left = figures.budget_left
         set_hint(self, "error" if left is not None and left < 0 else "")
         cur = figures.currency

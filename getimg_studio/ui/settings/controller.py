@@ -114,8 +114,7 @@ class SettingsController(QObject):
     def raise_budget(self) -> None:
         """Open at the monthly budget, its text selected (the refusal's "Raise budget…")."""
         self.open()
-        self.view.budget_monthly.setFocus()
-        self.view.budget_monthly.selectAll()
+        self.view.show_budget()
 
     # The key ---------------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -163,6 +163,7 @@ class SettingsDialog(QDialog):
             body_layout.addWidget(box)
         body_layout.addStretch(1)
         scroll = QScrollArea()  # a small screen (or 2x scale) still reaches Save
+        self.scroll = scroll
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -171,6 +172,16 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         self.resize(620, 640)
+
+    def show_budget(self) -> None:
+        """Scroll to the monthly budget and put the cursor there, its text selected (once laid out)."""
+
+        def focus() -> None:
+            self.scroll.ensureWidgetVisible(self.budget_note, 0, 12)
+            self.budget_monthly.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.budget_monthly.selectAll()
+
+        QTimer.singleShot(0, self, focus)
 
     def open(self) -> None:
         """Show without blocking anything: QDialog.open() would make it window-modal, exec() a nested loop."""
