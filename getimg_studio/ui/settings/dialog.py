@@ -163,7 +163,7 @@ class SettingsDialog(QDialog):
             body_layout.addWidget(box)
         body_layout.addStretch(1)
         scroll = QScrollArea()  # a small screen (or 2x scale) still reaches Save
-        self.scroll = scroll
+        self.scroll_area = scroll
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -177,7 +177,7 @@ class SettingsDialog(QDialog):
         """Scroll to the monthly budget and put the cursor there, its text selected (once laid out)."""
 
         def focus() -> None:
-            self.scroll.ensureWidgetVisible(self.budget_note, 0, 12)
+            self.scroll_area.ensureWidgetVisible(self.budget_note, 0, 12)
             self.budget_monthly.setFocus(Qt.FocusReason.OtherFocusReason)
             self.budget_monthly.selectAll()
 
