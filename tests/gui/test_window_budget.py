@@ -88,6 +88,11 @@ def test_budget_in_status_bar_refusal_raise_budget_and_spending(sim: Any, open_w
         view = spending[0]
         assert isinstance(view, SpendingView)
         await _until(lambda: view.status.text() != "Reading the spending history…", "the spending figures")
+        # live mode: getimg's /v2/billing/costs beside the ledger, day by day (the simulator bills as getimg)
+        await _until(lambda: view.server_table.rowCount() > 0, "getimg's figures beside the ledger's")
+        table = view.server_table
+        days = [(table.item(r, 1).text(), table.item(r, 2).text()) for r in range(table.rowCount())]
+        assert ("$0.08", "$0.08") in days, days
         view.close()
 
     run(scenario(), timeout=120)
