@@ -51,7 +51,16 @@ def test_budget_in_status_bar_refusal_raise_budget_and_spending(sim: Any, open_w
         assert window.services.engine.store.ids() == []  # nothing queued, nothing sent
         assert sum(sim.stats()["requests"].get("create", {}).values()) == 0
 
-        compose.view.form_message.linkActivated.emit("budget")  # the link's click
+        # Keyboard only: Tab from Generate reaches the link, Enter follows it
+        compose.view.generate_button.setFocus(Qt.FocusReason.TabFocusReason)
+        await _until(compose.view.generate_button.hasFocus, "focus on Generate")
+        for _ in range(6):
+            if compose.view.form_message.hasFocus():
+                break
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+        assert compose.view.form_message.hasFocus(), QApplication.focusWidget()
+        qtbot.keyClick(compose.view.form_message, Qt.Key.Key_Tab)  # the label's first link
+        qtbot.keyClick(compose.view.form_message, Qt.Key.Key_Return)
         dialog = window.controller.settings_dialog
         assert dialog is not None
         await _until(lambda: dialog.view.isVisible(), "the settings window")
