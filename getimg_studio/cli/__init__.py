@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 def _commands() -> dict[str, ModuleType]:
     """Every command, in the order --help lists them."""
-    from getimg_studio.cli import budget, generate, jobs, spend
+    from getimg_studio.cli import budget, generate, image, jobs, spend
 
-    return {"generate": generate, "jobs": jobs, "spend": spend, "budget": budget}
+    return {"generate": generate, "image": image, "jobs": jobs, "spend": spend, "budget": budget}
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

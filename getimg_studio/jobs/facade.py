@@ -24,6 +24,7 @@ from getimg_studio.jobs.store import JobReader
 
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.image_types import ImageRequest
     from getimg_studio.api.types import Balance, CostEstimate, CostReport, GenerationRequest, ModelInfo
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.engine import Engine
@@ -226,3 +227,9 @@ class EngineFacade:
     async def billing_costs(self, start: datetime, end: datetime) -> CostReport:
         """getimg's `/v2/billing/costs` for [start, end); raises GetimgError when it cannot be read."""
         return await self._host.call(self._engine.billing_costs(start, end))
+    # Images (issue 12) ----------------------------------------------------------------------------------
+
+    async def submit_image(self, request: ImageRequest, variations: int = 1, *,
+                           until_sent: bool = False) -> list[Job]:
+        """Queue `variations` image jobs (kind `image`, same queue and history as videos); see `Engine.submit`."""
+        return await self._host.call(self._engine.submit_image(request, variations, until_sent=until_sent))

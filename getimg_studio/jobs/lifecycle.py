@@ -10,6 +10,7 @@
   │      created)     │  │    (key / quota / time limit: resumes on demand)
   │                   │  └─► uncertain (may have reached getimg, no id back: never resent)
   ├─► rejected ◄──────┘      pending ──► failed (getimg said so) / expired (deletes_at passed)
+  │                          submitting ──► downloading: an image (its answer is the image)
   └─► (removed: never sent, never billed)       any followed job ──► stopped (the creator)
 ```
 
@@ -29,14 +30,14 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from getimg_studio.api.types import CostEstimate, GenerationRequest, Usage
+from getimg_studio.api.types import CostEstimate, Usage
 from getimg_studio.jobs.billing import bill_for
 from getimg_studio.jobs.model import (
     Job,
     JobAdded,
     JobChanged,
     JobEvent,
-    JobKind,
+    JobRequest,
     JobsRemoved,
     JobState,
 )
@@ -48,7 +49,8 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.QUEUED: frozenset({S.PAUSED, S.SUBMITTING, S.REJECTED}),
     S.PAUSED: frozenset({S.QUEUED, S.REJECTED}),
     # back to QUEUED: refused before acceptance in a way that says "later" (429, 503, offline)
-    S.SUBMITTING: frozenset({S.QUEUED, S.PENDING, S.REJECTED, S.UNCERTAIN, S.STOPPED}),
+    # to DOWNLOADING: an image, whose answer is the finished generation (jobs/images.py)
+    S.SUBMITTING: frozenset({S.QUEUED, S.PENDING, S.DOWNLOADING, S.REJECTED, S.UNCERTAIN, S.STOPPED}),
     S.PENDING: frozenset({S.WAITING, S.DOWNLOADING, S.FAILED, S.EXPIRED, S.STOPPED}),
     S.WAITING: frozenset({S.PENDING, S.DOWNLOADING, S.FAILED, S.EXPIRED, S.STOPPED}),
     S.DOWNLOADING: frozenset({S.READY, S.WAITING, S.FAILED, S.EXPIRED, S.STOPPED}),
@@ -88,12 +90,13 @@ class Lifecycle:
         self._admit = admit  # raises (a GetimgError) when new jobs costing this much may not be added
         self._model_name = model_name  # what the ledger calls a model (it outlives the catalogue's entry)
 
-    def add(self, request: GenerationRequest, *, count: int, estimate: CostEstimate | None, batch_id: str,
-            backend: str | None, kind: JobKind = JobKind.VIDEO) -> list[Job]:
-        """New queued jobs (on disk, not sent, not billed), once `admit` allows what they will cost."""
+    def add(self, request: JobRequest, *, count: int, estimate: CostEstimate | None, batch_id: str,
+            backend: str | None) -> list[Job]:
+        """New queued jobs (on disk, not sent, not billed), of the request's kind, once `admit` allows what
+        they will cost (money, issue 15: every kind of job is checked here)."""
         self._admit(estimate.times(count).amount if estimate is not None else None)
         jobs = self._store.insert(request, count=count, estimate=estimate, batch_id=batch_id, now=self._clock(),
-                                  backend=backend, kind=kind, state=JobState.QUEUED)
+                                  backend=backend, state=JobState.QUEUED)
         for job in jobs:
             self._emit(JobAdded(job))
         return jobs

@@ -146,3 +146,31 @@ def test_ledger_equals_billing_costs_and_every_estimate_its_bill(open_engine: En
             assert report.total == sum(local.values())
 
     asyncio.run(scenario())
+
+
+def test_image_jobs_are_billed_in_the_ledger_and_refused_over_budget(open_engine: EngineOpener, sim: RunningSimulator,
+                                                                     sim_counts: Counts) -> None:
+    from getimg_studio.api.image_types import ImageRequest
+    from getimg_studio.simulator.testing import IMAGE_LITE
+
+    sim.configure(image_seconds=0.05)
+    request = ImageRequest(model=IMAGE_LITE, prompt="A lighthouse on a cliff at dawn", aspect_ratio="16:9")
+
+    async def scenario() -> None:
+        async with open_engine() as engine:
+            [job] = await engine.submit_image(request)
+            [done] = await engine.wait_idle([job.id], timeout=30)
+            assert done.state is JobState.READY
+            assert done.cost is not None
+            now = datetime.now(UTC)
+            [entry] = engine.ledger_entries(now - timedelta(hours=1), now + timedelta(minutes=1))
+            assert entry.kind == "image"
+            assert entry.total == done.cost
+            assert not entry.differs
+            engine.set_budget(Budget(monthly=done.cost))  # spent to the cent: one more image passes it
+            with pytest.raises(BudgetExceeded):
+                await engine.submit_image(request, 2)
+            assert len(engine.store.ids()) == 1
+
+    asyncio.run(scenario())
+    assert sum(sim.stats()["requests"].get("images", {}).values()) == 1

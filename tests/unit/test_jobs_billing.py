@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.types import Balance, CostEstimate, GenerationRequest, Usage
 from getimg_studio.jobs.budget import Budget
 from getimg_studio.jobs.lifecycle import Lifecycle
@@ -20,6 +21,7 @@ from getimg_studio.jobs.store import JobStore
 T0 = datetime(2026, 11, 25, 14, 3, 12, tzinfo=UTC)
 ESTIMATE = CostEstimate(Decimal("0.225"), "USD", Decimal("0.045"), Decimal("5"), "video_second")
 REQUEST = GenerationRequest("seedance-v1-5-pro", "a fox in the snow", resolution="480p")
+IMAGE = ImageRequest("seedance-v1-5-pro", "a fox in the snow")  # the kind comes from the request
 WIDE = (T0 - timedelta(days=400), T0 + timedelta(days=400))
 
 
@@ -37,7 +39,9 @@ def lifecycle(store: JobStore, guard: SpendGuard | None = None) -> Lifecycle:
 
 
 def sent(life: Lifecycle, kind: JobKind = JobKind.VIDEO) -> int:
-    [job] = life.add(REQUEST, count=1, estimate=ESTIMATE, batch_id="b", backend="demo", kind=kind)
+    request = IMAGE if kind is JobKind.IMAGE else REQUEST
+    [job] = life.add(request, count=1, estimate=ESTIMATE, batch_id="b", backend="demo")
+    assert job.kind is kind
     life.move(job.id, JobState.SUBMITTING)
     life.move(job.id, JobState.PENDING, JobChange(remote_id="gen-1", submitted_at=T0))
     return job.id

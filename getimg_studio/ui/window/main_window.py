@@ -23,6 +23,7 @@ from getimg_studio.ui.window.status_bar import StudioStatusBar
 if TYPE_CHECKING:
     from getimg_studio.services import Services
     from getimg_studio.ui.compose.controller import ComposeController
+    from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
     from getimg_studio.ui.window.controller import WindowController
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
     compose: ComposeController
     player: PlayerPanel
     queue: QueuePanel
+    keyframes: KeyframeController
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
                  parent: QWidget | None = None) -> None:
