@@ -9,10 +9,11 @@ from typing import Any
 
 from getimg_studio.paths import Paths
 from getimg_studio.settings import load_settings
-from getimg_studio.simulator.testing import LITE
+from getimg_studio.simulator.harness import RunningSimulator
+from getimg_studio.simulator.testing import IMAGE_LITE, LITE
 
 
-def test_budget_set_refuses_generate_with_exit_2_and_spend_reports(cli: Any, sim_counts: Any,
+def test_budget_set_refuses_generate_with_exit_2_and_spend_reports(cli: Any, sim_counts: Any, sim: RunningSimulator,
                                                                     fast_cli_settings: Paths) -> None:
     paths = fast_cli_settings
     shown = cli(paths, "budget")
@@ -51,6 +52,13 @@ def test_budget_set_refuses_generate_with_exit_2_and_spend_reports(cli: Any, sim
     bad = cli(paths, "spend", "--from", "0202-13-01")
     assert bad.returncode == 2
     assert "YYYY-MM-DD" in bad.stderr
+
+    assert cli(paths, "budget", "set", "0.04", "--daily").returncode == 0  # today's $0.04 is all spent
+    image = cli(paths, "image", "A lighthouse at dawn", "--model", IMAGE_LITE)
+    assert image.returncode == 2, image.stderr
+    assert "over your daily budget of $0.04" in image.stderr
+    assert "getimg-studio budget set" in image.stderr
+    assert sum(sim.stats()["requests"].get("images", {}).values()) == 0  # every generating command refuses
 
     cleared = cli(paths, "budget", "clear")
     assert "Monthly budget: not set" in cleared.stdout
