@@ -8,6 +8,8 @@ version so the test suite opens each one.
 
 from __future__ import annotations
 
+from getimg_studio.jobs.ledger import LEDGER_MIGRATION
+
 # Timestamps are ISO 8601 text in UTC; money is decimal text (never a float); the request is JSON.
 # `prompt_folded` is the case-folded prompt, so search is case-insensitive beyond ASCII.
 # `result_url` is the last signed download URL: a secret, never logged and never part of `Job`.
@@ -106,7 +108,15 @@ _V3 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# v4: the storyboards (`jobs/storyboard/tables.SCHEMA_STEP`), merged from their own branch; nothing here until
+# then, so that the ledger keeps its assigned number.
+_V4_STORYBOARDS: tuple[str, ...] = ()
+
+# v5: the spending ledger (`jobs/ledger.py`): one row per billed generation, backfilled from the v3 `jobs`
+# columns. It reads no other step's tables.
+_V5_LEDGER = LEDGER_MIGRATION
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4_STORYBOARDS, _V5_LEDGER)
 
 
 def latest_version() -> int:

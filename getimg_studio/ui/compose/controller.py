@@ -13,6 +13,7 @@ form itself (the draft) is kept in the settings, so a restart finds it as it was
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 from decimal import Decimal
@@ -53,6 +54,7 @@ MESSAGE_MS = 8000  # "Submitted…" fades after this long
 class ComposeController(QObject):
     submitted = Signal(object)  # list[Job]
     settingsRequested = Signal()
+    budgetRequested = Signal()  # money (issue 15): "Raise budget…" under a refusal by the creator's budget
     statusMessage = Signal(str)
 
     def __init__(self, view: ComposeView, ports: ComposePorts, settings: SettingsStore,
@@ -290,6 +292,9 @@ class ComposeController(QObject):
                                         "error")
                 if exc.kind is ErrorKind.AUTH:
                     self._show_form_message(f"{exc.message} <a href='settings'>Open settings</a>", "error")
+                elif exc.kind is ErrorKind.BUDGET:  # nothing was queued: the numbers, and the way to Settings
+                    self._show_form_message(f"{html.escape(exc.message)} <a href='budget'>Raise budget…</a>",
+                                            "error")
                 return
         finally:
             self._submitting = None
@@ -332,6 +337,8 @@ class ComposeController(QObject):
     def _link(self, link: str) -> None:
         if link == STOP_EDIT:
             self.stop_editing("The queued job is unchanged.")
+        elif link == "budget":
+            self.budgetRequested.emit()
         else:
             self.settingsRequested.emit()
 
