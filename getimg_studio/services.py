@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urlsplit
 
 from getimg_studio.instance_lock import InstanceLock
+from getimg_studio.jobs.budget import Budget, budget_from_text
 from getimg_studio.jobs.engine import Engine, EngineConfig
 from getimg_studio.jobs.facade import EngineFacade
 from getimg_studio.logs import register_secret
@@ -76,6 +77,11 @@ def engine_config(settings: Settings) -> EngineConfig:
     )
 
 
+def settings_budget(settings: Settings) -> Budget | None:
+    """The spending budget the settings hold (the engine enforces it; Settings and `budget set` change it)."""
+    return budget_from_text(settings.budget_monthly, settings.budget_daily)
+
+
 def _seconds(text: str | None, default: float) -> float:
     try:
         value = float(text) if text else default
@@ -119,6 +125,19 @@ def demo_chosen(settings: Settings, demo: bool | None) -> bool | None:
     if demo is not None:
         return demo
     return True if settings.demo_mode else None
+
+
+def history_backend(settings: Settings, demo: bool | None, base_url: str | None, has_key: Callable[[], bool]) -> str:
+    """The backend whose jobs and bills the history keys a session's by: "demo" or the API's base URL.
+
+    The same choice `build_services` makes, for commands that read the history without starting an engine
+    (`spend`, `budget`); `has_key` is asked only when the key decides.
+    """
+    explicit_url = base_url or os.environ.get("GETIMG_AI_BASE_URL") or None
+    chosen = demo_chosen(settings, demo)
+    if chosen is None:
+        chosen = explicit_url is None and not has_key()
+    return "demo" if chosen else (explicit_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_url: str | None,
@@ -172,8 +191,11 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
             # Its pool: the polls in flight, a creation and a read (a larger pool costs CPU on every request).
             # An ImageClient: the video client plus image generation (issue 12).
             client = ImageClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
-            return Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
-                          output_dir=output_dir(paths, settings), config=config, backend="demo" if use_demo else url)
+            engine = Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
+                            output_dir=output_dir(paths, settings), config=config,
+                            backend="demo" if use_demo else url)
+            engine.set_budget(settings_budget(settings))  # money (issue 15): enforced from the first job on
+            return engine
 
         engine = await EngineFacade.open(build)
     except BaseException:

@@ -53,6 +53,10 @@ class Settings:
     # Money: one action that would create more than this many generations says how many and how much first.
     confirm_batch_over: int = 1
     confirm_quit_active: bool = True  # quitting while jobs run says they carry on at the next start
+    # Money: the spending budget for the local month and (optionally) day, as decimal text; "" for none.
+    # Enforced by the engine before anything is queued (jobs/spend_guard.py); `getimg-studio budget` sets it too.
+    budget_monthly: str = ""
+    budget_daily: str = ""
     # The compose form as the creator left it: a GenerationRequest as JSON, and the number of variations.
     draft: str = ""
     draft_variations: int = 1

@@ -16,8 +16,7 @@ import logging
 import os
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -30,7 +29,7 @@ from . import responses
 from .catalogue import parse_models
 from .errors import ErrorKind, GetimgError
 from .frames import PreparedFrame, check_body_size
-from .types import Balance, Created, GenerationRequest, ModelInfo, RemoteStatus, wire_duration
+from .types import Balance, CostReport, Created, GenerationRequest, ModelInfo, RemoteStatus, wire_duration
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -149,8 +148,8 @@ class GetimgClient:
         data, _ = await self._read("balance", lambda: self._sdk.billing.with_raw_response.retrieve_balance())
         return responses.balance(data)
 
-    async def costs(self, start: datetime, end: datetime) -> tuple[Decimal, list[tuple[date, Decimal]]]:
-        """Total billed between two aware datetimes, and the cost of each UTC day."""
+    async def costs(self, start: datetime, end: datetime) -> CostReport:
+        """Total billed between two aware datetimes, the cost of each UTC day, and their currency."""
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("costs() needs time-zone-aware datetimes")
         data, _ = await self._read(

@@ -27,6 +27,7 @@ class ErrorKind(StrEnum):
     # A 4xx that is not getimg's JSON envelope (an HTML or text page): a proxy, firewall or captive portal
     # answered instead of getimg and did not pass the request on. Never blamed on the key.
     INTERMEDIARY = "intermediary"
+    BUDGET = "budget"  # refused by the creator's own spending budget, before anything was queued or sent
     UNKNOWN = "unknown"
 
 
@@ -71,4 +72,5 @@ class GetimgError(Exception):
             ErrorKind.FRAME,
             ErrorKind.UNAVAILABLE,
             ErrorKind.INTERMEDIARY,
+            ErrorKind.BUDGET,
         }

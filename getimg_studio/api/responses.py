@@ -16,7 +16,7 @@ from typing import Any
 
 from .catalogue import parse_datetime, parse_decimal
 from .errors import ErrorKind, GetimgError
-from .types import Balance, RateLimit, RemoteState, RemoteStatus, ResultItem, Usage
+from .types import Balance, CostReport, RateLimit, RemoteState, RemoteStatus, ResultItem, Usage
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ def balance(data: Any) -> Balance:
     return Balance(amount, currency if isinstance(currency, str) else "USD")
 
 
-def costs(data: Any) -> tuple[Decimal, list[tuple[date, Decimal]]]:
+def costs(data: Any) -> CostReport:
     total = parse_decimal(data.get("total_cost")) if isinstance(data, dict) else None
     if total is None:
         raise GetimgError(ErrorKind.SERVER, "getimg sent a cost report this app cannot read.")
@@ -298,4 +298,5 @@ def costs(data: Any) -> tuple[Decimal, list[tuple[date, Decimal]]]:
             continue
         if cost is not None:
             days.append((day, cost))
-    return total, days
+    currency = data.get("currency")
+    return CostReport(total, tuple(days), currency if isinstance(currency, str) and currency else "USD")

@@ -7,7 +7,7 @@ before submitting and the cost billed afterwards compare equal to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -238,4 +238,13 @@ class Created:
 @dataclass(frozen=True, slots=True)
 class Balance:
     amount: Decimal
+    currency: str = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class CostReport:
+    """`GET /v2/billing/costs`: the total and one bucket per UTC day, in the account's currency."""
+
+    total: Decimal
+    days: tuple[tuple[date, Decimal], ...]
     currency: str = "USD"

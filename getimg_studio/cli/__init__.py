@@ -5,7 +5,7 @@ listed once in `_commands()` (imported by name there, so the bundle's analysis s
 module imports only argparse and pathlib at its top, the rest when it runs).
 
 Exit codes, for every command: 0 done, 1 a job did not end as asked or getimg refused, 2 bad arguments or
-input (nothing was sent), 130 interrupted (jobs stay in the history).
+input, or over the spending budget (nothing was sent), 130 interrupted (jobs stay in the history).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 def _commands() -> dict[str, ModuleType]:
     """Every command, in the order --help lists them."""
-    from getimg_studio.cli import export, generate, image, import_file, jobs
+    from getimg_studio.cli import budget, export, generate, image, import_file, jobs, spend
 
-    return {"generate": generate, "image": image, "jobs": jobs, "export": export, "import": import_file}
+    return {"generate": generate, "image": image, "jobs": jobs, "spend": spend, "budget": budget,
+            "export": export, "import": import_file}
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,12 +35,16 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
 def run_command(args: argparse.Namespace, paths: Paths) -> int:
     from getimg_studio.api.errors import ErrorKind, GetimgError
     from getimg_studio.cli.common import INTERRUPTED, PROG, UsageError
+    from getimg_studio.jobs.spend_guard import BudgetExceeded
 
     try:
         result: int = _commands()[args.command].run(args, paths)
         return result
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except BudgetExceeded as exc:  # refused by the creator's budget before anything was queued or sent
+        print(f"{PROG}: {exc.cli_message}", file=sys.stderr)
         return 2
     except GetimgError as exc:
         print(f"{PROG}: error: {exc.message}", file=sys.stderr)

@@ -137,6 +137,9 @@ async def _generate(engine: EngineFacade, args: argparse.Namespace, request: Gen
     count = f"{args.variations} videos" if args.variations > 1 else "1 video"
     print(f"Estimated cost: {estimate.text()} for {count} ({request.model}).", file=sys.stderr)
     await engine.start()  # recovery, then the queue goes on: jobs queued earlier go first
+    verdict = await engine.check_spend(estimate)  # over budget: BudgetExceeded, exit 2, nothing queued
+    if verdict.warning:
+        print(f"warning: {verdict.warning}", file=sys.stderr)
     ahead = len((await engine.queue_status()).order)
     known = engine.store.ids()
     newest = known[0] if known else 0

@@ -12,6 +12,7 @@ Pure: no Qt, no I/O. The window, the command line and the engine all call `check
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -21,6 +22,8 @@ from typing import Literal
 
 from getimg_studio.api.types import Balance, CostEstimate, format_money
 from getimg_studio.jobs.spend import ZERO, local_date, next_month
+
+log = logging.getLogger(__name__)
 
 MAX_AMOUNT = Decimal(1_000_000)
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -66,6 +69,31 @@ class Budget:
     def is_set(self) -> bool:
         return self.monthly is not None or self.daily is not None
 
+    def amount(self, limit: Limit) -> Decimal | None:
+        return self.monthly if limit is Limit.MONTH else self.daily
+
+
+def budget_from_text(monthly: str, daily: str) -> Budget | None:
+    """The budget as the settings keep it (decimal text, "" for none); None when neither is set.
+
+    An amount the settings file holds that `parse_amount` would refuse (edited by hand) counts as none, and
+    says so in the log: the app never guesses at what a limit was meant to be.
+    """
+    amounts: list[Decimal | None] = []
+    for name, text in (("budget_monthly", monthly), ("budget_daily", daily)):
+        try:
+            amounts.append(parse_amount(text) if text.strip() else None)
+        except ValueError as exc:
+            log.warning("setting %s is not an amount (%s): no %s budget", name, exc, name.removeprefix("budget_"))
+            amounts.append(None)
+    budget = Budget(amounts[0], amounts[1])
+    return budget if budget.is_set else None
+
+
+def budget_to_text(amount: Decimal | None) -> str:
+    """An amount as the settings keep it: plain decimal text with cents, "" for none."""
+    return format(amount.quantize(Decimal("0.01")), "f") if amount is not None else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Breach:
@@ -97,6 +125,8 @@ class BudgetVerdict:
     left_today: Decimal | None
     currency: str = "USD"
     unknown_price: bool = False
+    # Allowed, but the known getimg balance will not cover it (`balance_warning`): told before anything is sent.
+    warning: str | None = None
 
     def text(self, where: Where = "window") -> str:
         """The message with the ways out, for the window or for the command line."""

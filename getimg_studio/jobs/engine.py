@@ -31,6 +31,7 @@ from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.types import Balance, CostEstimate
 from getimg_studio.jobs import images, intake
+from getimg_studio.jobs.budget import action_cost
 from getimg_studio.jobs.dispatch import Dispatcher
 from getimg_studio.jobs.files import delete_videos
 from getimg_studio.jobs.lifecycle import Lifecycle
@@ -53,17 +54,21 @@ from getimg_studio.jobs.observers import Observers
 from getimg_studio.jobs.pacing import Pacer
 from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.saver import Saver
+from getimg_studio.jobs.spend_guard import SpendFigures, SpendGuard
 from getimg_studio.jobs.store import JobStore, utcnow
 from getimg_studio.jobs.tracker import PollConfig, StatusReader, Tracker
 from getimg_studio.jobs.waiting import Waiter, sent_or_stuck, settled
+from getimg_studio.localzone import local_zone
 from getimg_studio.tasks import TaskOwner
 
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
-    from getimg_studio.api.types import ModelInfo
+    from getimg_studio.api.types import CostReport, ModelInfo
+    from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.imports import Imported
+    from getimg_studio.jobs.ledger import LedgerEntry
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +120,11 @@ class Engine:
         self._waiter = Waiter()
         self._accepting = True
         self._dispatching = False
-        self.lifecycle = Lifecycle(store, self._emit, clock)
+        # Money (issue 15): every new job passes the budget check; every bill is written with its ledger entry.
+        self.spend_guard = SpendGuard(store, backend, clock, local_zone())
+        self._observers.subscribe(self.spend_guard.observe)
+        self.lifecycle = Lifecycle(store, self._emit, clock, admit=self.spend_guard.admit,
+                                   model_name=self._model_name)
         reader = StatusReader(lambda: self.client, config.max_concurrent_polls)
         self.saver = Saver(store, self.lifecycle, downloader, reader.fetch, emit=self._emit, clock=clock,
                            sleep=sleep, rand=rand, output_dir=output_dir, max_downloads=config.max_concurrent_downloads)
@@ -223,10 +232,10 @@ class Engine:
         getimg refused it, it raises getimg's answer so the form shows it at the field at fault.
         """
         request, estimate = await self._checked(request)
-        if until_sent:
-            self.dispatcher.release()
         jobs = self.lifecycle.add(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
                                   backend=self.backend)
+        if until_sent:  # after `add`: a refused action (the budget) leaves a held queue held
+            self.dispatcher.release()
         self.dispatcher.wake()
         if not until_sent or not self._dispatching:
             return jobs
@@ -250,6 +259,7 @@ class Engine:
             raise GetimgError(ErrorKind.INVALID, f"This queued job makes {job.kind.value}s: it cannot be changed "
                                                  f"into a {kind_of(request).value} request.", param="model")
         request, estimate = await self._checked(request)
+        self.check_spend_change(job.estimate, estimate)
         return self.lifecycle.note(job_id, JobChange(request=request, estimate=estimate))
 
     # The queue ------------------------------------------------------------------------------------
@@ -431,6 +441,50 @@ class Engine:
         finding = await asyncio.get_running_loop().run_in_executor(None, imports.inspect_file, path,
                                                                    self.frames_dir)
         return imports.record(self.store, self.lifecycle, finding, title=title)
+    # Money (issue 15): the budget, the spending figures and the ledger ------------------------------------
+
+    def set_budget(self, budget: Budget | None) -> None:
+        """The creator's budget (Settings, `getimg-studio budget`); None or unset: no limit."""
+        self.spend_guard.budget = budget
+
+    def check_spend(self, total: CostEstimate | Decimal | None) -> BudgetVerdict:
+        """Whether an action costing `total` in all (None: no listed price) fits the budget, before any of it is
+        queued; raises `spend_guard.BudgetExceeded` (ErrorKind.BUDGET, with the verdict) when it does not."""
+        return self.spend_guard.check(total)
+
+    def check_spend_change(self, old: CostEstimate | None, new: CostEstimate) -> None:
+        """A queued job changed: only what it now costs more is checked (None: no listed price any more)."""
+        if new.amount is None:
+            self.spend_guard.check(None)
+        elif old is not None and old.amount is not None and new.amount > old.amount:
+            self.spend_guard.check(new.amount - old.amount)
+        elif old is None or old.amount is None:
+            self.spend_guard.check(new.amount)
+
+    def check_spend_for(self, estimates: Sequence[CostEstimate]) -> BudgetVerdict:
+        """`check_spend` for N generations at once (a storyboard run, several variations): their total."""
+        return self.check_spend(action_cost(estimates))
+
+    def queued_cost(self) -> Decimal:
+        """What the jobs queued and not sent yet will cost at their estimates (the queue's status line)."""
+        return self.store.queued_estimates(self.backend, currency=self.spend_guard.currency)
+
+    def spend_figures(self) -> SpendFigures:
+        return self.spend_guard.figures()
+
+    def ledger_entries(self, start: datetime, end: datetime) -> list[LedgerEntry]:
+        return self.store.ledger_entries(start, end, backend=self.backend)
+
+    def ledger_start(self) -> datetime | None:
+        return self.store.ledger_start(backend=self.backend)
+
+    async def billing_costs(self, start: datetime, end: datetime) -> CostReport:
+        """getimg's own `/v2/billing/costs` for [start, end) (aware datetimes): the Spending window's other side."""
+        return await self.client.costs(start, end)
+
+    def _model_name(self, model_id: str) -> str:
+        model = self.catalogue.get(model_id) or self.catalogue.get_image(model_id)
+        return model.name if model is not None else model_id
     # Images (issue 12) ------------------------------------------------------------------------------------
     # An image job is queued, sent, saved and billed as a video is (same intake, queue, lifecycle and
     # history); only its POST differs (dispatch.py's image block, jobs/images.py).

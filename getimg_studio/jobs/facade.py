@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,9 +25,12 @@ from getimg_studio.jobs.store import JobReader
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.image_types import ImageRequest
-    from getimg_studio.api.types import Balance, GenerationRequest, ModelInfo
+    from getimg_studio.api.types import Balance, CostEstimate, CostReport, GenerationRequest, ModelInfo
+    from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.imports import Imported
+    from getimg_studio.jobs.ledger import LedgerEntry
+    from getimg_studio.jobs.spend_guard import SpendFigures
 
 
 class EngineFacade:
@@ -193,6 +197,41 @@ class EngineFacade:
 
     async def import_file(self, path: Path, *, title: str | None = None) -> Imported:
         return await self._host.call(self._engine.import_file(path, title=title))
+    # Money (issue 15): the budget, the spending figures and the ledger, all on the engine's thread -----------
+
+    def set_budget(self, budget: Budget | None) -> None:
+        self._host.call_soon(self._engine.set_budget, budget)
+
+    async def check_spend(self, total: CostEstimate | Decimal | None) -> BudgetVerdict:
+        """The budget check for one action of several generations (a storyboard run), with its whole cost,
+        before any of it is submitted: raises `BudgetExceeded` (a GetimgError of kind BUDGET whose `verdict`
+        has the numbers) when it would pass a budget. Each submit is checked again as it is queued."""
+        return await self._host.call_sync(lambda: self._engine.check_spend(total))
+
+    async def check_spend_for(self, estimates: Sequence[CostEstimate]) -> BudgetVerdict:
+        """`check_spend` for N generations at once (a storyboard run): the total of their estimates, a missing
+        price making the whole unknown. Raises `BudgetExceeded` like `check_spend`."""
+        items = tuple(estimates)
+        return await self._host.call_sync(lambda: self._engine.check_spend_for(items))
+
+    async def queued_cost(self) -> Decimal:
+        """The estimates of the jobs queued and not sent yet, in all (for the queue's status line)."""
+        return await self._host.call_sync(self._engine.queued_cost)
+
+    async def spend_figures(self) -> SpendFigures:
+        """Spent this local month and day, the estimates of jobs not billed yet, and the budget."""
+        return await self._host.call_sync(self._engine.spend_figures)
+
+    async def ledger_entries(self, start: datetime, end: datetime) -> list[LedgerEntry]:
+        """This backend's billed generations in [start, end) (aware UTC), oldest first."""
+        return await self._host.call_sync(lambda: self._engine.ledger_entries(start, end))
+
+    async def ledger_start(self) -> datetime | None:
+        return await self._host.call_sync(self._engine.ledger_start)
+
+    async def billing_costs(self, start: datetime, end: datetime) -> CostReport:
+        """getimg's `/v2/billing/costs` for [start, end); raises GetimgError when it cannot be read."""
+        return await self._host.call(self._engine.billing_costs(start, end))
     # Images (issue 12) ----------------------------------------------------------------------------------
 
     async def submit_image(self, request: ImageRequest, variations: int = 1, *,

@@ -24,7 +24,7 @@ Kind = Literal["video", "image"]
 KINDS: tuple[Kind, ...] = ("video", "image")
 
 
-def _decimal(value: Decimal | float | int | str) -> Decimal:
+def exact(value: Decimal | float | int | str) -> Decimal:
     """A quantity or price as an exact Decimal: floats through their shortest text (5.0 -> 5, 0.1 -> 0.1)."""
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
@@ -78,7 +78,12 @@ class LedgerEntry:
     @property
     def differs(self) -> bool:
         """The flag on the row: what was billed is not what was shown before sending."""
-        return self.estimate is None or self.usage.total != self.estimate
+        return billed_differs(self.usage.total, self.estimate)
+
+
+def billed_differs(billed: Decimal, estimate: Decimal | None) -> bool:
+    """The one rule for flagging a bill: it is not what was shown before sending (or nothing was shown)."""
+    return estimate is None or billed != estimate
 
 
 def entry_from_usage(
@@ -102,12 +107,12 @@ def entry_from_usage(
     amount = estimate.amount if estimate is not None else None
     money = currency or (estimate.currency if estimate is not None else "USD")
     if usage is not None:
-        billed = BilledUsage(_decimal(usage.total_cost), usage.billable_unit, _decimal(usage.unit_price),
-                             _decimal(usage.quantity))
+        billed = BilledUsage(exact(usage.total_cost), usage.billable_unit, exact(usage.unit_price),
+                             exact(usage.quantity))
         reported = True
     elif estimate is not None and amount is not None:
         billed = BilledUsage(amount, estimate.billable_unit or "", estimate.unit_price or amount,
-                             _decimal(estimate.quantity) if estimate.quantity is not None else Decimal(1))
+                             exact(estimate.quantity) if estimate.quantity is not None else Decimal(1))
         reported = False
     else:
         return None
@@ -141,33 +146,54 @@ LEDGER_TABLE = """
     )
     """
 
-# Jobs billed before the ledger existed: their cost is in `jobs.cost` and their estimate in `jobs.estimate`
-# (JSON); the per-unit figures were not kept, so the estimate's stand in for them. Every job before the
-# ledger was a video.
-LEDGER_BACKFILL = """
+# Jobs billed before the ledger existed, read from the v3 `jobs` columns (id, remote_id, backend, kind, model,
+# completed_at, finished_at, updated_at, cost, estimate as JSON, currency): a job with a `cost` was billed that
+# much (a failed one too: getimg reported a charge), at its completion or, failing that, when it ended. The
+# per-unit figures were not kept, so the estimate's stand in for them. A job getimg completed without a `usage`
+# was billed all the same: its estimate stands in (`reported` 0), as the engine records it now.
+_BACKFILL_INSERT = """
     INSERT OR IGNORE INTO ledger (job_id, remote_id, backend, kind, model_id, model_name, billed_at, total,
                                   billable_unit, unit_price, quantity, currency, estimate, reported)
-    SELECT id, remote_id, backend, 'video', model, model,
-           strftime('%Y-%m-%dT%H:%M:%fZ', completed_at), cost,
+    """
+_BACKFILL_KIND = "CASE WHEN kind = 'image' THEN 'image' ELSE 'video' END"
+LEDGER_BACKFILL = f"""{_BACKFILL_INSERT}
+    SELECT id, remote_id, backend, {_BACKFILL_KIND}, model, model,
+           strftime('%Y-%m-%dT%H:%M:%fZ', coalesce(completed_at, finished_at, updated_at)), cost,
            coalesce(json_extract(estimate, '$.billable_unit'), ''),
            coalesce(json_extract(estimate, '$.unit_price'), cost),
            coalesce(json_extract(estimate, '$.quantity'), '1'),
            currency, json_extract(estimate, '$.amount'), 1
     FROM jobs
-    WHERE cost IS NOT NULL AND completed_at IS NOT NULL
+    WHERE cost IS NOT NULL
+    """
+LEDGER_BACKFILL_UNREPORTED = f"""{_BACKFILL_INSERT}
+    SELECT id, remote_id, backend, {_BACKFILL_KIND}, model, model,
+           strftime('%Y-%m-%dT%H:%M:%fZ', completed_at), json_extract(estimate, '$.amount'),
+           coalesce(json_extract(estimate, '$.billable_unit'), ''),
+           coalesce(json_extract(estimate, '$.unit_price'), json_extract(estimate, '$.amount')),
+           coalesce(json_extract(estimate, '$.quantity'), '1'),
+           currency, json_extract(estimate, '$.amount'), 0
+    FROM jobs
+    WHERE cost IS NULL AND completed_at IS NOT NULL AND json_extract(estimate, '$.amount') IS NOT NULL
     """
 
-# The step the store's migration list takes (one tuple of statements, run in one transaction).
+# The step the store's migration list takes (one tuple of statements, run in one transaction). It reads only
+# the v3 `jobs` table, so it does not depend on any other step's tables.
 LEDGER_MIGRATION: tuple[str, ...] = (
     LEDGER_TABLE,
     "CREATE INDEX ledger_billed_at ON ledger (billed_at)",
     LEDGER_BACKFILL,
+    LEDGER_BACKFILL_UNREPORTED,
 )
 
 _COLUMNS = ("job_id", "remote_id", "backend", "kind", "model_id", "model_name", "billed_at", "total",
             "billable_unit", "unit_price", "quantity", "currency", "estimate", "reported")
-INSERT_SQL = (f"INSERT OR IGNORE INTO ledger ({', '.join(_COLUMNS)}) "
-              f"VALUES ({', '.join(':' + c for c in _COLUMNS)})")
+# A job is billed once: recording it again is a no-op, except that getimg's own figures replace an estimate
+# that stood in for them (a usage reported after all).
+INSERT_SQL = (f"INSERT INTO ledger ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + c for c in _COLUMNS)}) "
+              f"ON CONFLICT (job_id) DO UPDATE SET "
+              f"{', '.join(f'{c} = excluded.{c}' for c in _COLUMNS if c != 'job_id')} "
+              f"WHERE ledger.reported = 0 AND excluded.reported = 1")
 # `backend IS :backend` matches NULL too; `:backend IS NULL` (no filter) takes every backend.
 _WHERE = "billed_at >= :start AND billed_at < :end AND (:all_backends OR backend IS :backend)"
 SELECT_BETWEEN_SQL = f"SELECT {', '.join(_COLUMNS)} FROM ledger WHERE {_WHERE} ORDER BY billed_at, job_id"
@@ -231,7 +257,8 @@ def _range(start: datetime, end: datetime, backend: str | None, all_backends: bo
 
 
 def insert_entry(db: sqlite3.Connection, entry: LedgerEntry) -> bool:
-    """Record a billed job; False when it was already recorded (a job is billed once)."""
+    """Record a billed job; False when it was already recorded (a job is billed once; getimg's figures still
+    replace an estimate that stood in for them)."""
     return db.execute(INSERT_SQL, entry_to_row(entry)).rowcount > 0
 
 

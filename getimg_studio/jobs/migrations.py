@@ -8,6 +8,8 @@ version so the test suite opens each one.
 
 from __future__ import annotations
 
+from getimg_studio.jobs.ledger import LEDGER_MIGRATION
+
 # Timestamps are ISO 8601 text in UTC; money is decimal text (never a float); the request is JSON.
 # `prompt_folded` is the case-folded prompt, so search is case-insensitive beyond ASCII.
 # `result_url` is the last signed download URL: a secret, never logged and never part of `Job`.
@@ -106,10 +108,13 @@ _V3 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
-# v4 (storyboards) and v5 (the ledger) are other branches' steps; the lead merges them in their places. Until
-# then they are empty here, so this branch's files carry the numbers the merged app will give them.
+# v4: the storyboards (`jobs/storyboard/tables.SCHEMA_STEP`), merged from their own branch; nothing here until
+# then, so that the ledger keeps its assigned number.
 _V4_STORYBOARDS: tuple[str, ...] = ()
-_V5_LEDGER: tuple[str, ...] = ()
+
+# v5: the spending ledger (`jobs/ledger.py`): one row per billed generation, backfilled from the v3 `jobs`
+# columns. It reads no other step's tables.
+_V5_LEDGER = LEDGER_MIGRATION
 
 # v6: imported files and recipes (jobs/imports.py, jobs/recipes.py).
 # - `jobs.origin`: 'generated' (made through the queue) or 'imported' (a file added to the history: dropped in,

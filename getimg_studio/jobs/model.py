@@ -83,6 +83,8 @@ UNSENT_STATES = frozenset({JobState.QUEUED, JobState.PAUSED})
 FAILED_STATES = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.REJECTED, JobState.UNCERTAIN})
 # States a job reaches only once its request may have reached getimg: it may be billed.
 BILLED_STATES = frozenset(set(JobState) - UNSENT_STATES - {JobState.REJECTED})
+# Sent, and may have been billed with no bill ever seen here: counted at their estimate by a budget (issue 15).
+MAYBE_BILLED_UNSEEN_STATES = frozenset({JobState.UNCERTAIN, JobState.STOPPED})
 # Generations getimg counts against the account's cap on generations in flight.
 IN_FLIGHT_STATES = frozenset({JobState.SUBMITTING, JobState.PENDING})
 

@@ -18,15 +18,18 @@ import statistics
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import CostEstimate
-from getimg_studio.jobs import migrations
+from getimg_studio.jobs import ledger, migrations
+from getimg_studio.jobs.ledger import LedgerEntry
 from getimg_studio.jobs.model import (
     ACTIVE_STATES,
     IN_FLIGHT_STATES,
+    MAYBE_BILLED_UNSEEN_STATES,
     UNSENT_STATES,
     Job,
     JobFilter,
@@ -209,6 +212,48 @@ class HistoryReads:
                 outputs.setdefault(int(o["job_id"]), []).append(to_output(o))
         return [to_job(r, outputs.get(int(r["id"]), ())) for r in rows]
 
+    # Money (issue 15): the spending ledger, and what jobs not billed yet will cost ---------------------------
+
+    def ledger_entries(self, start: datetime, end: datetime, *, backend: str | None = None,
+                       all_backends: bool = False) -> list[LedgerEntry]:
+        """Billed generations in [start, end) on `backend` (or every backend), oldest first."""
+        return ledger.entries_between(self._db, start, end, backend=backend, all_backends=all_backends)
+
+    def ledger_spent(self, start: datetime, end: datetime, *, currency: str, backend: str | None = None) -> Decimal:
+        return ledger.spent_between(self._db, start, end, currency=currency, backend=backend)
+
+    def ledger_start(self, *, backend: str | None = None) -> datetime | None:
+        return ledger.first_billed_at(self._db, backend=backend)
+
+    def unbilled_estimates(self, backend: str | None, *, since: datetime, currency: str) -> Decimal:
+        """The estimates of this backend's jobs that may still be billed and are not in the ledger: every
+        unfinished one (queued, paused, sending, generating, waiting on the creator) and, sent since `since`,
+        those that may have been billed without the app ever learning it (uncertain, stopped)."""
+        active = tuple(s.value for s in ACTIVE_STATES)
+        unseen = tuple(s.value for s in MAYBE_BILLED_UNSEEN_STATES)
+        sql = (f"SELECT json_extract(estimate, '$.amount'), json_extract(estimate, '$.currency') FROM jobs "
+               f"WHERE cost IS NULL AND completed_at IS NULL AND estimate IS NOT NULL "
+               f"AND (state IN ({_marks(active)}) OR (state IN ({_marks(unseen)}) "
+               f"AND julianday(coalesce(submitted_at, created_at)) >= julianday(?)))")
+        params: tuple[Any, ...] = (*active, *unseen, iso(since))
+        return self._estimates_sum(sql, params, backend, currency)
+
+    def queued_estimates(self, backend: str | None, *, currency: str) -> Decimal:
+        """The estimates of this backend's jobs queued (or paused) and not sent yet: the queue's cost."""
+        unsent = tuple(s.value for s in UNSENT_STATES)
+        sql = (f"SELECT json_extract(estimate, '$.amount'), json_extract(estimate, '$.currency') FROM jobs "
+               f"WHERE estimate IS NOT NULL AND state IN ({_marks(unsent)})")
+        return self._estimates_sum(sql, unsent, backend, currency)
+
+    def _estimates_sum(self, sql: str, params: tuple[Any, ...], backend: str | None, currency: str) -> Decimal:
+        if backend is not None:
+            sql += " AND (backend IS NULL OR backend = ?)"
+            params = (*params, backend)
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return sum((Decimal(str(amount)) for amount, cur in cursor.execute(sql, params)
+                    if amount is not None and (cur or "USD") == currency), Decimal(0))
+
 
 class JobReader(HistoryReads):
     """A read-only connection to a history the writer has already opened (and migrated)."""
@@ -326,8 +371,12 @@ class JobStore(HistoryReads):
         return self.get_many(ids)
 
     def write(self, job_id: int, change: JobChange, *, now: datetime, items: Sequence[NewOutput] = (),
-              output: tuple[int, OutputChange] | None = None) -> Job:
-        """Apply `change` (and the outputs) in one transaction; the job as it now is. KeyError: no such job."""
+              output: tuple[int, OutputChange] | None = None, bill: LedgerEntry | None = None) -> Job:
+        """Apply `change` (and the outputs) in one transaction; the job as it now is. KeyError: no such job.
+
+        `bill` is the ledger's entry for the cost this change records: written in the same transaction, so a
+        job's cost and the ledger never disagree, whatever the moment of a crash.
+        """
         columns = change.columns()
         columns["updated_at"] = iso(now)
         assignments = ", ".join(f"{name} = ?" for name in columns)
@@ -340,6 +389,8 @@ class JobStore(HistoryReads):
             if output is not None:
                 index, out_change = output
                 self._update_output(db, job_id, index, out_change)
+            if bill is not None:
+                ledger.insert_entry(db, bill)
         job = self.get(job_id)
         assert job is not None
         return job

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from getimg_studio.api.errors import GetimgError
-from getimg_studio.api.types import RemoteState, RemoteStatus
+from getimg_studio.api.types import RemoteState, RemoteStatus, Usage
 from getimg_studio.jobs import answers
 from getimg_studio.jobs.answers import PollVerdict
 from getimg_studio.jobs.lifecycle import Lifecycle
@@ -148,14 +148,15 @@ class Tracker:
             job = current
             outcome = answers.after_poll(answer)
             retry_after = outcome.retry_after
-            cost = self._billed_cost(job, answer)
+            usage = self._billed_usage(job, answer)
+            cost = usage.total_cost if usage is not None else None
             if outcome.verdict is PollVerdict.COMPLETED:
                 assert isinstance(answer, RemoteStatus)
-                return await self._completed(job, answer, cost)
+                return await self._completed(job, answer, usage)
             if outcome.verdict is PollVerdict.FAIL:
                 return self._life.move(job.id, JobState.FAILED, JobChange(
                     error_code=outcome.code, error_message=outcome.message, attention=None,
-                    cost=cost if cost is not None else KEEP))
+                    cost=cost if cost is not None else KEEP), usage=usage)
             if outcome.verdict is PollVerdict.WAIT:
                 log.info("job %d waits on the creator (%s)", job.id, outcome.code)
                 return self._life.move(job.id, JobState.WAITING, JobChange(
@@ -165,8 +166,8 @@ class Tracker:
                 if isinstance(answer, GetimgError):
                     log.warning("poll of job %d failed (%s, %d in a row)", job.id, answer.kind.value, failures)
                 note = outcome.message if outcome.message is not None else job.attention
-                if note != job.attention or cost is not None:
-                    job = self._note(job, note, cost)
+                if note != job.attention or usage is not None:
+                    job = self._note(job, note, usage)
             else:
                 failures = 0
                 if job.attention is not None:
@@ -174,30 +175,31 @@ class Tracker:
             if once:
                 return job
 
-    def _note(self, job: Job, attention: str | None, cost: Decimal | None) -> Job:
-        job = self._life.note(job.id, JobChange(attention=attention, cost=cost if cost is not None else KEEP))
-        if cost is not None:
-            self._on_billed(job.id, cost)
+    def _note(self, job: Job, attention: str | None, usage: Usage | None) -> Job:
+        cost = usage.total_cost if usage is not None else KEEP
+        job = self._life.note(job.id, JobChange(attention=attention, cost=cost), usage=usage)
+        if usage is not None:
+            self._on_billed(job.id, usage.total_cost)
         return job
 
-    def _billed_cost(self, job: Job, answer: RemoteStatus | GetimgError) -> Decimal | None:
-        """The cost a completed answer reports, the first time it does (a job is billed once)."""
+    def _billed_usage(self, job: Job, answer: RemoteStatus | GetimgError) -> Usage | None:
+        """The usage a completed answer reports, the first time it does (a job is billed once)."""
         if isinstance(answer, GetimgError) or answer.usage is None or job.cost is not None:
             return None
         if answer.state is not RemoteState.COMPLETED:
             return None
-        return answer.usage.total_cost
+        return answer.usage
 
-    async def _completed(self, job: Job, status: RemoteStatus, cost: Decimal | None) -> Job:
+    async def _completed(self, job: Job, status: RemoteStatus, usage: Usage | None) -> Job:
         change = JobChange(completed_at=self._clock(), attention=None, error_code=None, error_message=None,
-                           cost=cost if cost is not None else KEEP)
+                           cost=usage.total_cost if usage is not None else KEEP)
         if self.auto_download:
-            job = self._life.move(job.id, JobState.DOWNLOADING, change, items=new_outputs(status))
+            job = self._life.move(job.id, JobState.DOWNLOADING, change, items=new_outputs(status), usage=usage)
             job = await self._saver.choose_paths(job)
         else:
-            job = self._life.note(job.id, change, items=new_outputs(status))
-        if cost is not None:
-            self._on_billed(job.id, cost)
+            job = self._life.note(job.id, change, items=new_outputs(status), usage=usage)
+        if usage is not None:
+            self._on_billed(job.id, usage.total_cost)
         return job
 
     def _past_time_limit(self, job: Job) -> bool:

@@ -1,4 +1,4 @@
--- history schema v6, written by getimg_studio.jobs.store at schema 6 (steps 4 and 5 empty on this branch); never edit.
+-- history schema v6, written by getimg_studio.jobs.store at schema 6 (step 4 empty on this branch: the ledger, step 5, applied); never edit.
 PRAGMA user_version = 6;
 BEGIN TRANSACTION;
 CREATE TABLE imports (
@@ -36,6 +36,23 @@ INSERT INTO "jobs" VALUES(4,'ready','','
 holiday.mp4','{"model": "", "prompt": "", "aspect_ratio": null, "resolution": null, "duration": null, "sound": false, "frames": []}','2026-12-01T10:00:00+00:00','2026-12-01T10:00:00+00:00',NULL,NULL,NULL,'2026-12-01T10:00:00+00:00',NULL,NULL,NULL,NULL,'USD',0,NULL,NULL,'video',NULL,NULL,NULL,NULL,'imported','holiday.mp4');
 INSERT INTO "jobs" VALUES(5,'ready','sim-fixed-lite','a cat on a skateboard
 kept-cat.mp4','{"model": "sim-fixed-lite", "prompt": "A cat on a skateboard", "aspect_ratio": "16:9", "resolution": null, "duration": 4.0, "sound": false, "frames": []}','2026-12-01T10:01:00+00:00','2026-12-01T10:01:00+00:00',NULL,NULL,NULL,'2026-12-01T10:01:00+00:00',NULL,NULL,NULL,NULL,'USD',0,NULL,NULL,'video',NULL,NULL,NULL,NULL,'imported','kept-cat.mp4');
+CREATE TABLE ledger (
+        job_id INTEGER PRIMARY KEY,
+        remote_id TEXT,
+        backend TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('video', 'image')),
+        model_id TEXT NOT NULL,
+        model_name TEXT NOT NULL,
+        billed_at TEXT NOT NULL,
+        total TEXT NOT NULL,
+        billable_unit TEXT NOT NULL,
+        unit_price TEXT NOT NULL,
+        quantity TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        estimate TEXT,
+        reported INTEGER NOT NULL DEFAULT 1
+    );
+INSERT INTO "ledger" VALUES(1,'gen-1','demo','video','sim-fixed-lite','sim-fixed-lite','2026-11-25T14:03:20.000Z','0.04','video_second','0.01','4','USD','0.04',1);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO "meta" VALUES('queue_paused','1');
 CREATE TABLE outputs (
@@ -66,6 +83,7 @@ CREATE INDEX jobs_model_id ON jobs (model, id);
 CREATE INDEX jobs_remote_id ON jobs (remote_id);
 CREATE INDEX jobs_queue_pos ON jobs (queue_pos) WHERE queue_pos IS NOT NULL;
 CREATE INDEX outputs_sha256 ON outputs (sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX ledger_billed_at ON ledger (billed_at);
 DELETE FROM "sqlite_sequence";
 INSERT INTO "sqlite_sequence" VALUES('jobs',5);
 COMMIT;

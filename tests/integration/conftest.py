@@ -95,3 +95,29 @@ def fast_cli_settings(paths: Paths) -> Paths:
     paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
     paths.settings_file.write_text(json.dumps({"extra": {"poll_initial": "0.1", "poll_max": "0.3"}}))
     return paths
+
+
+CliRunner = Callable[..., Any]  # returns the finished subprocess.CompletedProcess[str]
+
+
+@pytest.fixture
+def cli(sim: RunningSimulator) -> CliRunner:
+    """`cli(paths, "budget", "set", "5")`: the command line as a creator runs it (a subprocess), on `sim`,
+    with a test key and never the developer's keyring."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "GETIMG_AI_BASE_URL"}
+    env["GETIMG_API_KEY"] = "test"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo), env.get("PYTHONPATH")]))
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+    def run(paths: Paths, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "getimg_studio", "--data-dir", str(paths.data.parent), "--base-url",
+               sim.base_url, *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+
+    return run

@@ -207,9 +207,10 @@ def test_unknown_generation_and_costs(sim: RunningSimulator) -> None:
         now = datetime.now(UTC)
         return await client.costs(now - timedelta(days=2), now)
 
-    total, days = with_client(sim, body)
-    assert total == Decimal(0)
-    assert len(days) == 3
+    report = with_client(sim, body)
+    assert report.total == Decimal(0)
+    assert len(report.days) == 3
+    assert report.currency == "USD"
 
 
 @pytest.mark.parametrize("fault", [{"malformed": True}, {"drop_after_bytes": 5}])

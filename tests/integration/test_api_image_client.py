@@ -230,8 +230,8 @@ def test_estimates_equal_billed_usage_for_every_image_model_and_resolution(sim: 
                 estimate = estimate_image_cost(request, model)
                 out.append((request, estimate, await client.generate_image(request, [])))
         now = datetime.now(UTC)
-        total, _ = await client.costs(now - timedelta(hours=1), now + timedelta(minutes=1))
-        return out, total
+        report = await client.costs(now - timedelta(hours=1), now + timedelta(minutes=1))
+        return out, report.total
 
     results, billed_total = run(sim, body)
     assert len(results) == 2 + 3 + 3

@@ -50,8 +50,8 @@ def test_ledger_days_equal_the_simulators_billing_costs(sim: RunningSimulator) -
                 assert entry is not None
                 entries.append(entry)
             now = datetime.now(UTC)
-            total, days = await client.costs(now - timedelta(days=2), now)
-            return entries, ServerCosts("USD", tuple(days), total), now
+            report = await client.costs(now - timedelta(days=2), now)
+            return entries, ServerCosts(report.currency, report.days, report.total), now
         finally:
             await client.aclose()
 

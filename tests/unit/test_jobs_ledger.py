@@ -24,8 +24,8 @@ ESTIMATE = CostEstimate(Decimal("0.225"), "USD", Decimal("0.045"), Decimal("5"),
 def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
     conn.row_factory = sqlite3.Row
-    conn.execute("CREATE TABLE jobs (id INTEGER PRIMARY KEY, remote_id TEXT, backend TEXT, model TEXT, "
-                 "completed_at TEXT, cost TEXT, estimate TEXT, currency TEXT)")
+    conn.execute("CREATE TABLE jobs (id INTEGER PRIMARY KEY, remote_id TEXT, backend TEXT, kind TEXT, model TEXT, "
+                 "completed_at TEXT, finished_at TEXT, updated_at TEXT, cost TEXT, estimate TEXT, currency TEXT)")
     conn.execute("BEGIN")
     for statement in LEDGER_MIGRATION:
         conn.execute(statement)
@@ -142,10 +142,10 @@ def test_instants_sort_as_text_across_offsets_and_precision() -> None:
 
 
 def test_migration_backfills_jobs_billed_before_the_ledger(tmp_path: Path) -> None:
-    """The step applied to a saved version-2 history: its billed job becomes a ledger row, the failed one not."""
-    conn = sqlite3.connect(tmp_path / "v2.sqlite3", isolation_level=None)
+    """The step applied to a saved version-3 history: its billed job becomes a ledger row, the others not."""
+    conn = sqlite3.connect(tmp_path / "v3.sqlite3", isolation_level=None)
     conn.row_factory = sqlite3.Row
-    conn.executescript((DATA / "history_v2.sql").read_text())  # a test fixture, not a migration
+    conn.executescript((DATA / "history_v3.sql").read_text())  # a test fixture, not a migration
     conn.execute("BEGIN")
     for statement in LEDGER_MIGRATION:
         conn.execute(statement)
@@ -158,7 +158,7 @@ def test_migration_backfills_jobs_billed_before_the_ledger(tmp_path: Path) -> No
     assert entry.backend == "demo"
     assert entry.kind == "video"
     assert entry.model_id == "sim-fixed-lite"
-    assert entry.billed_at == datetime(2026, 11, 25, 14, 3, 12, tzinfo=UTC)
+    assert entry.billed_at == datetime(2026, 11, 25, 14, 3, 20, tzinfo=UTC)  # its completed_at
     assert entry.usage.total == Decimal("0.04")
     assert entry.usage.unit_price == Decimal("0.01")
     assert entry.usage.quantity == Decimal(4)

@@ -136,6 +136,9 @@ class ComposeView(QWidget):
         self.cost_warning = _wrapping("Cost warning", "warning")
         self.cost_warning.hide()
         self.form_message = _wrapping("Form message")
+        # Its links ("Open settings", "Raise budget…") are reached with Tab and followed with Enter too.
+        self.form_message.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                  | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.form_message.hide()
         self.generate_button = QPushButton("Generate")
         self.generate_button.setAccessibleName("Generate")

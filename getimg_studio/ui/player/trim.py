@@ -197,7 +197,7 @@ class PlayerTrim(QObject):
         make("set_in", "Set in point", ("I",), self._set_in)
         make("set_out", "Set out point", ("O",), self._set_out)
         make("clear_trim", "Clear in and out points", ("Ctrl+Shift+X",), self.trim.clear)
-        make("export", "Export…", ("Ctrl+Shift+E",), self.exportRequested.emit)
+        make("export", "Export…", ("E",), self.exportRequested.emit)
 
     def _range_changed(self, _minimum: int, maximum: int) -> None:
         job = self._job_id()

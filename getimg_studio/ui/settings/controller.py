@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
+from getimg_studio.jobs.budget import budget_to_text, parse_amount
 from getimg_studio.secrets import ENV_VAR, KeyCheck, KeySource, KeyStatus, KeyStore, check_key
 from getimg_studio.settings import Settings, SettingsStore, Theme
 from getimg_studio.tasks import TaskOwner
@@ -71,7 +72,10 @@ class SettingsController(QObject):
         v.time_limit.setValue(s.poll_timeout_minutes)
         v.confirm_over.setValue(s.confirm_batch_over)
         v.confirm_quit.setChecked(s.confirm_quit_active)
+        v.budget_monthly.setText(s.budget_monthly)
+        v.budget_daily.setText(s.budget_daily)
         v.saved_note.setText("")
+        set_hint(v.saved_note, "muted")
 
     def edited(self) -> dict[str, object]:
         """The dialog's fields, by setting name: all Save ever writes."""
@@ -86,12 +90,31 @@ class SettingsController(QObject):
             "poll_timeout_minutes": v.time_limit.value(),
             "confirm_batch_over": v.confirm_over.value(),
             "confirm_quit_active": v.confirm_quit.isChecked(),
+            "budget_monthly": v.budget_monthly.text().strip(),
+            "budget_daily": v.budget_daily.text().strip(),
         }
 
     def save(self) -> Settings:
-        new = self._store.update(**self.edited())
+        edited = self.edited()
+        try:  # money (issue 15): a budget is saved as the amount it is, or not at all
+            for name in ("budget_monthly", "budget_daily"):
+                text = str(edited[name])
+                edited[name] = budget_to_text(parse_amount(text)) if text else ""
+        except ValueError as exc:
+            self.view.saved_note.setText(f"Not saved: {exc}")
+            set_hint(self.view.saved_note, "error")
+            return self._store.current
+        new = self._store.update(**edited)
+        self.view.budget_monthly.setText(new.budget_monthly)
+        self.view.budget_daily.setText(new.budget_daily)
         self.view.saved_note.setText("Saved.")
+        set_hint(self.view.saved_note, "muted")
         return new
+
+    def raise_budget(self) -> None:
+        """Open at the monthly budget, its text selected (the refusal's "Raise budget…")."""
+        self.open()
+        self.view.show_budget()
 
     # The key ---------------------------------------------------------------------------------------------
 

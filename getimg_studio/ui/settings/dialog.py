@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,16 @@ def _spin(name: str, low: int, high: int, special: str = "", suffix: str = "") -
     if suffix:
         spin.setSuffix(suffix)
     return spin
+
+
+def _amount_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText("no limit")
+    edit.setMaximumWidth(160)
+    edit.setToolTip("An amount such as 50 or 12.50; empty for no limit. "
+                    "`getimg-studio budget` reads and sets the same budget.")
+    return edit
 
 
 class SettingsDialog(QDialog):
@@ -123,6 +133,16 @@ class SettingsDialog(QDialog):
         jobs_form.addRow("Flag a job after", self.time_limit)
         jobs_form.addRow("&Ask before more than", self.confirm_over)
         jobs_form.addRow("", self.confirm_quit)
+        # Money (issue 15): the spending budget the engine enforces before anything is queued.
+        self.budget_monthly = _amount_edit("Monthly budget")
+        self.budget_daily = _amount_edit("Daily budget")
+        self.budget_note = QLabel("Generate, variations and Retry are refused before anything is sent when they "
+                                  "would pass a budget; queued jobs count at their estimate.")
+        self.budget_note.setWordWrap(True)
+        set_hint(self.budget_note, "muted")
+        jobs_form.addRow("&Monthly budget", self.budget_monthly)
+        jobs_form.addRow("Dail&y budget", self.budget_daily)
+        jobs_form.addRow("", self.budget_note)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -143,6 +163,7 @@ class SettingsDialog(QDialog):
             body_layout.addWidget(box)
         body_layout.addStretch(1)
         scroll = QScrollArea()  # a small screen (or 2x scale) still reaches Save
+        self.scroll_area = scroll
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -151,6 +172,16 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         self.resize(620, 640)
+
+    def show_budget(self) -> None:
+        """Scroll to the monthly budget and put the cursor there, its text selected (once laid out)."""
+
+        def focus() -> None:
+            self.scroll_area.ensureWidgetVisible(self.budget_note, 0, 12)
+            self.budget_monthly.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.budget_monthly.selectAll()
+
+        QTimer.singleShot(0, self, focus)
 
     def open(self) -> None:
         """Show without blocking anything: QDialog.open() would make it window-modal, exec() a nested loop."""

@@ -7,22 +7,31 @@ through `EngineBridge` alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from getimg_studio.jobs.model import Job, JobFilter
+from getimg_studio.jobs.reconcile import ServerCosts
+from getimg_studio.localzone import local_zone
 from getimg_studio.secrets import KeyStatus
-from getimg_studio.services import Services, close_services, output_dir
+from getimg_studio.services import Services, close_services, output_dir, settings_budget
 from getimg_studio.settings import Settings, SettingsStore
 from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.compose.controller import ComposeController
 from getimg_studio.ui.compose.view import ComposeView
+from getimg_studio.ui.money.status import BudgetLabel, BudgetStatus
 from getimg_studio.ui.player.panel import PlayerPanel
-from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueuePorts, WindowPorts
+from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueueControl, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
+from getimg_studio.ui.spending.services import SpendingServices
 from getimg_studio.ui.window.controller import STATUS_MS, WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
     from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
+    from getimg_studio.ui.spending.window import SpendingWindow
 
 LIVE_URL = "https://api.getimg.ai"
 
@@ -43,6 +53,9 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
         retry=engine.retry,
         remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
         set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir,
+        queue=QueueControl(reorder=engine.reorder, pause=engine.pause, resume=engine.resume,
+                           pause_queue=engine.pause_queue, resume_queue=engine.resume_queue,
+                           remove_queued=engine.remove_queued, edit_queued=engine.edit_queued),
         save_copy=partial(save_copy_with_recipe, engine))
 
 
@@ -105,6 +118,66 @@ def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDro
         play=window.queue.playRequested.emit))  # as a double-click in the queue: the player shows it
 
 
+# Money (issue 15): the Spending window's services, the status bar's budget, the budget setting -------------
+
+def spending_services(services: Services, settings: SettingsStore, unbilled: Callable[[], Decimal]
+                      ) -> SpendingServices:
+    engine = services.engine
+
+    async def server_costs(start: datetime, end: datetime) -> ServerCosts | None:
+        if services.demo:  # the simulator's bill is not an account's: nothing to compare with
+            return None
+        report = await engine.billing_costs(start, end)
+        return ServerCosts(report.currency, report.days, report.total)
+
+    return SpendingServices(
+        load_entries=engine.ledger_entries, fetch_server_costs=server_costs, tz=local_zone(),
+        budget=lambda: settings_budget(settings.current), unbilled=unbilled, ledger_start=engine.ledger_start,
+        export_dir=lambda: output_dir(services.paths, settings.current))
+
+
+def wire_money(window: MainWindow, services: Services, settings: SettingsStore, bridge: EngineBridge,
+               compose: ComposeController, open_settings: Callable[[], SettingsController]) -> Callable[[], Any]:
+    """The budget label in the status bar, Settings' budget to the engine, View > Spending (Ctrl+Shift+B),
+    "Raise budget…" to Settings. Returns the coroutine function that closes them."""
+    engine = services.engine
+    label = BudgetLabel(window.status)
+    window.status.addPermanentWidget(label)
+    status = BudgetStatus(label, engine.spend_figures, bridge, demo=services.demo, parent=window)
+
+    def budget_changed(new: Settings, changed: frozenset[str]) -> None:
+        if changed & {"budget_monthly", "budget_daily"}:
+            engine.set_budget(settings_budget(new))
+            status.schedule()
+
+    unsubscribe = settings.subscribe(budget_changed)
+    spending: list[SpendingWindow] = []
+
+    def open_spending() -> None:
+        if not spending:  # built on first use: the first paint needs none of it
+            from getimg_studio.ui.spending import window as spending_window
+
+            spending.append(spending_window.SpendingWindow(spending_services(services, settings, status.unbilled),
+                                                           window))
+        spending[0].open()
+
+    action = QAction("&Spending…", window)
+    action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(open_spending)
+    window.addAction(action)
+    view_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&View")
+    view_menu.insertAction(view_menu.actions()[4], action)  # after the panels and Reset the layout
+    compose.budgetRequested.connect(lambda: open_settings().raise_budget())
+    status.refresh()
+
+    async def close() -> None:
+        unsubscribe()
+        await status.close()
+        if spending:
+            await spending[0].close()
+
+    return close
 def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeController, queue: QueuePanel,
                         settings: SettingsStore, window: MainWindow) -> KeyframeController:
     """Keyframes (issue 12): every frame slot's "Generate image…" opens the image form, whose pick fills the
@@ -144,7 +217,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     compose_view = ComposeView(paths.frames)
     # Generate waits for the first POST (or a full queue), so getimg's refusal shows at the field at fault.
     compose = ComposeController(compose_view, ComposePorts(catalogue, partial(engine.submit, until_sent=True),
-                                                           paths.frames), settings)
+                                                           paths.frames, engine.edit_queued), settings)
     player = PlayerPanel(player_ports(engine, paths.cache / "player-frames"), bridge,
                          model_name=catalogue.model_name)
     queue = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
@@ -158,12 +231,15 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     PlayerExport(player, export_ports(engine.store.import_record))
     compare = compare_page(window, engine, player, queue, catalogue)
     actions = WindowActions(window)
-    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, compare.action)
+    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, queue.queued_, compare.action)
 
     keyframes = keyframe_controller(engine, catalogue, compose, queue, settings, window)
+    close_money: list[Callable[[], Any]] = []
 
     async def close() -> None:
         await keyframes.shutdown()
+        for closing in close_money:
+            await closing()
         await close_services(services)
 
     ports = WindowPorts(
@@ -194,6 +270,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     controller = WindowController(window, actions, compose, player, queue, bridge, settings, ports,
                                   demo=services.demo, host=services.host, log_dir=paths.log_file.parent,
                                   output_dir=output_for, make_settings=make_settings)
+    close_money.append(wire_money(window, services, settings, bridge, compose, controller.open_settings))
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
     window.compare = compare
