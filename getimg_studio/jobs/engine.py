@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.download import Downloader
     from getimg_studio.api.types import CostReport, ModelInfo
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
+    from getimg_studio.jobs.imports import Imported
     from getimg_studio.jobs.ledger import LedgerEntry
 
 log = logging.getLogger(__name__)
@@ -335,7 +336,7 @@ class Engine:
         for job in jobs:
             self._cancel(job.id)
         if delete_files:
-            files = [path for j in jobs for path in j.files]
+            files = [path for j in jobs if not j.imported for path in j.files]  # an import is the creator's own
             await asyncio.get_running_loop().run_in_executor(None, delete_videos, self.saver.output_dir, files)
         self.lifecycle.remove([j.id for j in jobs])
         self.dispatcher.publish()
@@ -429,6 +430,17 @@ class Engine:
         if task is not None:
             task.cancel()
 
+    # Imported files and recipes (issue 14: the logic is jobs/imports.py) ------------------------------------
+
+    async def import_file(self, path: Path, *, title: str | None = None) -> Imported:
+        """Add a video file to the history as a ready row (or find the job it already is), with the recipe it
+        carries. `MediaError` when it is not a video this build can read. `title` names the row (a
+        storyboard's export: "Storyboard “Trip”"); by default the file's name."""
+        from getimg_studio.jobs import imports
+
+        finding = await asyncio.get_running_loop().run_in_executor(None, imports.inspect_file, path,
+                                                                   self.frames_dir)
+        return imports.record(self.store, self.lifecycle, finding, title=title)
     # Money (issue 15): the budget, the spending figures and the ledger ------------------------------------
 
     def set_budget(self, budget: Budget | None) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.types import Balance, CostEstimate, CostReport, GenerationRequest, ModelInfo
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.imports import Imported
     from getimg_studio.jobs.ledger import LedgerEntry
     from getimg_studio.jobs.spend_guard import SpendFigures
 
@@ -192,6 +193,10 @@ class EngineFacade:
     async def refresh_catalogue(self) -> list[ModelInfo]:
         return await self._host.call(self._engine.refresh_catalogue())
 
+    # Imported files and recipes (issue 14) --------------------------------------------------------------
+
+    async def import_file(self, path: Path, *, title: str | None = None) -> Imported:
+        return await self._host.call(self._engine.import_file(path, title=title))
     # Money (issue 15): the budget, the spending figures and the ledger, all on the engine's thread -----------
 
     def set_budget(self, budget: Budget | None) -> None:

@@ -86,12 +86,14 @@ def _part(path: Path) -> Path:
 
 
 def delete_videos(folder: Path, files: Sequence[Path]) -> None:
-    """Delete saved videos and their partial downloads, but never a file outside `folder`. Blocking."""
+    """Delete saved videos, their partial downloads and sidecars, but never a file outside `folder`. Blocking."""
+    from getimg_studio.media.sidecar import sidecar_path
+
     for path in files:
         if not is_inside(folder, path):
             log.warning("not deleting %s: it is outside the output folder %s", path, folder)
             continue
-        for victim in (path, _part(path), path.with_name(path.name + ".part.json")):
+        for victim in (path, _part(path), path.with_name(path.name + ".part.json"), sidecar_path(path)):
             try:
                 victim.unlink(missing_ok=True)
             except OSError as exc:

@@ -41,7 +41,7 @@ from getimg_studio.jobs.model import (
     JobsRemoved,
     JobState,
 )
-from getimg_studio.jobs.rows import KEEP, NO_CHANGE, JobChange, NewOutput, OutputChange
+from getimg_studio.jobs.rows import KEEP, NO_CHANGE, JobChange, NewImport, NewOutput, OutputChange
 from getimg_studio.jobs.store import JobStore
 
 S = JobState
@@ -137,6 +137,12 @@ class Lifecycle:
             self._store.delete([j.id for j in jobs])
             self._emit(JobsRemoved(tuple(j.id for j in jobs)))
         return jobs
+
+    def add_imported(self, item: NewImport) -> Job:
+        """A file added to the history: `ready` from the start (no transition: it never was anything else)."""
+        job = self._store.insert_imported(item, now=self._clock())
+        self._emit(JobAdded(job))
+        return job
 
     def _current(self, job_id: int) -> Job:
         current = self._store.get(job_id)

@@ -116,7 +116,29 @@ _V4_STORYBOARDS: tuple[str, ...] = ()
 # columns. It reads no other step's tables.
 _V5_LEDGER = LEDGER_MIGRATION
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4_STORYBOARDS, _V5_LEDGER)
+# v6: imported files and recipes (jobs/imports.py, jobs/recipes.py).
+# - `jobs.origin`: 'generated' (made through the queue) or 'imported' (a file added to the history: dropped in,
+#   `getimg-studio import`, a storyboard's export). Imported rows are 'ready', never sent, never billed here.
+# - `jobs.title`: an imported row's name (the file's, or what added it); NULL for generated jobs.
+# - `outputs.sha256`: the SHA-256 of the file as saved (as getimg served it: that file is never modified).
+# - `imports`: the recipe document an imported file carried (its metadata or its sidecar), for remixing and
+#   for the recipe of whatever is exported from it; NULL when it carried none. Depends on no other step's table.
+_V6 = (
+    "ALTER TABLE jobs ADD COLUMN origin TEXT NOT NULL DEFAULT 'generated'",
+    "ALTER TABLE jobs ADD COLUMN title TEXT",
+    "ALTER TABLE outputs ADD COLUMN sha256 TEXT",
+    """
+    CREATE TABLE imports (
+        job_id INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+        recipes TEXT,
+        recipe_from TEXT CHECK (recipe_from IN ('metadata', 'sidecar')),
+        imported_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX outputs_sha256 ON outputs (sha256) WHERE sha256 IS NOT NULL",
+)
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4_STORYBOARDS, _V5_LEDGER, _V6)
 
 
 def latest_version() -> int:

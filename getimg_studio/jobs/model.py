@@ -29,6 +29,13 @@ class JobKind(StrEnum):
     IMAGE = "image"
 
 
+class JobOrigin(StrEnum):
+    """Where a history row came from. The one rule for imported files: they are `ready` from the start (so
+    every list, filter and player treats them as finished clips), never sent, never billed by this app
+    (`cost` stays None: what getimg billed is in their recipe), and called by `Job.label`."""
+
+    GENERATED = "generated"  # made through this app's queue
+    IMPORTED = "imported"  # a file added to the history: dropped in, `getimg-studio import`, an export
 def kind_of(request: JobRequest) -> JobKind:
     """The kind of job a request makes (the one rule; the `kind` column is written from it)."""
     return JobKind.IMAGE if isinstance(request, ImageRequest) else JobKind.VIDEO
@@ -130,6 +137,7 @@ class Output:
     has_sound: bool | None = None
     deletes_at: datetime | None = None  # None: getimg did not say (shown as unknown)
     url_state: UrlState = UrlState.NONE
+    sha256: str | None = None  # of the file as saved; the history's proof that it is getimg's bytes unchanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +175,27 @@ class Job:
     attention: str | None = None  # still followed, but something the creator should know (an odd answer)
     wait_reason: WaitReason | None = None  # set while `waiting`
     tracking_since: datetime | None = None  # start of the current per-job time limit
+    origin: JobOrigin = JobOrigin.GENERATED
+    title: str | None = None  # an imported row's name (its file's, or what added it); None for generated jobs
+
+    @property
+    def imported(self) -> bool:
+        return self.origin is JobOrigin.IMPORTED
+
+    @property
+    def has_request(self) -> bool:
+        """False for a file imported without a recipe: there is nothing to remix or retry."""
+        return bool(self.request.model)
+
+    @property
+    def label(self) -> str:
+        """What a list calls the job: its prompt, or an imported file's title when it came without one."""
+        prompt = " ".join(self.request.prompt.split())
+        return prompt or self.title or (self.file_path.name if self.file_path else f"Job {self.id}")
+
+    @property
+    def search_text(self) -> str:
+        return search_text(self.request.prompt, self.title)
 
     @property
     def awaiting_download(self) -> bool:
@@ -192,6 +221,12 @@ class Job:
     def image_request(self) -> ImageRequest | None:
         """The request of an image job; None for a video job."""
         return self.request if isinstance(self.request, ImageRequest) else None
+
+
+def search_text(prompt: str, title: str | None = None) -> str:
+    """What the history's search matches (case-folded): the prompt, and an imported file's title. The store
+    keeps exactly this in `prompt_folded`; the queue model checks new jobs against it."""
+    return (prompt if not title else f"{prompt}\n{title}").casefold()
 
 
 class JobFilter(StrEnum):

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from getimg_studio.api.image_types import IMAGE_KIND, ImageRequest
 from getimg_studio.api.types import CostEstimate, GenerationRequest
-from getimg_studio.jobs.model import Job, JobKind, JobRequest, JobState, Output, UrlState, WaitReason
+from getimg_studio.jobs.model import Job, JobKind, JobOrigin, JobRequest, JobState, Output, UrlState, WaitReason
 
 
 class _Keep(Enum):
@@ -79,6 +79,7 @@ class OutputChange:
     url: str | _Keep | None = KEEP
     deletes_at: datetime | _Keep | None = KEEP
     gone: bool | _Keep = KEEP
+    sha256: str | _Keep | None = KEEP  # of the file as saved (getimg's bytes, never modified)
 
     def columns(self) -> dict[str, Any]:
         return {f.name: to_sql(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not KEEP}
@@ -99,6 +100,33 @@ class NewOutput:
     has_sound: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NewImport:
+    """A file added to the history as a ready row (`JobOrigin.IMPORTED`), with what was read from it."""
+
+    request: GenerationRequest  # its recipe's request (frames resolved), or an empty one: nothing to remix
+    title: str  # what the row is called
+    file: Path
+    size: int
+    sha256: str
+    mime_type: str = "video/mp4"
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    fps: float | None = None
+    has_sound: bool | None = None
+    recipes_json: str | None = None  # the recipe document it carried
+    recipe_from: str | None = None  # "metadata" | "sidecar"
+    kind: JobKind = JobKind.VIDEO
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """What the history keeps of an imported file beyond its row."""
+
+    recipes_json: str | None
+    recipe_from: str | None
+    imported_at: datetime
 def request_from_json(data: dict[str, Any]) -> JobRequest:
     """A stored request: an image's JSON carries `"kind": "image"` (a video's, written before images, none)."""
     if data.get("kind") == IMAGE_KIND:
@@ -178,6 +206,7 @@ def to_output(row: sqlite3.Row) -> Output:
         has_sound=bool(has_sound) if has_sound is not None else None,
         deletes_at=_time(row["deletes_at"]),
         url_state=url_state,
+        sha256=row["sha256"],
     )
 
 
@@ -216,6 +245,8 @@ def to_job(row: sqlite3.Row, outputs: Sequence[Output] = ()) -> Job:
         attention=row["attention"],
         wait_reason=WaitReason(wait) if wait else None,
         tracking_since=_time(row["tracking_since"]),
+        origin=JobOrigin(row["origin"] or "generated"),
+        title=row["title"],
     )
 
 

@@ -22,6 +22,7 @@ from getimg_studio.jobs.answers import PollVerdict
 from getimg_studio.jobs.files import is_inside, unique_path, video_name
 from getimg_studio.jobs.lifecycle import Lifecycle
 from getimg_studio.jobs.model import DownloadProgress, Job, JobEvent, JobKind, JobState, Output
+from getimg_studio.jobs.recipes import seal_download
 from getimg_studio.jobs.rows import JobChange, NewOutput, OutputChange
 from getimg_studio.jobs.schedule import error_backoff
 from getimg_studio.jobs.store import JobStore
@@ -57,6 +58,7 @@ class Saver:
         rand: Callable[[], float],
         output_dir: Path,
         max_downloads: int,
+        seal: Callable[[Job, int, Path], str] = seal_download,
     ) -> None:
         self._store = store
         self._life = lifecycle
@@ -68,6 +70,7 @@ class Saver:
         self._rand = rand
         self.output_dir = output_dir
         self._downloads = asyncio.Semaphore(max_downloads)
+        self._seal = seal  # after each download: checksum and sidecar (jobs/recipes.py), in an executor
 
     async def start(self, job: Job) -> Job:
         """From pending-and-completed (auto-download off), or again after a failure: save the files now."""
@@ -169,8 +172,17 @@ class Saver:
                 log.warning("download of job %d failed (%s); trying again", job.id, exc.kind.value)
                 await self._sleep(error_backoff(failures, self._rand, retry_after=exc.retry_after))
                 continue
+            digest = await self._sealed(job, index, path)
             return self._life.note(job.id, output=(index, OutputChange(
-                saved=True, file_path=path, bytes_done=size, bytes_total=size)))
+                saved=True, file_path=path, bytes_done=size, bytes_total=size, sha256=digest)))
+
+    async def _sealed(self, job: Job, index: int, path: Path) -> str | None:
+        """The saved file's SHA-256, its sidecar written beside it (issue 14); None when it cannot be read."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, self._seal, job, index, path)
+        except OSError as exc:
+            log.warning("could not hash job %d's output %d: %s", job.id, index, exc)
+            return None
 
     async def _fresh_url(self, job: Job, index: int) -> str | _Gone:
         if job.kind is JobKind.IMAGE:  # an image's address comes once, with its answer: there is no other

@@ -34,13 +34,17 @@ from getimg_studio.jobs.model import (
     Job,
     JobFilter,
     JobKind,
+    JobOrigin,
     JobRequest,
     JobState,
     Output,
     kind_of,
+    search_text,
 )
 from getimg_studio.jobs.rows import (
+    ImportRecord,
     JobChange,
+    NewImport,
     NewOutput,
     OutputChange,
     chunks,
@@ -164,6 +168,37 @@ class HistoryReads:
             for r in rows
         ]
         return statistics.median(spans) if spans else None
+
+    # Imported files and recipes (issue 14) -----------------------------------------------------------
+
+    def import_record(self, job_id: int) -> ImportRecord | None:
+        """The recipe an imported row's file carried; None for a job that was not imported."""
+        row = self._db.execute("SELECT recipes, recipe_from, imported_at FROM imports WHERE job_id = ?",
+                               (job_id,)).fetchone()
+        if row is None:
+            return None
+        return ImportRecord(row[0], row[1], datetime.fromisoformat(row[2]))
+
+    def job_with_file(self, sha256: str) -> Job | None:
+        """The newest job one of whose outputs is exactly these bytes (a file dropped back in that is ours)."""
+        row = self._db.execute("SELECT job_id FROM outputs WHERE sha256 = ? ORDER BY job_id DESC LIMIT 1",
+                               (sha256,)).fetchone()
+        return self.get(int(row[0])) if row is not None else None
+
+    def recent_prompts(self, limit: int = 30, scan: int = 400) -> list[str]:
+        """Distinct prompts of the newest `scan` generated jobs, newest first (the prompt field's recall).
+        An index walk on the id: constant time whatever the history's size."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        seen: dict[str, None] = {}
+        for (text,) in cursor.execute("SELECT request FROM jobs WHERE origin = 'generated' ORDER BY id DESC "
+                                      "LIMIT ?", (scan,)):
+            prompt = str(json.loads(text).get("prompt") or "")
+            if prompt.strip() and prompt not in seen:
+                seen[prompt] = None
+                if len(seen) >= limit:
+                    break
+        return list(seen)
 
     def _with_outputs(self, rows: Sequence[sqlite3.Row]) -> list[Job]:
         if not rows:
@@ -419,6 +454,34 @@ class JobStore(HistoryReads):
             else:
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
                            "value = excluded.value", (key, value))
+
+
+    # Imported files (issue 14) ---------------------------------------------------------------------------
+
+    def insert_imported(self, item: NewImport, *, now: datetime | None = None) -> Job:
+        """A ready row for a file added to the history, its output and what it carried, in one transaction."""
+        stamp = iso(now or utcnow())
+        request = item.request
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, finished_at, "
+                "currency, kind, origin, title) VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)",
+                (JobState.READY.value, request.model, search_text(request.prompt, item.title),
+                 json.dumps(request.to_json()), stamp, stamp, stamp, item.kind.value, JobOrigin.IMPORTED.value,
+                 item.title),
+            )
+            job_id = int(cursor.lastrowid or 0)
+            db.execute(
+                "INSERT INTO outputs (job_id, idx, mime_type, file_path, saved, bytes_done, bytes_total, width, "
+                "height, duration, fps, has_sound, sha256) VALUES (?, 0, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (job_id, item.mime_type, str(item.file), item.size, item.size, item.width, item.height,
+                 item.duration, item.fps, int(item.has_sound) if item.has_sound is not None else None, item.sha256),
+            )
+            db.execute("INSERT INTO imports (job_id, recipes, recipe_from, imported_at) VALUES (?, ?, ?, ?)",
+                       (job_id, item.recipes_json, item.recipe_from, stamp))
+        job = self.get(job_id)
+        assert job is not None
+        return job
 
 
 def _queue_where(states: tuple[str, ...], backend: str | None) -> tuple[str, tuple[str, ...]]:

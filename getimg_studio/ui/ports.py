@@ -84,6 +84,8 @@ class QueuePorts:
     stop_tracking: Callable[[int], Awaitable[None]]
     thumbnails_dir: Path
     queue: QueueControl
+    # "Save a copy as…": the file with its recipe in its metadata (issue 14); None: a plain byte copy
+    save_copy: Callable[[Job, Path], Awaitable[Path]] | None = None
 
 
 @dataclass(frozen=True)

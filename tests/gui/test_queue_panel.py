@@ -112,7 +112,11 @@ def test_every_action_does_what_it_says(run: Any, sim: RunningSimulator, paths: 
             dialog.selectFile(str(dest))
             dialog.accept()
             await until(dest.exists, what="the saved copy")
-            assert dest.read_bytes() == first.file_path.read_bytes()
+            from getimg_studio.media.tags import read_recipes  # the copy carries the recipe (issue 14)
+
+            [recipe] = read_recipes(dest)
+            assert recipe.to_request() == request
+            assert recipe.source_sha256 == first.outputs[0].sha256
 
             select(panel, first, second)
             assert len(panel.selected_jobs()) == 2

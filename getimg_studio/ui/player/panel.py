@@ -136,6 +136,7 @@ class PlayerPanel(QWidget):
         for button in (self.save_frame, self.use_last):
             button.setAutoDefault(True)
         buttons = QHBoxLayout()
+        self.buttons = buttons  # the row of what to do with the clip; other features add theirs (export)
         buttons.addWidget(self.save_frame)
         buttons.addWidget(self.use_last)
         buttons.addStretch(1)

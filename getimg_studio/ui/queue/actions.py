@@ -190,12 +190,18 @@ class QueueActions(QObject):
         dialog.setNameFilter(f"Image (*.{suffix})" if job.kind is JobKind.IMAGE else "MP4 video (*.mp4)")
         dialog.setDefaultSuffix(suffix)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda chosen: self._run(self._copy(source, Path(chosen)), "Saving a copy"))
+        dialog.fileSelected.connect(lambda chosen: self._run(self._copy(job, source, Path(chosen)), "Saving a copy"))
         dialog.open()
 
-    async def _copy(self, source: Path, dest: Path) -> None:
+    async def _copy(self, job: Job, source: Path, dest: Path) -> None:
         try:
-            await file_actions.copy_file(source, dest)
+            if self._ports.save_copy is not None:
+                await self._ports.save_copy(job, dest)
+            else:
+                await file_actions.copy_file(source, dest)
+        except GetimgError as exc:
+            self._warn("Could not save the copy", exc.message)
+            return
         except OSError as exc:
             self._warn("Could not save the copy", f"{dest}: {exc.strerror or exc}")
             return

@@ -8,7 +8,7 @@ everything it asks of the engine goes through the ports' callables, run as kept 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -70,6 +70,7 @@ class QueuePanel(QWidget):
     def __init__(self, ports: QueuePorts, bridge: EngineBridge, settings: SettingsStore,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.extra_actions = []
         self.setAccessibleName("Queue panel")
         self.setMinimumWidth(MIN_WIDTH)
         self._tasks = TaskOwner("queue")
@@ -226,6 +227,8 @@ class QueuePanel(QWidget):
         self._update_line()
 
     # ------------------------------------------------------------------ public
+    extra_actions: list[QAction]  # other features' actions on the selection, last in the context menu
+
     def selected_jobs(self) -> list[Job]:
         selection = self.view.selectionModel()
         if selection is None:
@@ -322,7 +325,7 @@ class QueuePanel(QWidget):
         images = a.image_uses() if any(j.kind is JobKind.IMAGE for j in self.selected_jobs()) else ()
         for group in ((a.play, a.open_external, a.reveal, a.save_as), images, (a.copy_prompt, a.copy_id),
                       (a.remix, a.retry), (q.edit, q.move_up, q.move_down, q.pause, q.resume),
-                      (a.favourite, a.stop, a.remove)):
+                      (a.favourite, a.stop, a.remove), tuple(self.extra_actions)):
             for action in group:
                 menu.addAction(action)
             if group and group[0] is a.play:

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
-from getimg_studio.jobs.model import JobFilter
+from getimg_studio.jobs.model import Job, JobFilter
 from getimg_studio.jobs.reconcile import ServerCosts
 from getimg_studio.localzone import local_zone
 from getimg_studio.secrets import KeyStatus
@@ -32,12 +32,14 @@ from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueueControl, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
 from getimg_studio.ui.spending.services import SpendingServices
-from getimg_studio.ui.window.controller import WindowController
+from getimg_studio.ui.window.controller import STATUS_MS, WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.ui.compare.page import ComparePage
+    from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
     from getimg_studio.ui.spending.window import SpendingWindow
@@ -53,11 +55,67 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
         set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir,
         queue=QueueControl(reorder=engine.reorder, pause=engine.pause, resume=engine.resume,
                            pause_queue=engine.pause_queue, resume_queue=engine.resume_queue,
-                           remove_queued=engine.remove_queued, edit_queued=engine.edit_queued))
+                           remove_queued=engine.remove_queued, edit_queued=engine.edit_queued),
+        save_copy=partial(save_copy_with_recipe, engine))
+
+
+async def save_copy_with_recipe(engine: Engine, job: Job, dest: Path) -> Path:
+    """The queue's "Save a copy as…": getimg's packets unchanged, the recipe in the copy's metadata (issue 14)."""
+    import asyncio
+
+    from getimg_studio.jobs.exports import save_job_copy
+
+    def write() -> Path:
+        imported = engine.store.import_record(job.id) if job.imported else None
+        return save_job_copy(job, dest, imported=imported)
+
+    return await asyncio.get_running_loop().run_in_executor(None, write)
 
 
 def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
     return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
+
+
+# Compare takes (issue 14) --------------------------------------------------------------------------------
+
+_PLAYER_KEYS = ("play", "frame_back", "frame_forward", "loop", "mute")  # the compare page's keys too
+
+
+def compare_page(window: MainWindow, engine: Engine, player: PlayerPanel, queue: QueuePanel,
+                 catalogue: Catalogue) -> ComparePage:
+    """The compare page of the stage and its action; `window.compare.open_compare(ids, keep)` for others."""
+    from getimg_studio.ui.compare.page import ComparePage
+    from getimg_studio.ui.compare.ports import ComparePorts
+
+    def player_keys(on: bool) -> None:
+        for name in _PLAYER_KEYS:
+            player.actions_[name].setEnabled(on and player.clip is not None)
+
+    ports = ComparePorts(jobs=engine.store.get_many, favourite=engine.set_favourite,
+                         remix=lambda request: window.controller.remix(request), model_name=catalogue.model_name)
+    page = ComparePage(window.stage, ports, queue.selected_jobs, player_keys)
+    queue.extra_actions.append(page.action)
+    queue.view.selectionModel().selectionChanged.connect(page.update_enabled)
+    queue.playRequested.connect(lambda _job: page.close())
+    return page
+
+
+# A video dropped onto the window (issue 14) ---------------------------------------------------------------
+
+def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDrop:
+    import asyncio
+
+    from getimg_studio.jobs.imports import FrameFrom, frame_from_video
+    from getimg_studio.ui.imports.drop import DropPorts, VideoDrop
+
+    async def frame_of(video: Path, which: FrameFrom) -> Path:
+        return await asyncio.get_running_loop().run_in_executor(None, frame_from_video, video, which, frames_dir)
+
+    compose = window.compose
+    return VideoDrop(window, DropPorts(
+        import_file=engine.import_file, frame_of=frame_of, remix=lambda r: window.controller.remix(r),
+        use_first_frame=compose.use_as_first_frame, draft=compose.draft, load_request=compose.load_request,
+        play=window.queue.playRequested.emit))  # as a double-click in the queue: the player shows it
 
 
 # Money (issue 15): the Spending window's services, the status bar's budget, the budget setting -------------
@@ -166,8 +224,14 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     window = MainWindow(compose_view, player, queue, demo=services.demo)
     bridge.setParent(window)
     compose.setParent(window)
+    # Trim and export from the player (issue 14)
+    from getimg_studio.ui.export.attach import PlayerExport
+    from getimg_studio.ui.export.ports import export_ports
+
+    PlayerExport(player, export_ports(engine.store.import_record))
+    compare = compare_page(window, engine, player, queue, catalogue)
     actions = WindowActions(window)
-    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, queue.queued_)
+    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, queue.queued_, compare.action)
 
     keyframes = keyframe_controller(engine, catalogue, compose, queue, settings, window)
     close_money: list[Callable[[], Any]] = []
@@ -209,6 +273,15 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     close_money.append(wire_money(window, services, settings, bridge, compose, controller.open_settings))
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
+    window.compare = compare
+    # The prompt's memory (issue 14): recent prompts and saved styles
+    from getimg_studio.ui.prompts.tools import PromptTools
+
+    PromptTools(compose_view.prompt, compose_view.prompt_count, engine.store.recent_prompts,
+                paths.data / "styles.json")
+    video_drop(window, engine, paths.frames).statusMessage.connect(
+        lambda text: window.status.showMessage(text, STATUS_MS))
+    compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
     window.keyframes = keyframes
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)

@@ -22,6 +22,7 @@ from getimg_studio.ui.window.status_bar import StudioStatusBar
 
 if TYPE_CHECKING:
     from getimg_studio.services import Services
+    from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.compose.controller import ComposeController
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.player.panel import PlayerPanel
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
     compose: ComposeController
     player: PlayerPanel
     queue: QueuePanel
+    compare: ComparePage  # the stage's compare page (issue 14): open_compare(job_ids, keep)
     keyframes: KeyframeController
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,

@@ -61,7 +61,7 @@ class WindowActions(QObject):
 
 
 def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playback: dict[str, QAction],
-                queued: QueuedActions) -> None:
+                queued: QueuedActions, compare: QAction | None = None) -> None:
     file = bar.addMenu("&File")
     file.addAction(window.settings)
     file.addAction(window.open_logs)
@@ -82,6 +82,8 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     for action in window.views:
         view.addAction(action)
     view.addSeparator()
+    if compare is not None:
+        view.addAction(compare)
     view.addAction(playback["fullscreen"])
     themes = view.addMenu("&Theme")
     for action in window.themes.values():
@@ -94,12 +96,19 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     play.addSeparator()
     play.addAction(playback["save_frame"])
     play.addAction(playback["use_last"])
+    trim = [name for name in ("set_in", "set_out", "clear_trim", "export") if name in playback]  # issue 14
+    if trim:
+        play.addSeparator()
+        for name in trim:
+            play.addAction(playback[name])
 
     jobs = bar.addMenu("&Queue")
     jobs.addAction(window.generate)
     jobs.addSeparator()
     for action in (queue.play, queue.remix, queue.retry, queue.favourite, queue.stop, queue.remove):
         jobs.addAction(action)
+    if compare is not None:
+        jobs.addAction(compare)
     jobs.addSeparator()
     for action in (queue.reveal, queue.open_external, queue.save_as):
         jobs.addAction(action)

@@ -1,0 +1,1 @@
+"""Files brought into the window from outside: a video dropped onto it."""
