@@ -4,7 +4,7 @@
 metadata first, else from the sidecar beside it. The recipe's request is made whole where it can be: frames
 the history still holds (named by their hash) are used as they are, else a first or last frame is taken from
 the video itself (its first or last picture is what that frame became); a reference image cannot be taken
-from a video, and the finding says so. `record` adds the row (`JobOrigin.IMPORTED`, `ready`) through the
+from a video, and the finding says so. `record` adds the row (`JobProvenance.IMPORTED`, `ready`) through the
 lifecycle. A file whose bytes are already a job's output is that job: it is not added twice.
 
 The window's drop, `getimg-studio import` and a storyboard's export all come through here.

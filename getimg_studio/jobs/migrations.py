@@ -117,14 +117,14 @@ _V4_STORYBOARDS: tuple[str, ...] = ()
 _V5_LEDGER = LEDGER_MIGRATION
 
 # v6: imported files and recipes (jobs/imports.py, jobs/recipes.py).
-# - `jobs.origin`: 'generated' (made through the queue) or 'imported' (a file added to the history: dropped in,
+# - `jobs.provenance`: 'generated' (made through the queue) or 'imported' (a file added to the history: dropped in,
 #   `getimg-studio import`, a storyboard's export). Imported rows are 'ready', never sent, never billed here.
 # - `jobs.title`: an imported row's name (the file's, or what added it); NULL for generated jobs.
 # - `outputs.sha256`: the SHA-256 of the file as saved (as getimg served it: that file is never modified).
 # - `imports`: the recipe document an imported file carried (its metadata or its sidecar), for remixing and
 #   for the recipe of whatever is exported from it; NULL when it carried none. Depends on no other step's table.
 _V6 = (
-    "ALTER TABLE jobs ADD COLUMN origin TEXT NOT NULL DEFAULT 'generated'",
+    "ALTER TABLE jobs ADD COLUMN provenance TEXT NOT NULL DEFAULT 'generated'",
     "ALTER TABLE jobs ADD COLUMN title TEXT",
     "ALTER TABLE outputs ADD COLUMN sha256 TEXT",
     """

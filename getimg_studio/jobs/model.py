@@ -29,7 +29,7 @@ class JobKind(StrEnum):
     IMAGE = "image"
 
 
-class JobOrigin(StrEnum):
+class JobProvenance(StrEnum):
     """Where a history row came from. The one rule for imported files: they are `ready` from the start (so
     every list, filter and player treats them as finished clips), never sent, never billed by this app
     (`cost` stays None: what getimg billed is in their recipe), and called by `Job.label`."""
@@ -175,12 +175,12 @@ class Job:
     attention: str | None = None  # still followed, but something the creator should know (an odd answer)
     wait_reason: WaitReason | None = None  # set while `waiting`
     tracking_since: datetime | None = None  # start of the current per-job time limit
-    origin: JobOrigin = JobOrigin.GENERATED
+    provenance: JobProvenance = JobProvenance.GENERATED
     title: str | None = None  # an imported row's name (its file's, or what added it); None for generated jobs
 
     @property
     def imported(self) -> bool:
-        return self.origin is JobOrigin.IMPORTED
+        return self.provenance is JobProvenance.IMPORTED
 
     @property
     def has_request(self) -> bool:

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from getimg_studio.api.image_types import IMAGE_KIND, ImageRequest
 from getimg_studio.api.types import CostEstimate, GenerationRequest
-from getimg_studio.jobs.model import Job, JobKind, JobOrigin, JobRequest, JobState, Output, UrlState, WaitReason
+from getimg_studio.jobs.model import Job, JobKind, JobProvenance, JobRequest, JobState, Output, UrlState, WaitReason
 
 
 class _Keep(Enum):
@@ -102,7 +102,7 @@ class NewOutput:
 
 @dataclass(frozen=True, slots=True)
 class NewImport:
-    """A file added to the history as a ready row (`JobOrigin.IMPORTED`), with what was read from it."""
+    """A file added to the history as a ready row (`JobProvenance.IMPORTED`), with what was read from it."""
 
     request: GenerationRequest  # its recipe's request (frames resolved), or an empty one: nothing to remix
     title: str  # what the row is called
@@ -245,7 +245,7 @@ def to_job(row: sqlite3.Row, outputs: Sequence[Output] = ()) -> Job:
         attention=row["attention"],
         wait_reason=WaitReason(wait) if wait else None,
         tracking_since=_time(row["tracking_since"]),
-        origin=JobOrigin(row["origin"] or "generated"),
+        provenance=JobProvenance(row["provenance"] or "generated"),
         title=row["title"],
     )
 

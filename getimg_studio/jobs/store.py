@@ -34,7 +34,7 @@ from getimg_studio.jobs.model import (
     Job,
     JobFilter,
     JobKind,
-    JobOrigin,
+    JobProvenance,
     JobRequest,
     JobState,
     Output,
@@ -191,7 +191,7 @@ class HistoryReads:
         cursor = self._db.cursor()
         cursor.row_factory = None
         seen: dict[str, None] = {}
-        for (text,) in cursor.execute("SELECT request FROM jobs WHERE origin = 'generated' ORDER BY id DESC "
+        for (text,) in cursor.execute("SELECT request FROM jobs WHERE provenance = 'generated' ORDER BY id DESC "
                                       "LIMIT ?", (scan,)):
             prompt = str(json.loads(text).get("prompt") or "")
             if prompt.strip() and prompt not in seen:
@@ -465,9 +465,9 @@ class JobStore(HistoryReads):
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, finished_at, "
-                "currency, kind, origin, title) VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)",
+                "currency, kind, provenance, title) VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)",
                 (JobState.READY.value, request.model, search_text(request.prompt, item.title),
-                 json.dumps(request.to_json()), stamp, stamp, stamp, item.kind.value, JobOrigin.IMPORTED.value,
+                 json.dumps(request.to_json()), stamp, stamp, stamp, item.kind.value, JobProvenance.IMPORTED.value,
                  item.title),
             )
             job_id = int(cursor.lastrowid or 0)

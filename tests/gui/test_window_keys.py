@@ -204,3 +204,32 @@ def test_find_then_down_or_enter_goes_into_the_results_and_enter_plays(sim: Any,
         await until(lambda: player.service is not None and player.service.playing, what="Enter to play")
 
     run(scenario(), timeout=90)
+
+
+def test_no_two_window_actions_share_a_key(sim: Any, open_window: Callable[..., Any],
+                                           run: Callable[..., Any]) -> None:
+    # Qt fires neither of two enabled shortcuts on one key in the same window ("ambiguous"): the key does
+    # nothing at all. Every feature adds keys, so the whole wired window is checked, with a clip in the player.
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+    async def scenario() -> None:
+        window = await open_window(sim.base_url)
+        job = await _ready_clip(window)
+        window.queue.playRequested.emit(job)
+        await until(lambda: window.player.clip is not None, what="the clip in the player")
+        owners: dict[str, list[str]] = {}
+        window_wide = (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
+        for action in window.findChildren(QAction):
+            if action.shortcutContext() in window_wide:  # enabled or not: selections enable most of them
+                for key in action.shortcuts():
+                    owners.setdefault(key.toString(QKeySequence.SequenceFormat.PortableText), []).append(
+                        action.text().replace("&", ""))
+        for shortcut in window.findChildren(QShortcut):
+            if shortcut.context() in window_wide:
+                for key in shortcut.keys():  # noqa: SIM118 (a QShortcut's key list, not a dict)
+                    owners.setdefault(key.toString(QKeySequence.SequenceFormat.PortableText), []).append(
+                        shortcut.objectName() or "a QShortcut")
+        shared = {key: names for key, names in owners.items() if len(set(names)) > 1 or len(names) > 1}
+        assert not shared, shared
+
+    run(scenario(), timeout=120)
