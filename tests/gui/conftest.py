@@ -45,6 +45,19 @@ def _session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def _theme_restored(qapp: QApplication) -> Iterator[None]:
+    """A window applies its theme to the whole application (style, palette, style sheet): undo it after each
+    test, so a later test (the spending chart's palette change) sees the application as it started."""
+    yield
+    from getimg_studio.settings import Theme
+    from getimg_studio.ui.common.theme import apply_theme
+
+    if qapp.styleSheet():
+        apply_theme(qapp, Theme.SYSTEM)
+        qapp.setStyleSheet("")
+
+
 @pytest.fixture
 def qloop(_session_loop: qasync.QEventLoop) -> Iterator[qasync.QEventLoop]:
     loop = _session_loop
