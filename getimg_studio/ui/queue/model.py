@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QUrl,
     Signal,
 )
 
@@ -157,7 +159,24 @@ class QueueModel(QAbstractListModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        job = self.job_at(index.row()) if index.row() < len(self._ids) else None
+        if job is not None and job.state is JobState.READY and job.file_path is not None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # its file, onto a frame slot (an image) or another app
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The saved files of the dragged rows, as file URLs (what a frame slot and a file manager take)."""
+        mime = QMimeData()
+        jobs = [self.job_at(i.row()) for i in indexes if i.isValid()]
+        mime.setUrls([QUrl.fromLocalFile(str(j.file_path)) for j in jobs if j is not None and j.file_path])
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
 
     def job_at(self, row: int) -> Job | None:
         if not 0 <= row < len(self._ids):

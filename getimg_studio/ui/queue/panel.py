@@ -108,6 +108,8 @@ class QueuePanel(QWidget):
         rows.setDefaultSectionSize(ROW_HEIGHT)
         self.view.setModel(self.model)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # a saved file onto a frame slot
+        self.view.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.view.setMouseTracking(True)
         self.empty = QLabel(self.view.viewport())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
