@@ -4,7 +4,8 @@
 
 For each size: fill a fresh history (the store's own schema, one executemany), then build the queue
 panel, show it and wait for its first paint ("interactive"), switch views, search, and scroll from top to
-bottom a page at a time, timing each repaint. Memory is the process's resident set before and after.
+bottom a page at a time, timing each repaint; then repaint one screenful again and again (the row painter
+alone: `paint_*`). Memory is the process's resident set before and after.
 Runs offscreen unless QT_QPA_PLATFORM says otherwise. Prints one line per size.
 """
 
@@ -46,6 +47,7 @@ def fill(path: Path, n: int) -> float:
     rng = random.Random(n)
     t0 = datetime(2025, 1, 1, tzinfo=UTC)
     rows: list[tuple[Any, ...]] = []
+    outputs: list[tuple[Any, ...]] = []
     for i in range(n):
         prompt = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 14))) + f" #{i}"
         created = t0 + timedelta(minutes=i)
@@ -53,32 +55,34 @@ def fill(path: Path, n: int) -> float:
         request = {"model": "seedance-v1-5-pro", "prompt": prompt, "aspect_ratio": "16:9", "resolution": "720p",
                    "duration": 5.0, "sound": bool(i % 2), "frames": []}
         done = state == "ready"
-        rows.append((state, "seedance-v1-5-pro", prompt.casefold(), json.dumps(request), created.isoformat(),
+        rows.append((i + 1, state, "seedance-v1-5-pro", prompt.casefold(), json.dumps(request), created.isoformat(),
                      created.isoformat(), f"req-{i:08d}", created.isoformat(),
                      (created + timedelta(seconds=40 + i % 30)).isoformat() if done else None,
-                     "0.25" if done else None, 1280 if done else None, 720 if done else None,
-                     5.0 if done else None, f"/nonexistent/videos/clip-{i}.mp4" if done else None,
-                     int(i % 17 == 0)))
+                     "0.25" if done else None, int(i % 17 == 0)))
+        if done:  # schema v3: a job's files are its outputs
+            outputs.append((i + 1, 0, f"/nonexistent/videos/clip-{i}.mp4", 1, 1280, 720, 5.0))
     started = time.perf_counter()
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("BEGIN")
     db.executemany(
-        "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, remote_id, submitted_at,"
-        " completed_at, cost, width, height, duration, file_path, favourite)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "INSERT INTO jobs (id, state, model, prompt_folded, request, created_at, updated_at, remote_id, submitted_at,"
+        " completed_at, cost, favourite) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO outputs (job_id, idx, file_path, saved, width, height, duration)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)", outputs)
     db.execute("COMMIT")
     db.close()
     return time.perf_counter() - started
 
 
-class _FakeEngine:
-    """The panel reads the history through `engine.store`; nothing else of the engine runs here."""
-
-    def __init__(self, store: Any) -> None:
-        self.store = store
+class _Events:
+    """The engine's observer list: nothing happens in this benchmark but reading and painting."""
 
     def subscribe(self, observer: Any) -> Any:
         return lambda: None
+
+
+async def _unused(*_args: Any) -> Any:
+    raise AssertionError("the benchmark only reads and paints")
 
 
 def measure(n: int, folder: Path) -> dict[str, float]:
@@ -86,7 +90,9 @@ def measure(n: int, folder: Path) -> dict[str, float]:
 
     from getimg_studio.jobs.model import JobFilter
     from getimg_studio.jobs.store import JobStore
+    from getimg_studio.settings import SettingsStore
     from getimg_studio.ui.bridge import EngineBridge
+    from getimg_studio.ui.ports import Catalogue, QueueControl, QueuePorts
     from getimg_studio.ui.queue.panel import QueuePanel
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -95,8 +101,14 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     rss0 = rss_mb()
     started = time.perf_counter()
     store = JobStore(db)
-    engine = _FakeEngine(store)
-    panel = QueuePanel(engine, EngineBridge(engine.subscribe), folder / "thumbs")  # type: ignore[arg-type]
+    events = _Events()
+    settings = SettingsStore(folder / f"settings-{n}.json")
+    control = QueueControl(reorder=_unused, pause=_unused, resume=_unused, pause_queue=_unused,
+                           resume_queue=_unused, remove_queued=_unused, edit_queued=_unused)
+    ports = QueuePorts(history=store, catalogue=Catalogue.of(list), retry=_unused, remove=_unused,
+                       set_favourite=_unused, stop_tracking=_unused, thumbnails_dir=folder / "thumbs",
+                       queue=control)
+    panel = QueuePanel(ports, EngineBridge(events.subscribe), settings)
     panel.resize(720, 900)
     panel.show()
     panel.view.viewport().repaint()
@@ -119,9 +131,18 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     for value in range(0, bar.maximum() + 1, max(1, bar.maximum() // 400)):
         steps.append(timed(lambda value=value: bar.setValue(value)))
     jump = timed(lambda: bar.setValue(bar.maximum() // 2))
+    # The row painter alone: the same screenful (rows already loaded) painted again and again.
+    viewport = panel.view.viewport()
+    paints: list[float] = []
+    for _ in range(60):
+        t = time.perf_counter()
+        viewport.repaint()
+        paints.append(time.perf_counter() - t)
+    paints.sort()
     rss2 = rss_mb()
     panel.close()
     store.close()
+    settings.close()
     steps.sort()
     return {
         "jobs": n, "fill_s": fill_s, "interactive_ms": interactive * 1000, "rss_open_mb": rss1 - rss0,
@@ -129,6 +150,7 @@ def measure(n: int, folder: Path) -> dict[str, float]:
         "search_ms": search * 1000, "scroll_steps": len(steps),
         "scroll_p50_ms": statistics.median(steps) * 1000, "scroll_p99_ms": steps[int(len(steps) * 0.99) - 1] * 1000,
         "scroll_max_ms": steps[-1] * 1000, "jump_ms": jump * 1000,
+        "paint_p50_ms": statistics.median(paints) * 1000, "paint_max_ms": paints[-1] * 1000,
     }
 
 

@@ -20,7 +20,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,20 +173,9 @@ async def _dark_dialogs(window: object) -> None:
 
 
 def one(label: str) -> int:
-    os.environ.setdefault("QT_API", "pyside6")
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from shots_common import run_in_app  # this script's folder
 
-    from getimg_studio import APP_ID, APP_NAME
-
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)
-    with tempfile.TemporaryDirectory(prefix="getimg-layout-", ignore_cleanup_errors=True) as tmp, \
-            asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(_shot(label, Path(tmp)))
-    return 0
+    return run_in_app(lambda data: _shot(label, data), "getimg-layout-")
 
 
 def main() -> int:

@@ -56,6 +56,26 @@ def run_for_themes(description: str | None, run: ThemeRun, prefix: str) -> int:
     return 0
 
 
+def run_in_app(shot: Callable[[Path], Coroutine[Any, Any, None]], prefix: str) -> int:
+    """One shot in a fresh app on a qasync loop, with a throwaway data folder (the scripts' `--one`)."""
+    import os
+
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from getimg_studio import APP_ID, APP_NAME
+
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp, \
+            asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner.run(shot(Path(tmp)))
+    return 0
+
+
 def make_frame(path: Path) -> None:
     """A 1280x720 still of a paper boat at dusk: the first frame the screenshots drop into the form."""
     from PIL import Image, ImageDraw

@@ -26,6 +26,7 @@ class HistoryReader(Protocol):
     def count(self, view: JobFilter = ..., search: str = ..., kind: JobKind | None = ...) -> int: ...
     def page(self, view: JobFilter, search: str, offset: int, limit: int, kind: JobKind | None = ...) -> list[Job]: ...
     def ids(self, view: JobFilter = ..., search: str = ..., kind: JobKind | None = ...) -> list[int]: ...
+    def queued_ids(self, backend: str | None = ...) -> list[int]: ...
     def get(self, job_id: int) -> Job | None: ...
     def get_many(self, job_ids: Sequence[int]) -> list[Job]: ...
     def median_duration(self, model: str) -> float | None: ...
@@ -70,6 +71,7 @@ class ComposePorts:
     catalogue: Catalogue
     submit: SubmitFn
     frames_dir: Path
+    edit_queued: Callable[[int, GenerationRequest], Awaitable[Job]]  # a job not sent yet keeps its place
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,20 @@ class QueuePorts:
     set_favourite: Callable[[Sequence[int], bool], Awaitable[None]]
     stop_tracking: Callable[[int], Awaitable[None]]
     thumbnails_dir: Path
+    queue: QueueControl
+
+
+@dataclass(frozen=True)
+class QueueControl:
+    """The local queue's operations (jobs not sent yet, and jobs waiting on the creator)."""
+
+    reorder: Callable[[Sequence[int], int | None], Awaitable[None]]  # ids, in order, go right before this id
+    pause: Callable[[Sequence[int]], Awaitable[None]]  # queued jobs held back
+    resume: Callable[[Sequence[int]], Awaitable[None]]  # paused ones back in line, waiting ones followed again
+    pause_queue: Callable[[], Awaitable[None]]
+    resume_queue: Callable[[], Awaitable[None]]  # also lifts a hold (a refused key, the quota)
+    remove_queued: Callable[[Sequence[int]], Awaitable[list[int]]]  # never sent: nothing billed
+    edit_queued: Callable[[int, GenerationRequest], Awaitable[Job]]  # keeps its place in line
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ os.environ.setdefault("QT_API", "pyside6")
 import qasync
 from gui_drops import send_drop  # this folder is on sys.path for its tests
 from PIL import Image
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
 from getimg_studio.api.catalogue import parse_models
@@ -46,16 +48,15 @@ def _session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 
 @pytest.fixture(autouse=True)
-def _theme_restored(qapp: QApplication) -> Iterator[None]:
-    """A window applies its theme to the whole application (style, palette, style sheet): undo it after each
-    test, so a later test (the spending chart's palette change) sees the application as it started."""
+def _system_theme_after(qapp: QApplication) -> Iterator[None]:
+    # A test that switches the theme changes the whole QApplication; the next test in this process must not
+    # start dark because of it (which test runs next depends on how pytest-xdist spreads them).
     yield
     from getimg_studio.settings import Theme
     from getimg_studio.ui.common.theme import apply_theme
 
-    if qapp.styleSheet():
+    if qapp.property("_getimg_original_style") is not None:  # apply_theme ran: put the system look back
         apply_theme(qapp, Theme.SYSTEM)
-        qapp.setStyleSheet("")
 
 
 @pytest.fixture
@@ -173,6 +174,10 @@ async def never_submit(request: GenerationRequest, count: int) -> list[Job]:
     raise AssertionError("this test does not submit")
 
 
+async def never_edit(job_id: int, request: GenerationRequest) -> Job:
+    raise AssertionError("this test does not change a queued job")
+
+
 @pytest.fixture
 def settings_store(tmp_path: Path) -> Iterator[SettingsStore]:
     store = SettingsStore(tmp_path / "settings-store" / "settings.json")
@@ -188,14 +193,33 @@ def make_compose(qtbot: Any, qloop: Any, tmp_path: Path, settings_store: Setting
     from getimg_studio.ui.ports import Catalogue, ComposePorts
 
     def make(models: list[ModelInfo], submit: Any = never_submit, *, size: tuple[int, int] = (460, 900),
-             frames_dir: Path | None = None) -> ComposeController:
+             frames_dir: Path | None = None, edit: Any = never_edit) -> ComposeController:
         frames = frames_dir or tmp_path / "frames"
         view = ComposeView(frames)
         qtbot.addWidget(view)
-        controller = ComposeController(view, ComposePorts(Catalogue.of(lambda: models), submit, frames),
+        controller = ComposeController(view, ComposePorts(Catalogue.of(lambda: models), submit, frames, edit),
                                        settings_store, view)
         view.resize(*size)
         view.show()
         return controller
 
     return make
+
+
+class UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[Path] = []
+
+    @Slot(QUrl)
+    def handle(self, url: QUrl) -> None:
+        self.paths.append(Path(url.toLocalFile()))
+
+
+@pytest.fixture
+def urls() -> Any:
+    """Catches what QDesktopServices would open (Show in folder, Open): the paths, in order."""
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "handle")
+    yield catcher
+    QDesktopServices.unsetUrlHandler("file")

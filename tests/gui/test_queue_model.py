@@ -18,7 +18,18 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtTest import QAbstractItemModelTester
 
 from getimg_studio.api.types import GenerationRequest
-from getimg_studio.jobs.model import Job, JobAdded, JobChanged, JobEvent, JobFilter, JobKind, JobsRemoved, JobState
+from getimg_studio.jobs.model import (
+    Job,
+    JobAdded,
+    JobChanged,
+    JobEvent,
+    JobFilter,
+    JobKind,
+    JobsRemoved,
+    JobState,
+    QueueChanged,
+    QueueStatus,
+)
 from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.ui.bridge import EngineBridge
@@ -89,6 +100,15 @@ def change(store: JobStore, hub: Hub, job: Job, **fields: Any) -> Job:
     new = write(store, job.id, **fields)
     hub.send(JobChanged(new, job.state))
     return new
+
+
+def expected(store: JobStore, model: QueueModel) -> list[int]:
+    """The store's rows for the model's view: newest first, or (the Queued view) in the queue's order."""
+    ids = store.ids(model.view, model.search)
+    if model.view is JobFilter.QUEUED:
+        shown = set(ids)
+        return [i for i in store.queued_ids() if i in shown]
+    return ids
 
 
 def rows(model: QueueModel) -> list[int]:
@@ -178,10 +198,12 @@ def test_random_events_keep_every_view_equal_to_the_store(qapp: Any, store: JobS
             hub.send(JobsRemoved(tuple(j.id for j in gone)))
             live = [j for j in live if j not in gone]
         if step % 50 == 49:
+            hub.send(QueueChanged(QueueStatus(order=tuple(store.queued_ids()))))  # as the engine publishes
             for model in models.values():
-                assert rows(model) == store.ids(model.view, model.search)
+                assert rows(model) == expected(store, model)
+    hub.send(QueueChanged(QueueStatus(order=tuple(store.queued_ids()))))
     for model in models.values():
-        assert rows(model) == store.ids(model.view, model.search)
+        assert rows(model) == expected(store, model)
         for row in range(model.rowCount()):
             job = model.data(model.index(row, 0), JOB_ROLE)
             assert matches(job, model.view, model.search)

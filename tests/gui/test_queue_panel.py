@@ -7,93 +7,24 @@ answers them by clicking their buttons, as a person would.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from gui_wait import until  # this folder is on sys.path for its tests
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from queue_kit import open_panel, select, visible_box
 
 from getimg_studio.api.types import GenerationRequest
 from getimg_studio.jobs.model import Job, JobFilter, JobState
 from getimg_studio.paths import Paths
-from getimg_studio.settings import SettingsStore
 from getimg_studio.simulator.harness import RunningSimulator
-from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.queue.delegate import ROW_HEIGHT
-from getimg_studio.ui.queue.panel import QueuePanel
-from getimg_studio.ui.window.builder import queue_ports
 
 LITE = "sim-fixed-lite"
 
-
-
-@asynccontextmanager
-async def open_panel(sim: RunningSimulator, paths: Paths) -> AsyncIterator[tuple[Any, QueuePanel]]:
-    from getimg_studio.api.catalogue import ModelCatalogue
-    from getimg_studio.api.client import GetimgClient
-    from getimg_studio.api.download import Downloader
-    from getimg_studio.jobs.engine import Engine, EngineConfig
-    from getimg_studio.jobs.store import JobStore
-
-    store = JobStore(paths.database)
-    engine = Engine(store, GetimgClient(sim.base_url, "test"), Downloader(), ModelCatalogue(paths.catalogue_cache),
-                    frames_dir=paths.frames, output_dir=paths.output,
-                    config=EngineConfig(poll_initial=0.1, poll_max=0.3))
-    bridge = EngineBridge(engine.subscribe)
-    settings = SettingsStore(paths.settings_file)
-    panel = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
-    panel.resize(700, 600)
-    panel.show()
-    try:
-        await engine.start()
-        await engine.refresh_catalogue()
-        yield engine, panel
-    finally:
-        await panel.shutdown()
-        bridge.detach()
-        await engine.close()
-        store.close()
-        settings.close()
-        panel.close()
-        panel.deleteLater()
-
-
-def select(panel: QueuePanel, *jobs: Job) -> None:
-    selection = panel.view.selectionModel()
-    selection.clearSelection()
-    for job in jobs:
-        selection.select(panel.model.index_of(job.id), QItemSelectionModel.SelectionFlag.Select)
-    selection.setCurrentIndex(panel.model.index_of(jobs[0].id), QItemSelectionModel.SelectionFlag.NoUpdate)
-
-
-def visible_box(panel: QueuePanel) -> QMessageBox:
-    boxes = [b for b in panel.findChildren(QMessageBox) if b.isVisible()]
-    assert len(boxes) == 1
-    return boxes[0]
-
-
-class UrlCatcher(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths: list[Path] = []
-
-    @Slot(QUrl)
-    def handle(self, url: QUrl) -> None:
-        self.paths.append(Path(url.toLocalFile()))
-
-
-@pytest.fixture
-def urls() -> Any:
-    catcher = UrlCatcher()
-    QDesktopServices.setUrlHandler("file", catcher, "handle")
-    yield catcher
-    QDesktopServices.unsetUrlHandler("file")
 
 
 def test_rows_appear_and_change_state_live(run: Any, sim: RunningSimulator, paths: Paths) -> None:
@@ -141,7 +72,7 @@ def test_rows_appear_and_change_state_live(run: Any, sim: RunningSimulator, path
     run(scenario(), timeout=90)
 
 
-def test_every_action_does_what_it_says(run: Any, sim: RunningSimulator, paths: Paths, urls: UrlCatcher,
+def test_every_action_does_what_it_says(run: Any, sim: RunningSimulator, paths: Paths, urls: Any,
                                         tmp_path: Path) -> None:
     async def scenario() -> None:
         async with open_panel(sim, paths) as (engine, panel):

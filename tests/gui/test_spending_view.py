@@ -272,19 +272,25 @@ def test_qtcharts_loads_only_when_the_view_is_shown() -> None:
 
 
 def test_a_palette_change_recolours_the_chart(qtbot: Any, run: Callable[..., Any], march: list[LedgerEntry]) -> None:
-    from PySide6.QtGui import QColor, QPalette
+    # The theme switch as Settings makes it: the whole application's palette and style sheet change.
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
 
+    from getimg_studio.settings import Theme
+    from getimg_studio.ui.common.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, Theme.LIGHT)
     window = _open(qtbot, FakeLedger(march).services())
     run(_loaded(window))
     chart = window.view.chart
     assert chart is not None
     light = chart.bar_sets[0].color().name()
-    dark = QPalette(window.view.palette())
-    dark.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
-    dark.setColor(QPalette.ColorRole.Base, QColor(20, 20, 20))
-    window.view.setPalette(dark)
-    assert chart.bar_sets[0].color().name() != light
-    assert chart.chart.backgroundBrush().color().name() == "#141414"
+    apply_theme(app, Theme.DARK)
+    qtbot.waitUntil(lambda: chart.bar_sets[0].color().name() != light, timeout=2000)
+    dark_base = app.palette().color(QPalette.ColorRole.Base).name()
+    assert chart.chart.backgroundBrush().color().name() == dark_base
 
 
 def test_nothing_older_than_needed_is_loaded(qtbot: Any, run: Callable[..., Any], march: list[LedgerEntry]) -> None:

@@ -147,15 +147,16 @@ def test_the_queue_toolbar_is_in_the_tab_order(sim: Any, open_window: Callable[.
         window.queue.select_job(job.id)
         await _focus(window, window.queue.search)
         reached: list[str] = []
-        for _ in range(12):
+        for _ in range(16):
             _key(Qt.Key.Key_Tab)
             focus = QApplication.focusWidget()
-            if isinstance(focus, QToolButton) and focus.parent() is window.queue.toolbar:
+            if isinstance(focus, QToolButton) and focus.parent() in (window.queue.toolbar, window.queue.queue_bar):
                 reached.append(focus.accessibleName())
             if focus is window.queue.view:
                 break
         assert reached[:3] == ["Play", "Remix", "Retry"]
         assert "Show in folder" in reached
+        assert reached[-1] == "Pause the queue"  # the queue's own bar comes next, right above the list
         assert QApplication.focusWidget() is window.queue.view  # and then the list itself
 
     run(scenario(), timeout=90)

@@ -163,11 +163,19 @@ def _more(p: QPainter) -> None:
     p.drawPolygon(_poly((7.5, 3.5), (12, 8), (7.5, 12.5), (9.3, 12.5), (13.8, 8), (9.3, 3.5)))
 
 
+def _up(p: QPainter) -> None:
+    p.drawPolygon(_poly((8, 2.5), (13.5, 8.5), (10, 8.5), (10, 13.5), (6, 13.5), (6, 8.5), (2.5, 8.5)))
+
+
+def _down(p: QPainter) -> None:
+    p.drawPolygon(_poly((8, 13.5), (13.5, 7.5), (10, 7.5), (10, 2.5), (6, 2.5), (6, 7.5), (2.5, 7.5)))
+
+
 ICONS: dict[str, Painter] = {
     "play": _play, "pause": _pause, "frame-back": _frame_back, "frame-forward": _frame_forward, "loop": _loop,
     "volume": _volume, "muted": _muted, "fullscreen": _fullscreen, "leave-fullscreen": _leave_fullscreen,
     "star": _star, "retry": _retry, "remix": _remix, "stop": _stop, "remove": _remove, "folder": _folder,
-    "save": _save, "more": _more,
+    "save": _save, "more": _more, "up": _up, "down": _down,
 }
 
 

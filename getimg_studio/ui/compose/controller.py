@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QComboBox
 from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import CostEstimate, GenerationRequest, ModelInfo, Role
 from getimg_studio.api.validation import MAX_PROMPT, Issue, format_seconds, validate
+from getimg_studio.jobs.model import Job
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.confirm import ask, confirm_generations
@@ -37,6 +38,7 @@ from getimg_studio.ui.compose.fields import (
     ratio_text,
     resolution_order,
 )
+from getimg_studio.ui.compose.queued_edit import STOP_EDIT, edit_banner, edited_message
 from getimg_studio.ui.compose.view import ComposeView
 from getimg_studio.ui.ports import ComposePorts
 
@@ -66,6 +68,7 @@ class ComposeController(QObject):
         self._server_issue: Issue | None = None
         self._tasks = TaskOwner("compose", on_error=report_exception)
         self._submitting: asyncio.Task[None] | None = None
+        self._editing: int | None = None  # the queued job whose request the form is changing
         self._estimate = CostEstimate(None)
         # What the creator chose, kept across models that do not offer it; None: the model's default.
         self._wanted: dict[str, object] = {"aspect_ratio": None, "resolution": None, "duration": None,
@@ -88,7 +91,7 @@ class ComposeController(QObject):
         v.frames.changed.connect(lambda: self._changed("images"))
         v.frames.aspectRatioChosen.connect(self.set_aspect_ratio)
         v.generate_button.clicked.connect(self.submit)
-        v.form_message.linkActivated.connect(lambda _link: self.settingsRequested.emit())
+        v.form_message.linkActivated.connect(self._link)
         self.reload_models()
 
     # Reading the form ---------------------------------------------------------------------------------
@@ -249,11 +252,13 @@ class ComposeController(QObject):
     # Sending --------------------------------------------------------------------------------------------
 
     def submit(self) -> asyncio.Task[None] | None:
-        """Send the form (Generate / Ctrl+Enter). None when it cannot be sent now."""
+        """Send the form (Generate / Ctrl+Enter), or save it into the queued job being changed."""
         if not self.view.generate_button.isEnabled() or self._tasks.closed:
             return None
         request, count = self.request(), self.view.variations.value()
-        self._submitting = self._tasks.start(self._submit(request, count), name="submit")
+        work = (self._save_queued(self._editing, request) if self._editing is not None
+                else self._submit(request, count))
+        self._submitting = self._tasks.start(work, name="submit")
         self._refresh()
         return self._submitting
 
@@ -292,6 +297,43 @@ class ComposeController(QObject):
         what = "1 video: follow it" if len(jobs) == 1 else f"{len(jobs)} videos: follow them"
         self._show_form_message(f"Submitted {what} in the queue.", "muted", fade=True)
         self.submitted.emit(jobs)
+
+    # Changing a queued job (Queue > Open in form) -----------------------------------------------------------
+
+    @property
+    def editing(self) -> int | None:
+        return self._editing
+
+    def open_queued(self, job: Job) -> None:
+        """The form shows a queued video's request; Save changes writes it back, and it keeps its place."""
+        if not isinstance(job.request, GenerationRequest):  # an image's request: not this form's
+            return
+        self.load_request(job.request, 1)
+        self._editing = job.id
+        self._show_form_message(edit_banner(job.id), "muted")
+        self._refresh()
+
+    def stop_editing(self, message: str = "") -> None:
+        self._editing = None
+        self._show_form_message(message, "muted", fade=True)
+        self._refresh()
+
+    async def _save_queued(self, job_id: int, request: GenerationRequest) -> None:
+        try:
+            await self._ports.edit_queued(job_id, request)
+        except GetimgError as exc:  # sent meanwhile, or the request is not valid
+            self._submitting = None
+            self._show_form_message(f"{exc.message} {edit_banner(job_id)}", "error")
+            self._refresh()
+            return
+        self._submitting = None
+        self.stop_editing(edited_message(job_id))
+
+    def _link(self, link: str) -> None:
+        if link == STOP_EDIT:
+            self.stop_editing("The queued job is unchanged.")
+        else:
+            self.settingsRequested.emit()
 
     # Reacting to edits ------------------------------------------------------------------------------------
 
@@ -398,7 +440,10 @@ class ComposeController(QObject):
         self._refresh_cost(request, model, server)
         busy = self._submitting is not None
         v.generate_button.setEnabled(not issues and not busy and model is not None)
-        v.generate_button.setText("Submitting…" if busy else "Generate")
+        editing = self._editing is not None
+        v.generate_button.setText(("Saving…" if editing else "Submitting…") if busy
+                                  else ("Save changes" if editing else "Generate"))
+        v.variations.setEnabled(not editing)  # one queued job is changed, never multiplied
         if busy:
             reason = ""
         elif not self._models:
@@ -407,6 +452,8 @@ class ComposeController(QObject):
             reason = "Write a prompt to generate."
         elif issues:
             reason = "Fix what is marked above to generate."
+        elif editing:
+            reason = "Ctrl+Enter saves the queued job's changes"
         else:
             reason = "Ctrl+Enter generates"
         v.generate_reason.setText(reason)

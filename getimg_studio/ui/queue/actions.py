@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import Role
-from getimg_studio.jobs.model import Job, JobKind, JobState
+from getimg_studio.jobs.model import UNSENT_STATES, Job, JobKind, JobState
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common import file_actions
@@ -46,6 +46,21 @@ def _usable_image(job: Job) -> bool:
     return job.kind is JobKind.IMAGE and job.state is JobState.READY and job.file_path is not None
 
 
+def make_action(panel: QWidget, text: str, handler: Callable[[], None], keys: tuple[QKeySequence | str, ...] = (),
+                tip: str = "", icon: str = "", queue_only: bool = False) -> QAction:
+    """One queue action: its keys work window-wide, or only inside the queue (`queue_only`)."""
+    action = QAction(text, panel)
+    action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut if queue_only
+                              else Qt.ShortcutContext.WindowShortcut)
+    action.setToolTip(f"{tip or text} ({action.shortcut().toString()})" if keys else (tip or text))
+    action.triggered.connect(handler)
+    if icon:
+        bind_icon(action, icon)
+    panel.addAction(action)
+    return action
+
+
 class QueueActions(QObject):
     playRequested = Signal(object)  # Job
     remixRequested = Signal(object)  # GenerationRequest
@@ -65,16 +80,7 @@ class QueueActions(QObject):
 
         def make(text: str, handler: Callable[[], None], keys: tuple[QKeySequence | str, ...] = (),
                  tip: str = "", icon: str = "", queue_only: bool = False) -> QAction:
-            action = QAction(text, panel)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut if queue_only
-                                      else Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{tip or text} ({action.shortcut().toString()})" if keys else (tip or text))
-            action.triggered.connect(handler)
-            if icon:
-                bind_icon(action, icon)
-            panel.addAction(action)
-            return action
+            return make_action(panel, text, handler, keys, tip, icon, queue_only)
 
         self.play = make("Play", self.do_play, ("Return", "Enter"), "Play in the player", "play", queue_only=True)
         self.reveal = make("Show in folder", self.do_reveal, ("Ctrl+Shift+O",), "Show the file in the file manager",
@@ -146,6 +152,11 @@ class QueueActions(QObject):
         job = self._one()
         if job is not None and job.file_path is not None and not file_actions.open_in_system_player(job.file_path):
             self._no_desktop_app("No video player could be opened", job.file_path)
+
+    def open_output(self, path: Path) -> None:
+        """One of a job's several files, in the desktop's video player."""
+        if not file_actions.open_in_system_player(path):
+            self._no_desktop_app("No video player could be opened", path)
 
     def do_copy_prompt(self) -> None:
         job = self._one()
@@ -235,20 +246,28 @@ class QueueActions(QObject):
         jobs = self._selected()
         if not jobs:
             return
+        if all(j.state in UNSENT_STATES for j in jobs):
+            self._remove_queued([j.id for j in jobs])
+            return
         ids = [j.id for j in jobs]
         n = len(jobs)
         box = QMessageBox(QMessageBox.Icon.Question, "Remove from history",
                           f"Remove {plural(n, 'job')} from the history?", parent=self._widget.window())
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         with_files = sum(1 for j in jobs if j.file_path is not None)
+        unsent = sum(1 for j in jobs if j.state in UNSENT_STATES)
+        notes = [f"{unsent} of them {'was' if unsent == 1 else 'were'} never sent: nothing is billed for "
+                 f"{'it' if unsent == 1 else 'those'}."] if unsent else []
         delete = keep = None
         if with_files:
-            box.setInformativeText("It has a saved video." if n == 1 else
-                                   f"{with_files} of them ha{'s' if with_files == 1 else 've'} a saved video.")
+            notes.insert(0, "It has a saved video." if n == 1 else
+                         f"{with_files} of them ha{'s' if with_files == 1 else 've'} a saved video.")
             delete = box.addButton("Remove and delete files", QMessageBox.ButtonRole.DestructiveRole)
             keep = box.addButton("Remove, keep files", QMessageBox.ButtonRole.AcceptRole)
         else:
             keep = box.addButton("Remove", QMessageBox.ButtonRole.AcceptRole)
+        if notes:
+            box.setInformativeText(" ".join(notes))
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(keep)
 
@@ -259,6 +278,25 @@ class QueueActions(QObject):
 
         box.finished.connect(answered)
         box.open()
+
+    def _remove_queued(self, ids: list[int]) -> None:
+        """Jobs never sent: removing them costs nothing, and the question says so."""
+        n = len(ids)
+        _box, answer = ask(self._widget.window(), "Remove from the queue",
+                           f"Remove {plural(n, 'queued job')}?",
+                           f"{'It was' if n == 1 else 'They were'} never sent to getimg: nothing was created "
+                           "and nothing is billed.", "Remove")
+
+        def answered(future: Any) -> None:
+            if future.result()[0]:
+                self._run(self._removed_queued(ids), "Removing")
+
+        answer.add_done_callback(answered)
+
+    async def _removed_queued(self, ids: list[int]) -> None:
+        removed = await self._ports.queue.remove_queued(ids)
+        if removed:
+            self.statusMessage.emit(f"Removed {plural(len(removed), 'queued job')}: never sent, nothing billed.")
 
     # ------------------------------------------------------------------ plumbing
     def _run(self, coro: Awaitable[Any], what: str) -> None:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.ui.queue.format import cost_text, deletion_text, params_text, state_text
 from getimg_studio.ui.queue.model import ETA_ROLE, JOB_ROLE, PROGRESS_ROLE, TAKE_ROLE, QueueModel
+from getimg_studio.ui.queue.outputs import files_text
+from getimg_studio.ui.queue.waits import row_status
 
 ROW_HEIGHT = 78
 THUMB = QSize(112, 63)
@@ -112,10 +114,10 @@ class QueueDelegate(QStyledItemDelegate):
         params = QFontMetrics(small).elidedText(params, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(left, top + line_h + 2, width, line_h), Qt.AlignmentFlag.AlignLeft, params)
 
-        status = state_text(job, now, index.data(ETA_ROLE), index.data(PROGRESS_ROLE))
-        deletion = deletion_text(job, now)
-        if deletion:
-            status = f"{status} · {deletion}"
+        queued = row_status(job, model.queue) if isinstance(model, QueueModel) else None
+        status = queued or state_text(job, now, index.data(ETA_ROLE), index.data(PROGRESS_ROLE))
+        extras = [files_text(job), deletion_text(job, now)]
+        status = " · ".join([status, *(e for e in extras if e)])
         painter.setFont(base)
         painter.setPen(text_colour if selected else state_colour(job.state))
         status = QFontMetrics(base).elidedText(status, Qt.TextElideMode.ElideRight, width)

@@ -7,6 +7,11 @@ loads one block of rows at a time. The id list is what makes live updates exact 
 orders every view by id (newest first), so a job's row is a binary search away whether or not its
 block is loaded, and the engine's events become precise inserts, removals and `dataChanged` without
 asking the store anything.
+
+The Queued view is the exception: its rows are the jobs not sent yet in the order the engine will send
+them (`QueueStatus.order`), so the list reads as the queue and a drag or Alt+Up/Down moves a row there.
+Each published order rearranges those rows in place (selection kept); other views show a queued job's
+place in its status line instead.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QMimeData,
     QModelIndex,
     QObject,
@@ -28,8 +34,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from getimg_studio.jobs.model import Job, JobFilter, JobKind, JobState
+from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobKind, JobState, QueueStatus
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.queue.outputs import files_text
+from getimg_studio.ui.queue.waits import row_status
 
 if TYPE_CHECKING:
     from getimg_studio.ui.ports import HistoryReader
@@ -39,6 +47,7 @@ PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # (received, total | None) while d
 ETA_ROLE = Qt.ItemDataRole.UserRole + 3  # seconds left by the model's median, or None
 ID_ROLE = Qt.ItemDataRole.UserRole + 4
 TAKE_ROLE = Qt.ItemDataRole.UserRole + 5  # (n, of) among the variations of one request in this view, or None
+QUEUE_MIME = "application/x-getimg-studio-queued-ids"  # a drag of queued rows: their ids, comma-separated
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PAGE_DEPTH = 2000  # rows beyond which a block is fetched by id rather than by OFFSET
@@ -61,6 +70,8 @@ class QueueModel(QAbstractListModel):
     """Rows of the current view; `set_filter` switches view or search, the bridge keeps it live."""
 
     filterChanged = Signal()
+    queueChanged = Signal(object)  # QueueStatus, after the rows show it
+    reorderRequested = Signal(object, object)  # ids in queue order, the id they go before (None: the end)
 
     def __init__(self, store: HistoryReader, bridge: EngineBridge, parent: QObject | None = None, *,
                  block_size: int = 50, cache_size: int = 3000,
@@ -78,10 +89,13 @@ class QueueModel(QAbstractListModel):
         self._progress: dict[int, tuple[int, int | None]] = {}
         self._medians: dict[str, float | None] = {}
         self._decorate: Callable[[Job], Any] | None = None
+        self._queue = QueueStatus(order=tuple(store.queued_ids()))
+        self._rows: dict[int, int] | None = None  # the Queued view: id -> row (its rows are not by id)
         bridge.jobAdded.connect(self._on_added)
         bridge.jobChanged.connect(self._on_changed)
         bridge.jobsRemoved.connect(self._on_removed)
         bridge.downloadProgress.connect(self._on_progress)
+        bridge.queueChanged.connect(self._on_queue)
         self._load()
 
     # ------------------------------------------------------------------ filter
@@ -122,9 +136,33 @@ class QueueModel(QAbstractListModel):
         """What DecorationRole returns for a job (the thumbnail cache's pixmap)."""
         self._decorate = decorate
 
+    @property
+    def ordered(self) -> bool:
+        """Rows in queue order (the Queued view) rather than newest first."""
+        return self._view is JobFilter.QUEUED
+
+    @property
+    def queue(self) -> QueueStatus:
+        """The latest the engine published: positions and why the next job waits."""
+        return self._queue
+
     def _load(self) -> None:
         self._ids = self._store.ids(self._view, self._search, self._kind)
         self._jobs.clear()
+        self._rows = None
+        if self.ordered:
+            self._ids = self._queue_order(self._ids)
+            self._index_rows()
+
+    def _queue_order(self, ids: list[int]) -> list[int]:
+        """`ids` in the published queue order; any the order does not hold yet (just added) at the end."""
+        present = set(ids)
+        ordered = [i for i in self._queue.order if i in present]
+        placed = set(ordered)
+        return ordered + sorted(i for i in ids if i not in placed)
+
+    def _index_rows(self) -> None:
+        self._rows = {job_id: row for row, job_id in enumerate(self._ids)}
 
     # ------------------------------------------------------------------ rows
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
@@ -140,8 +178,9 @@ class QueueModel(QAbstractListModel):
             return job.request.prompt
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(job)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{job.request.prompt}, {job.request.model}, {job.state.label}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: the queue's words too
+            status = " · ".join(p for p in (row_status(job, self._queue) or job.state.label, files_text(job)) if p)
+            return f"{job.request.prompt}, {job.request.model}, {status}"
         if role == JOB_ROLE:
             return job
         if role == ID_ROLE:
@@ -158,25 +197,52 @@ class QueueModel(QAbstractListModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return Qt.ItemFlag.ItemIsDropEnabled if self.ordered else Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        job = self.job_at(index.row()) if index.row() < len(self._ids) else None
-        if job is not None and job.state is JobState.READY and job.file_path is not None:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled  # its file, onto a frame slot (an image) or another app
+        if self.ordered:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        else:
+            job = self.job_at(index.row())
+            if job is not None and job.state is JobState.READY and job.file_path is not None:
+                flags |= Qt.ItemFlag.ItemIsDragEnabled  # its file, onto a frame slot (an image) or another app
         return flags
 
-    def mimeTypes(self) -> list[str]:
-        return ["text/uri-list"]
-
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        """The saved files of the dragged rows, as file URLs (what a frame slot and a file manager take)."""
-        mime = QMimeData()
-        jobs = [self.job_at(i.row()) for i in indexes if i.isValid()]
-        mime.setUrls([QUrl.fromLocalFile(str(j.file_path)) for j in jobs if j is not None and j.file_path])
-        return mime
+    # ------------------------------------------------------------------ drag to reorder (the Queued view)
+    # Elsewhere a drag carries the saved files (file URLs: a frame slot and a file manager take them).
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
 
     def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.CopyAction
+        return Qt.DropAction.MoveAction if self.ordered else Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [QUEUE_MIME, "text/uri-list"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        data = QMimeData()
+        data.setData(QUEUE_MIME, QByteArray(",".join(str(self._ids[r]) for r in rows).encode()))
+        jobs = [self.job_at(r) for r in rows]
+        data.setUrls([QUrl.fromLocalFile(str(j.file_path)) for j in jobs if j is not None and j.file_path])
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: AnyIndex) -> bool:
+        return self.ordered and action == Qt.DropAction.MoveAction and data.hasFormat(QUEUE_MIME)
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: AnyIndex) -> bool:
+        """Ask the engine to move the dragged jobs; the rows move when it publishes the new order."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        ids = [int(part) for part in bytes(data.data(QUEUE_MIME).data()).decode().split(",") if part]
+        if parent.isValid():  # dropped onto a row: before it
+            row = parent.row()
+        moving = set(ids)
+        before = next((i for i in self._ids[row:] if i not in moving), None) if 0 <= row < len(self._ids) else None
+        ids = [i for i in self._queue.order if i in moving] or ids
+        self.reorderRequested.emit(ids, before)
+        return False  # nothing for the view to remove: the engine's order moves the rows
 
     def job_at(self, row: int) -> Job | None:
         if not 0 <= row < len(self._ids):
@@ -190,6 +256,8 @@ class QueueModel(QAbstractListModel):
         return self._jobs.get(job_id)
 
     def row_of(self, job_id: int) -> int | None:
+        if self._rows is not None:
+            return self._rows.get(job_id)
         pos = bisect.bisect_left(self._ids, _desc(job_id), key=_desc)
         return pos if pos < len(self._ids) and self._ids[pos] == job_id else None
 
@@ -206,8 +274,8 @@ class QueueModel(QAbstractListModel):
         wanted = self._ids[start:start + self._block]
         # SQLite walks past every skipped row of an OFFSET: near the top a page is cheapest, deep in a
         # long history fetching the block's own ids by primary key is (2 ms instead of 10 at row 90,000).
-        page = (self._store.page(self._view, self._search, start, len(wanted), self._kind) if start < _PAGE_DEPTH
-                else self._store.get_many(wanted))
+        page = (self._store.page(self._view, self._search, start, len(wanted), self._kind)
+                if start < _PAGE_DEPTH and not self.ordered else self._store.get_many(wanted))
         for job in page:
             self._remember(job)
         # The store may hold changes whose events have not reached us yet, shifting its pages: fetch
@@ -254,9 +322,13 @@ class QueueModel(QAbstractListModel):
     def now(self) -> datetime:
         return self._clock()
 
-    @staticmethod
-    def _tooltip(job: Job) -> str:
+    def _tooltip(self, job: Job) -> str:
         lines = [job.request.prompt]
+        waits = row_status(job, self._queue)
+        if waits:
+            lines.append(waits)
+        if job.state in UNSENT_STATES and self._queue.held:  # the note is short: the full answer here
+            lines.append(self._queue.held)
         if job.error_message:
             lines.append(f"{job.state.label}: {job.error_message}")
         if job.file_path is not None:
@@ -284,12 +356,22 @@ class QueueModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
             self._jobs.pop(job.id, None)
+            if self._rows is not None:
+                self._index_rows()
             self.endRemoveRows()
         elif wanted:
-            pos = bisect.bisect_left(self._ids, _desc(job.id), key=_desc)
+            if self._rows is not None:  # at its place in the published order, else last (just queued)
+                pos = len(self._ids)
+                if job.id in self._queue.order:
+                    after = self._queue.order[self._queue.order.index(job.id) + 1:]
+                    pos = min((self._rows[i] for i in after if i in self._rows), default=pos)
+            else:
+                pos = bisect.bisect_left(self._ids, _desc(job.id), key=_desc)
             self.beginInsertRows(QModelIndex(), pos, pos)
             self._ids.insert(pos, job.id)
             self._remember(job)
+            if self._rows is not None:
+                self._index_rows()
             self.endInsertRows()
 
     def _on_removed(self, ids: tuple[int, ...]) -> None:
@@ -304,6 +386,8 @@ class QueueModel(QAbstractListModel):
                 self._jobs.pop(job_id, None)
                 self._progress.pop(job_id, None)
             del self._ids[first:last + 1]
+            if self._rows is not None:
+                self._index_rows()
             self.endRemoveRows()
 
     def _on_progress(self, job_id: int, received: int, total: int | None) -> None:
@@ -312,3 +396,30 @@ class QueueModel(QAbstractListModel):
         if row is not None:
             index = self.index(row, 0)
             self.dataChanged.emit(index, index, [PROGRESS_ROLE])
+
+    def _on_queue(self, status: QueueStatus) -> None:
+        """Positions and reasons change on rows not sent yet: repaint those; in the Queued view, rearrange."""
+        old = self._queue
+        self._queue = status
+        if self._rows is not None:
+            order = self._queue_order(self._ids)
+            if order != self._ids:
+                self._rearrange(order)
+        touched = set(old.order) | set(status.order)
+        rows = [r for r in (self.row_of(i) for i in touched) if r is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0))
+        self.queueChanged.emit(status)
+
+    def _rearrange(self, order: list[int]) -> None:
+        """The same rows in a new order; selection and current row follow their jobs."""
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        self._ids = order
+        self._index_rows()
+        rows = self._rows or {}
+        persistent = self.persistentIndexList()
+        moved = [self.index(rows[old_ids[p.row()]], 0) if 0 <= p.row() < len(old_ids) else QModelIndex()
+                 for p in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()

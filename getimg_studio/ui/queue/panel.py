@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QTabBar,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from getimg_studio.jobs.model import Job, JobFilter, JobKind
+from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobKind, QueueStatus
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
@@ -32,13 +33,17 @@ from getimg_studio.ui.ports import QueuePorts
 from getimg_studio.ui.queue.actions import QueueActions
 from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
 from getimg_studio.ui.queue.model import JOB_ROLE, QueueModel
+from getimg_studio.ui.queue.outputs import file_label, files_text
+from getimg_studio.ui.queue.queued_actions import QueuedActions
 from getimg_studio.ui.queue.thumbnails import ThumbnailCache
+from getimg_studio.ui.queue.waits import QueuedCosts, queue_line, queue_reason
 
 VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.ACTIVE, "Active"),
     (JobFilter.ALL, "All"),
     (JobFilter.FAVOURITES, "Favourites"),
     (JobFilter.FAILED, "Failed"),
+    (JobFilter.QUEUED, "Queued"),
 )
 # Short labels: the combo shares the tabs' row, and every tab must stay visible in a narrow queue.
 KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
@@ -49,12 +54,15 @@ _EMPTY = {
     JobFilter.ALL: "No videos yet. Write a prompt and press Generate.",
     JobFilter.FAVOURITES: "No favourites yet. Mark a clip with ★ (Ctrl+D) to keep it here.",
     JobFilter.FAILED: "No failed jobs.",
+    JobFilter.QUEUED: "Nothing queued. Generate puts jobs here, and they are sent in this order as the "
+                      "account has room.",
 }
 
 
 class QueuePanel(QWidget):
     playRequested = Signal(object)  # Job
     remixRequested = Signal(object)  # GenerationRequest
+    editRequested = Signal(object)  # Job not sent yet: its request into the form, to change it in place
     statusMessage = Signal(str)
     useImageRequested = Signal(object, object)  # Path, Role: an image from the history into a frame slot
     remixImageRequested = Signal(object)  # ImageRequest
@@ -108,8 +116,6 @@ class QueuePanel(QWidget):
         rows.setDefaultSectionSize(ROW_HEIGHT)
         self.view.setModel(self.model)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # a saved file onto a frame slot
-        self.view.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.view.setMouseTracking(True)
         self.empty = QLabel(self.view.viewport())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +125,25 @@ class QueuePanel(QWidget):
         self.search.installEventFilter(self)
 
         self.actions_ = QueueActions(self, ports, settings, self.selected_jobs, self._tasks)
+        self.queued_ = QueuedActions(self, ports.queue, self.selected_jobs, lambda: self.model.queue, self._tasks)
+        self._costs = QueuedCosts(ports.history.get_many)
+        self._control = ports.queue
+        # The queue's own line: what is queued, in flight and not yet billed, and why nothing is sent.
+        self.queue_line = QLabel(self)
+        self.queue_line.setAccessibleName("Queue status")
+        self.queue_line.setWordWrap(True)
+        self.queue_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.queue_bar = QToolBar(self)
+        self.queue_bar.setAccessibleName("Queue order")
+        self.queue_bar.setIconSize(QSize(16, 16))
+        self.queue_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        q = self.queued_
+        for action in (q.move_up, q.move_down, q.resume, q.toggle_queue):
+            self.queue_bar.addAction(action)
+        for action in (q.resume, q.toggle_queue):  # no icon: their words are the control
+            button = self.queue_bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar = QToolBar(self)
         self.toolbar.setAccessibleName("Queue actions")
         self.toolbar.setIconSize(QSize(16, 16))
@@ -130,15 +155,16 @@ class QueuePanel(QWidget):
         self.toolbar.addSeparator()
         for action in (a.reveal, a.save_as):
             self.toolbar.addAction(action)
-        # The toolbar is part of the Tab order, between the search and the list, as it is laid out.
+        # The toolbars are part of the Tab order, between the search and the list, as they are laid out.
         previous: QWidget = self.search
-        for action in self.toolbar.actions():
-            button = self.toolbar.widgetForAction(action)
-            if button is not None and not action.isSeparator():
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-                button.setAccessibleName(action.text().rstrip("…"))
-                QWidget.setTabOrder(previous, button)
-                previous = button
+        for bar in (self.toolbar, self.queue_bar):
+            for action in bar.actions():
+                button = bar.widgetForAction(action)
+                if button is not None and not action.isSeparator():
+                    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                    button.setAccessibleName(action.text().rstrip("…"))
+                    QWidget.setTabOrder(previous, button)
+                    previous = button
         QWidget.setTabOrder(previous, self.view)
 
         # The views on a row of their own; the toolbar shares its row with the search, which takes what
@@ -156,6 +182,15 @@ class QueuePanel(QWidget):
         views.addWidget(self.kinds)
         layout.addLayout(views)
         layout.addLayout(tools)
+        # The queue's own controls, then its line, right above the list it describes: each on a row of its
+        # own, so a narrow queue (a laptop) neither squeezes the line nor hides a control.
+        order_row = QHBoxLayout()
+        order_row.setContentsMargins(0, 0, 0, 0)
+        order_row.addWidget(self.queue_bar)
+        order_row.addStretch(1)
+        layout.addLayout(order_row)
+        self.queue_line.setContentsMargins(6, 0, 6, 2)
+        layout.addWidget(self.queue_line)
         layout.addWidget(self.view, 1)
 
         self._tick = QTimer(self, interval=1000)
@@ -165,21 +200,31 @@ class QueuePanel(QWidget):
         a.playRequested.connect(self.playRequested)
         a.remixRequested.connect(self.remixRequested)
         a.statusMessage.connect(self.statusMessage)
+        q.statusMessage.connect(self.statusMessage)
+        q.editRequested.connect(self.editRequested)
+        self.model.queueChanged.connect(self._queue_changed)
+        self.model.reorderRequested.connect(self._reorder)
+        bridge.jobAdded.connect(self._job_seen)
+        bridge.jobChanged.connect(self._job_seen)
+        bridge.jobsRemoved.connect(self._costs.forget)
         a.useImageRequested.connect(self.useImageRequested)
         a.remixImageRequested.connect(self.remixImageRequested)
         self.kinds.currentIndexChanged.connect(lambda i: self.model.set_kind(KINDS[i][0]))
         self.tabs.currentChanged.connect(self._view_changed)
+        self._set_drag_mode()
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self._search_timer.timeout.connect(self._apply_search)
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.selectionModel().selectionChanged.connect(lambda *_: a.update_enabled())
-        self.model.dataChanged.connect(lambda *_: a.update_enabled())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_enabled())
+        self.model.dataChanged.connect(lambda *_: self._update_enabled())
+        self.model.layoutChanged.connect(lambda *_: self._update_enabled())
         self.model.modelReset.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.rowsRemoved.connect(self._update_empty)
         self.thumbnails.thumbnailReady.connect(self._thumbnail_ready)
         self._update_empty()
+        self._update_line()
 
     # ------------------------------------------------------------------ public
     def selected_jobs(self) -> list[Job]:
@@ -215,6 +260,45 @@ class QueuePanel(QWidget):
     # ------------------------------------------------------------------ internals
     def _view_changed(self, index: int) -> None:
         self.model.set_filter(view=VIEWS[index][0])
+        self._set_drag_mode()
+
+    def _set_drag_mode(self) -> None:
+        # Only the Queued view lists jobs in the order they are sent: there a drag moves one in line. In the
+        # others a saved job's row drags out its file (onto a frame slot, or a file manager).
+        ordered = self.model.ordered
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(ordered)
+        self.view.setDropIndicatorShown(ordered)
+        self.view.setDragDropOverwriteMode(False)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction if ordered else Qt.DropAction.CopyAction)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop if ordered
+                                  else QAbstractItemView.DragDropMode.DragOnly)
+
+    def _update_enabled(self) -> None:
+        self.actions_.update_enabled()
+        self.queued_.update_enabled()
+
+    def _queue_changed(self, _status: QueueStatus) -> None:
+        self._update_line()
+        self.queued_.update_enabled()
+
+    def _job_seen(self, job: Job, *_previous: object) -> None:
+        if job.state in UNSENT_STATES or job.id in self.model.queue.order:
+            self._costs.seen(job)
+            self._update_line()  # an edited request changes what the queue will cost
+
+    def _update_line(self) -> None:
+        status = self.model.queue
+        line = queue_line(status, self._costs.total(status.order))
+        # Why the head waits for a slot is on its row; the line adds only what stops the whole queue.
+        reason = queue_reason(status) if status.paused or status.held is not None else ""
+        self.queue_line.setText(f"{line}\n{reason[:1].upper()}{reason[1:]}." if reason else line)
+
+    def _reorder(self, ids: list[int], before: int | None) -> None:
+        async def reorder() -> None:
+            await self._control.reorder(ids, before)
+
+        self._tasks.start(reorder())
 
     def _apply_search(self) -> None:
         self.model.set_filter(search=self.search.text())
@@ -226,19 +310,44 @@ class QueuePanel(QWidget):
             self.actions_.do_play()
 
     def _context_menu(self, pos: QPoint) -> None:
+        menu = self.build_context_menu()
+        if menu is not None:
+            menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def build_context_menu(self) -> QMenu | None:
+        """The selection's menu (None: nothing selected); it deletes itself once closed."""
         self.actions_.update_enabled()
         if not self.selected_jobs():
-            return
+            return None
         a = self.actions_
+        q = self.queued_
+        q.update_enabled()
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         images = a.image_uses() if any(j.kind is JobKind.IMAGE for j in self.selected_jobs()) else ()
         for group in ((a.play, a.open_external, a.reveal, a.save_as), images, (a.copy_prompt, a.copy_id),
-                      (a.remix, a.retry), (a.favourite, a.stop, a.remove)):
+                      (a.remix, a.retry), (q.edit, q.move_up, q.move_down, q.pause, q.resume),
+                      (a.favourite, a.stop, a.remove)):
             for action in group:
                 menu.addAction(action)
+            if group and group[0] is a.play:
+                self._files_menu(menu)
             menu.addSeparator()
-        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu
+
+    def _files_menu(self, menu: QMenu) -> None:
+        """A job with several files (every item getimg returned): each opens from its own entry."""
+        jobs = self.selected_jobs()
+        if len(jobs) != 1 or len(jobs[0].outputs) < 2:
+            return
+        job = jobs[0]
+        files = menu.addMenu(f"Open one of its {files_text(job)}")
+        for index, output in enumerate(job.outputs):
+            entry = files.addAction(file_label(job, index))
+            path = output.file_path
+            entry.setEnabled(output.saved and path is not None)
+            if path is not None:
+                entry.triggered.connect(lambda _checked=False, path=path: self.actions_.open_output(path))
 
     def _update_empty(self) -> None:
         empty = self.model.rowCount() == 0
@@ -252,7 +361,7 @@ class QueuePanel(QWidget):
             self.empty.setText(text)
             self._place_empty()
         self.empty.setVisible(empty)
-        self.actions_.update_enabled()
+        self._update_enabled()
 
     def _place_empty(self) -> None:
         self.empty.setGeometry(self.view.viewport().rect().adjusted(16, 16, -16, -16))

@@ -21,7 +21,7 @@ from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.compose.controller import ComposeController
 from getimg_studio.ui.compose.view import ComposeView
 from getimg_studio.ui.player.panel import PlayerPanel
-from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueuePorts, WindowPorts
+from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueueControl, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
 from getimg_studio.ui.window.controller import WindowController
 from getimg_studio.ui.window.main_window import MainWindow
@@ -40,7 +40,10 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
         history=engine.store, catalogue=Catalogue.of(engine.catalogue.models, engine.catalogue.image_models),
         retry=engine.retry,
         remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
-        set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir)
+        set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir,
+        queue=QueueControl(reorder=engine.reorder, pause=engine.pause, resume=engine.resume,
+                           pause_queue=engine.pause_queue, resume_queue=engine.resume_queue,
+                           remove_queued=engine.remove_queued, edit_queued=engine.edit_queued))
 
 
 def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
@@ -86,7 +89,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     compose_view = ComposeView(paths.frames)
     # Generate waits for the first POST (or a full queue), so getimg's refusal shows at the field at fault.
     compose = ComposeController(compose_view, ComposePorts(catalogue, partial(engine.submit, until_sent=True),
-                                                           paths.frames), settings)
+                                                           paths.frames, engine.edit_queued), settings)
     player = PlayerPanel(player_ports(engine, paths.cache / "player-frames"), bridge,
                          model_name=catalogue.model_name)
     queue = QueuePanel(queue_ports(engine, paths.thumbnails), bridge, settings)
@@ -94,7 +97,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     bridge.setParent(window)
     compose.setParent(window)
     actions = WindowActions(window)
-    build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
+    build_menus(window.menuBar(), actions, queue.actions_, player.actions_, queue.queued_)
 
     keyframes = keyframe_controller(engine, catalogue, compose, queue, settings, window)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import GenerationRequest
-from getimg_studio.jobs.model import Job, JobFilter, JobState
+from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobState
 from getimg_studio.secrets import KeyStatus
 from getimg_studio.settings import Settings, SettingsStore, Theme
 from getimg_studio.tasks import TaskOwner
@@ -28,6 +28,7 @@ from getimg_studio.ui.common.confirm import ask, plural
 from getimg_studio.ui.common.crash import report_exception
 from getimg_studio.ui.common.theme import apply_theme
 from getimg_studio.ui.compose.controller import ComposeController
+from getimg_studio.ui.compose.queued_edit import left_queue_message
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import WindowPorts
 from getimg_studio.ui.queue.panel import VIEWS, QueuePanel
@@ -183,6 +184,12 @@ class WindowController(QObject):
         self._show_panel(0, True)
         self.compose.load_request(request)
 
+    def open_queued(self, job: Job) -> None:
+        """Queue > Open in form: the form changes that queued job in place (its Generate saves it)."""
+        self._show_panel(0, True)
+        self.compose.open_queued(job)
+        self.compose.view.prompt.setFocus()
+
     def generate(self) -> None:
         """Ctrl+Enter from anywhere: never for a form the creator cannot see (its cost would be off screen)."""
         if self.window.panels[0].isHidden():
@@ -232,6 +239,7 @@ class WindowController(QObject):
 
         self.queue.playRequested.connect(self._play)
         self.queue.remixRequested.connect(self.remix)
+        self.queue.editRequested.connect(self.open_queued)
         self.queue.statusMessage.connect(lambda text: status.showMessage(text, STATUS_MS))
         self.player.useAsFirstFrame.connect(self.compose.use_as_first_frame)
         self.player.statusMessage.connect(lambda text: status.showMessage(text, STATUS_MS))
@@ -242,6 +250,8 @@ class WindowController(QObject):
         w.banner.switchRequested.connect(self.request_live_mode)
         self.bridge.balanceChanged.connect(self._balance_changed)
         self.bridge.jobChanged.connect(self._job_changed)
+        self.bridge.jobChanged.connect(lambda job, _previous: self._edited_job_left(job.id, job.state))
+        self.bridge.jobsRemoved.connect(self._edited_jobs_removed)
         self.bridge.jobChanged.connect(self.notifier.job_changed)
         self.bridge.catalogueChanged.connect(self.compose.reload_models)
 
@@ -273,6 +283,15 @@ class WindowController(QObject):
 
     def _job_changed(self, job: Job, previous: JobState) -> None:
         self.window.status.set_spent(self._ports.session_spent(), job.currency)
+
+    def _edited_job_left(self, job_id: int, state: JobState | None) -> None:
+        """The queued job the form is changing was sent or removed meanwhile: the form makes new jobs again."""
+        if self.compose.editing == job_id and (state is None or state not in UNSENT_STATES):
+            self.compose.stop_editing(left_queue_message(job_id, sent=state is not None))
+
+    def _edited_jobs_removed(self, ids: tuple[int, ...]) -> None:
+        for job_id in ids:
+            self._edited_job_left(job_id, None)
 
     def _key_changed(self, status: KeyStatus) -> None:
         if not self._demo and status.key:  # jobs and the queue waiting for a good key carry on

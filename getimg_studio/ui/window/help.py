@@ -29,6 +29,8 @@ from getimg_studio import APP_NAME, __version__
 PLACE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Queue", "Play the selected clip", "Enter or double-click"),
     ("Queue", "Move through the jobs", "Up / Down, Page Up / Page Down"),
+    ("Queue", "Reach the queue's buttons", "Tab from the search"),
+    ("Queued view", "Move a job in line", "Alt+Up / Alt+Down, or drag its row"),
     ("Frame slot", "Paste an image", "Ctrl+V"),
     ("Frame slot", "Clear the image", "Delete or Backspace"),
     ("Player", "Seek", "Left / Right on the seek bar"),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenuBar, QWidget
 from getimg_studio.settings import Theme
 from getimg_studio.ui.queue.actions import QueueActions
 from getimg_studio.ui.queue.panel import VIEWS
+from getimg_studio.ui.queue.queued_actions import QueuedActions
 
 
 class WindowActions(QObject):
@@ -44,7 +45,7 @@ class WindowActions(QObject):
         self.show_queue = make("&Queue panel", "Ctrl+3", checkable=True)
         self.reset_layout = make("&Reset the layout")
         names = {"Active": "Show active jobs", "All": "Show all jobs", "Favourites": "Show favourites",
-                 "Failed": "Show failed jobs"}
+                 "Failed": "Show failed jobs", "Queued": "Show the queue (in sending order)"}
         self.views = [make(names.get(label, f"Show {label.lower()}"), f"Alt+{i + 1}")
                       for i, (_view, label) in enumerate(VIEWS)]
         self.theme_group = QActionGroup(self)
@@ -59,7 +60,8 @@ class WindowActions(QObject):
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
 
 
-def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playback: dict[str, QAction]) -> None:
+def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playback: dict[str, QAction],
+                queued: QueuedActions) -> None:
     file = bar.addMenu("&File")
     file.addAction(window.settings)
     file.addAction(window.open_logs)
@@ -101,6 +103,11 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     jobs.addSeparator()
     for action in (queue.reveal, queue.open_external, queue.save_as):
         jobs.addAction(action)
+    jobs.addSeparator()
+    for action in (queued.edit, queued.move_up, queued.move_down, queued.pause, queued.resume):
+        jobs.addAction(action)
+    jobs.addSeparator()
+    jobs.addAction(queued.toggle_queue)
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(window.shortcuts)
