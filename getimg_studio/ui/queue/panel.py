@@ -45,7 +45,7 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAILED, "Failed"),
     (JobFilter.QUEUED, "Queued"),
 )
-# Short labels: the combo shares the tabs' row, and every tab must stay visible in a narrow queue.
+# Short labels: the combo shares a row with the queue's controls in a narrow queue.
 KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
                                                 (JobKind.IMAGE, "Images"))
 MIN_WIDTH = 300
@@ -176,11 +176,7 @@ class QueuePanel(QWidget):
         self.search.setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        views = QHBoxLayout()
-        views.setContentsMargins(0, 0, 0, 0)
-        views.addWidget(self.tabs, 1)
-        views.addWidget(self.kinds)
-        layout.addLayout(views)
+        layout.addWidget(self.tabs)
         layout.addLayout(tools)
         # The queue's own controls, then its line, right above the list it describes: each on a row of its
         # own, so a narrow queue (a laptop) neither squeezes the line nor hides a control.
@@ -188,6 +184,7 @@ class QueuePanel(QWidget):
         order_row.setContentsMargins(0, 0, 0, 0)
         order_row.addWidget(self.queue_bar)
         order_row.addStretch(1)
+        order_row.addWidget(self.kinds)  # beside the queue's controls: the tabs' row has no room left
         layout.addLayout(order_row)
         self.queue_line.setContentsMargins(6, 0, 6, 2)
         layout.addWidget(self.queue_line)
