@@ -1,5 +1,5 @@
 """Image jobs in the queue and the history: their rows and thumbnails, the videos/images filter, "Use as…"
-into the form's frame slots, Remix into the image form, and the player showing the picture."""
+and drag into the form's frame slots, Remix into the image form, and the player showing the picture."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def _rows(panel: QueuePanel) -> list[JobKind]:
 
 
 def test_an_image_in_the_history_is_shown_filtered_used_remixed_and_played(
-        sim: Any, open_window: Callable[..., Any], run: Callable[..., Any], qtbot: QtBot) -> None:
+        sim: Any, open_window: Callable[..., Any], run: Callable[..., Any], qtbot: QtBot,
+        drop: Callable[[Any, Any], bool]) -> None:
     async def scenario() -> tuple[Any, Job]:
         window = await open_window(sim.base_url)
         engine = window.services.engine
@@ -91,6 +92,18 @@ def test_an_image_in_the_history_is_shown_filtered_used_remixed_and_played(
         assert dialog.resolution_combo.currentData() == "1K"
         assert window.keyframes.request().output_format == "png"
         dialog.close()
+
+        # Drag: the row carries its file, which a frame slot takes as a dropped file.
+        assert queue.view.dragEnabled()
+        assert queue.model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+        mime = queue.model.mimeData([queue.model.index_of(image.id)])
+        assert [u.toLocalFile() for u in mime.urls()] == [str(image.file_path)]
+        assert compose.select_model("seedance-v1-pro")  # takes reference images
+        [reference] = [s for s in compose.view.frames.references if s.isVisible()]
+        assert drop(reference, mime)
+        await compose.view.frames.settled()
+        assert reference.frame is not None
+        assert reference.frame.path == image.file_path
 
         # Play: the player shows the picture, without playback controls.
         a.play.trigger()

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QUrl,
     Signal,
 )
 
@@ -200,19 +201,29 @@ class QueueModel(QAbstractListModel):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
         if self.ordered:
             flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        else:
+            job = self.job_at(index.row())
+            if job is not None and job.state is JobState.READY and job.file_path is not None:
+                flags |= Qt.ItemFlag.ItemIsDragEnabled  # its file, onto a frame slot (an image) or another app
         return flags
 
     # ------------------------------------------------------------------ drag to reorder (the Queued view)
+    # Elsewhere a drag carries the saved files (file URLs: a frame slot and a file manager take them).
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction if self.ordered else Qt.DropAction.CopyAction
+
     def mimeTypes(self) -> list[str]:
-        return [QUEUE_MIME]
+        return [QUEUE_MIME, "text/uri-list"]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
         data = QMimeData()
         data.setData(QUEUE_MIME, QByteArray(",".join(str(self._ids[r]) for r in rows).encode()))
+        jobs = [self.job_at(r) for r in rows]
+        data.setUrls([QUrl.fromLocalFile(str(j.file_path)) for j in jobs if j is not None and j.file_path])
         return data
 
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,

@@ -45,7 +45,7 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAILED, "Failed"),
     (JobFilter.QUEUED, "Queued"),
 )
-# Short labels: the combo shares the tabs' row, and every tab must stay visible in a narrow queue.
+# Short labels: the combo shares a row with the queue's controls in a narrow queue.
 KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
                                                 (JobKind.IMAGE, "Images"))
 MIN_WIDTH = 300
@@ -177,11 +177,7 @@ class QueuePanel(QWidget):
         self.search.setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        views = QHBoxLayout()
-        views.setContentsMargins(0, 0, 0, 0)
-        views.addWidget(self.tabs, 1)
-        views.addWidget(self.kinds)
-        layout.addLayout(views)
+        layout.addWidget(self.tabs)
         layout.addLayout(tools)
         # The queue's own controls, then its line, right above the list it describes: each on a row of its
         # own, so a narrow queue (a laptop) neither squeezes the line nor hides a control.
@@ -189,6 +185,7 @@ class QueuePanel(QWidget):
         order_row.setContentsMargins(0, 0, 0, 0)
         order_row.addWidget(self.queue_bar)
         order_row.addStretch(1)
+        order_row.addWidget(self.kinds)  # beside the queue's controls: the tabs' row has no room left
         layout.addLayout(order_row)
         self.queue_line.setContentsMargins(6, 0, 6, 2)
         layout.addWidget(self.queue_line)
@@ -212,6 +209,7 @@ class QueuePanel(QWidget):
         a.remixImageRequested.connect(self.remixImageRequested)
         self.kinds.currentIndexChanged.connect(lambda i: self.model.set_kind(KINDS[i][0]))
         self.tabs.currentChanged.connect(self._view_changed)
+        self._set_drag_mode()
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self._search_timer.timeout.connect(self._apply_search)
         self.view.doubleClicked.connect(self._double_clicked)
@@ -262,15 +260,19 @@ class QueuePanel(QWidget):
     # ------------------------------------------------------------------ internals
     def _view_changed(self, index: int) -> None:
         self.model.set_filter(view=VIEWS[index][0])
-        # Only the Queued view lists jobs in the order they are sent: there a drag moves one in line.
+        self._set_drag_mode()
+
+    def _set_drag_mode(self) -> None:
+        # Only the Queued view lists jobs in the order they are sent: there a drag moves one in line. In the
+        # others a saved job's row drags out its file (onto a frame slot, or a file manager).
         ordered = self.model.ordered
-        self.view.setDragEnabled(ordered)
+        self.view.setDragEnabled(True)
         self.view.setAcceptDrops(ordered)
         self.view.setDropIndicatorShown(ordered)
         self.view.setDragDropOverwriteMode(False)
-        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction if ordered else Qt.DropAction.CopyAction)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop if ordered
-                                  else QAbstractItemView.DragDropMode.NoDragDrop)
+                                  else QAbstractItemView.DragDropMode.DragOnly)
 
     def _update_enabled(self) -> None:
         self.actions_.update_enabled()
