@@ -278,8 +278,17 @@ def test_a_palette_change_recolours_the_chart(qtbot: Any, run: Callable[..., Any
     run(_loaded(window))
     chart = window.view.chart
     assert chart is not None
+    # From a light palette whatever theme an earlier test left the application in
+    bright = QPalette(window.view.palette())
+    bright.setColor(QPalette.ColorRole.Window, QColor(240, 240, 240))
+    bright.setColor(QPalette.ColorRole.Base, QColor(255, 255, 255))
+    bright.setColor(QPalette.ColorRole.Text, QColor(0, 0, 0))
+    bright.setColor(QPalette.ColorRole.WindowText, QColor(0, 0, 0))
+    window.view.setPalette(bright)
     light = chart.bar_sets[0].color().name()
     dark = QPalette(window.view.palette())
+    dark.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor(230, 230, 230))
     dark.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
     dark.setColor(QPalette.ColorRole.Base, QColor(20, 20, 20))
     window.view.setPalette(dark)
