@@ -38,6 +38,10 @@ def problems(window: Any, when: str) -> list[str]:
             found.append(f"{when}: {name} is hidden")
         elif not screen.contains(_global_rect(widget)):
             found.append(f"{when}: {name} at {_global_rect(widget)} is outside the screen {screen}")
+    scroll = window.compose.view.form_scroll
+    form = scroll.widget()
+    if scroll.isVisible() and form.width() > scroll.viewport().width():  # no horizontal bar: the right is cut
+        found.append(f"{when}: the form is {form.width()} px wide in a {scroll.viewport().width()} px panel")
     if window.frameGeometry().width() > screen.width() or window.frameGeometry().height() > screen.height():
         found.append(f"{when}: the window {window.frameGeometry()} is larger than the screen {screen}")
     return found

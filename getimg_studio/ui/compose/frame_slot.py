@@ -27,13 +27,22 @@ from PySide6.QtGui import (
     QKeySequence,
     QPixmap,
 )
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import FrameRef, Role
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.elide import ElidedLabel
-from getimg_studio.ui.common.theme import set_hint
+from getimg_studio.ui.common.theme import bind_icon, set_hint
 from getimg_studio.ui.compose.frame_io import (
     THUMB,
     human_size,
@@ -87,6 +96,7 @@ class FrameSlot(QFrame):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
+        self.heading.setWordWrap(True)  # "Reference image" beside the picture must not widen a narrow form
         self.thumb = QLabel(_EMPTY_TEXT)
         self.thumb.setFixedSize(THUMB)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -106,9 +116,13 @@ class FrameSlot(QFrame):
         self.browse_button.setAccessibleName(f"Browse for {title.lower()}")
         self.browse_button.setAutoDefault(True)
         self.browse_button.clicked.connect(self.browse)
-        self.clear_button = QPushButton("Clear")
+        # An icon at the heading's end: three labelled buttons in a row made the form wider than its panel
+        # at 2x on a 1080p screen (and at 1280x720), clipping every field.
+        self.clear_button = QToolButton()
+        self.clear_button.setAutoRaise(True)
+        bind_icon(self.clear_button, "remove")
         self.clear_button.setAccessibleName(f"Clear {title.lower()}")
-        self.clear_button.setAutoDefault(True)
+        self.clear_button.setToolTip(f"Clear the {title.lower()} (Delete)")
         self.clear_button.clicked.connect(self.clear)
         self.clear_button.setEnabled(False)
         self.generate_button = QPushButton("Generate image…")
@@ -120,21 +134,27 @@ class FrameSlot(QFrame):
 
         text = QVBoxLayout()
         text.setSpacing(2)
-        text.addWidget(self.heading)
+        heading = QHBoxLayout()
+        heading.addWidget(self.heading, 1)
+        heading.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
+        text.addLayout(heading)
         text.addWidget(self.name_label)
         text.addWidget(self.details)
         text.addWidget(self.message)
         text.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.browse_button)
-        buttons.addWidget(self.clear_button)
         buttons.addWidget(self.generate_button)
         buttons.addStretch(1)
-        text.addLayout(buttons)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 6, 6, 6)
+        # The buttons get the slot's whole width, under the picture, for the same reason.
+        row = QHBoxLayout()
         row.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.setSpacing(4)
+        column.addLayout(row)
+        column.addLayout(buttons)
         self.setTabOrder(self, self.browse_button)
         self.setTabOrder(self.browse_button, self.clear_button)
         self.setTabOrder(self.clear_button, self.generate_button)
