@@ -204,19 +204,27 @@ class Engine:
             raise GetimgError(ErrorKind.UNKNOWN, "getimg Studio is shutting down; nothing was queued.")
         return await intake.checked(request, self.catalogue, self.frames_dir, self.dispatcher.frames_for)
 
-    async def submit(self, request: GenerationRequest, variations: int = 1, *, until_sent: bool = False) -> list[Job]:
+    async def submit(self, request: GenerationRequest, variations: int = 1, *, until_sent: bool = False,
+                     origin: str | None = None) -> list[Job]:
         """Queue `variations` jobs of `request` (validated first: GetimgError(INVALID, param=field), FRAME).
 
         Returns with the queued jobs; the queue sends them in order while the account has room. With
         `until_sent` (the compose form), pressing Generate is also the creator's go for a queue getimg held
         (a refused key, the quota), and it returns once the first job was sent or cannot be sent now; when
         getimg refused it, it raises getimg's answer so the form shows it at the field at fault.
+
+        `origin` (one job: a storyboard's take) is written with the job's row; a job already queued for the
+        same origin is returned instead of a second one, so a replayed request is never queued twice.
         """
+        if origin is not None and (existing := self.store.by_origin(origin)) is not None:
+            return [existing]
         request, estimate = await self._checked(request)
+        if origin is not None and (existing := self.store.by_origin(origin)) is not None:
+            return [existing]  # queued while this request's frames were being prepared
         if until_sent:
             self.dispatcher.release()
         jobs = self.lifecycle.add(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
-                                  backend=self.backend)
+                                  backend=self.backend, origin=origin)
         self.dispatcher.wake()
         if not until_sent or not self._dispatching:
             return jobs

@@ -71,10 +71,10 @@ class Lifecycle:
         self._clock = clock
 
     def add(self, request: GenerationRequest, *, count: int, estimate: CostEstimate | None, batch_id: str,
-            backend: str | None, kind: JobKind = JobKind.VIDEO) -> list[Job]:
-        """New queued jobs (on disk, not sent, not billed)."""
+            backend: str | None, kind: JobKind = JobKind.VIDEO, origin: str | None = None) -> list[Job]:
+        """New queued jobs (on disk, not sent, not billed); `origin` tags one job with what it is made for."""
         jobs = self._store.insert(request, count=count, estimate=estimate, batch_id=batch_id, now=self._clock(),
-                                  backend=backend, kind=kind, state=JobState.QUEUED)
+                                  backend=backend, kind=kind, state=JobState.QUEUED, origin=origin)
         for job in jobs:
             self._emit(JobAdded(job))
         return jobs

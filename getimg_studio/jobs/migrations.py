@@ -8,6 +8,8 @@ version so the test suite opens each one.
 
 from __future__ import annotations
 
+from getimg_studio.jobs.storyboard.tables import SCHEMA_STEP as _STORYBOARD_TABLES
+
 # Timestamps are ISO 8601 text in UTC; money is decimal text (never a float); the request is JSON.
 # `prompt_folded` is the case-folded prompt, so search is case-insensitive beyond ASCII.
 # `result_url` is the last signed download URL: a secret, never logged and never part of `Job`.
@@ -106,7 +108,17 @@ _V3 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# v4 (storyboards, issue 13): the storyboards, their shots and takes (`jobs/storyboard/tables.py`), and
+# `origin` on jobs: a token the job is made for ("storyboard:<id>:<shot>:<part>:<take>"), written in the same
+# transaction as the job's row and unique, so a restart finds the job a claim led to and no take is queued
+# twice. NULL for every job the creator asked for directly.
+_V4 = (
+    *_STORYBOARD_TABLES,
+    "ALTER TABLE jobs ADD COLUMN origin TEXT",
+    "CREATE UNIQUE INDEX jobs_origin ON jobs (origin) WHERE origin IS NOT NULL",
+)
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 
 
 def latest_version() -> int:
