@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
     from getimg_studio.api.types import ModelInfo
+    from getimg_studio.jobs.storyboard.model import Storyboard
+    from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck, StoryboardRunner
 
 log = logging.getLogger(__name__)
 
@@ -412,3 +414,38 @@ class Engine:
         task = self._job_tasks.pop(job_id, None)
         if task is not None:
             task.cancel()
+
+    # Storyboards (issue 13): the runner lives in jobs/storyboard_runner.py ---------------------------
+
+    @property
+    def storyboards(self) -> StoryboardRunner:
+        """The storyboard runner, made on first use (its tasks are the engine's, cancelled by `close`)."""
+        runner: StoryboardRunner | None = getattr(self, "_storyboard_runner", None)
+        if runner is None:
+            from getimg_studio.jobs.storyboard_runner import StoryboardRunner
+
+            async def submit_one(request: GenerationRequest, origin: str) -> Job:
+                return (await self.submit(request, origin=origin))[0]
+
+            runner = StoryboardRunner(self.store, submit_one, self.subscribe,
+                                      lambda: {m.id: m for m in self.catalogue.models()}, self.frames_dir,
+                                      clock=self._clock, spawn=lambda coro, name: self._tasks.start(coro, name=name))
+            self._storyboard_runner = runner
+        return runner
+
+    async def add_storyboard(self, storyboard: Storyboard, source_path: Path | None = None) -> Storyboard:
+        """Store a storyboard; one read from a file the history already holds replaces that one's edits."""
+        existing = self.store.storyboard_from_source(source_path) if source_path is not None else None
+        if existing is not None:
+            kept = self.store.storyboard(existing)
+            if kept is not None and replace(storyboard, id=existing, created_at=kept.created_at,
+                                            updated_at=kept.updated_at) == kept:
+                return kept
+            return self.store.save_storyboard(replace(storyboard, id=existing), now=self._clock())
+        return self.store.add_storyboard(storyboard, now=self._clock(), source_path=source_path)
+
+    async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
+        return await self.storyboards.run(storyboard_id, check_spend)
+
+    async def resume_storyboards(self) -> list[int]:
+        return self.storyboards.resume()

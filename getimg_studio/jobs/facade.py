@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
     from getimg_studio.api.types import Balance, GenerationRequest, ModelInfo
     from getimg_studio.jobs.engine import Engine
+    from getimg_studio.jobs.storyboard.checks import ShotProblem
+    from getimg_studio.jobs.storyboard.cost import StoryboardCost
+    from getimg_studio.jobs.storyboard.model import Storyboard
+    from getimg_studio.jobs.storyboard.regenerate import Regeneration
+    from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck
 
 
 class EngineFacade:
@@ -186,3 +191,30 @@ class EngineFacade:
 
     async def refresh_catalogue(self) -> list[ModelInfo]:
         return await self._host.call(self._engine.refresh_catalogue())
+
+    # Storyboards (issue 13) -----------------------------------------------------------------------------
+
+    async def add_storyboard(self, storyboard: Storyboard, source_path: Path | None = None) -> Storyboard:
+        return await self._host.call(self._engine.add_storyboard(storyboard, source_path))
+
+    async def storyboard_cost(self, storyboard_id: int) -> StoryboardCost:
+        """What running the storyboard would still queue, priced (show it before `run_storyboard`)."""
+        return await self._host.call_sync(lambda: self._engine.storyboards.cost_to_finish(storyboard_id))
+
+    async def storyboard_problems(self, storyboard: Storyboard) -> list[ShotProblem]:
+        return await self._host.call_sync(lambda: self._engine.storyboards.problems(storyboard))
+
+    async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
+        """Queue the rest of the storyboard and follow it to the end (`check_spend` runs on the engine's
+        thread, before anything is claimed)."""
+        return await self._host.call(self._engine.run_storyboard(storyboard_id, check_spend))
+
+    async def resume_storyboards(self) -> list[int]:
+        return await self._host.call(self._engine.resume_storyboards())
+
+    async def choose_take(self, storyboard_id: int, shot_id: str, take: int | None) -> Storyboard:
+        return await self._host.call_sync(lambda: self._engine.storyboards.choose_take(storyboard_id, shot_id, take))
+
+    async def regenerate_shot(self, storyboard_id: int, shot_id: str, *, failed_only: bool = False) -> Regeneration:
+        return await self._host.call(self._engine.storyboards.regenerate(storyboard_id, shot_id,
+                                                                         failed_only=failed_only))
