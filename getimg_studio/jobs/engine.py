@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from getimg_studio.api.types import ModelInfo
     from getimg_studio.jobs.storyboard.model import Storyboard
     from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck, StoryboardRunner
+    from getimg_studio.media.join_plan import JoinOptions
 
 log = logging.getLogger(__name__)
 
@@ -449,3 +450,22 @@ class Engine:
 
     async def resume_storyboards(self) -> list[int]:
         return self.storyboards.resume()
+
+    async def export_storyboard(self, storyboard_id: int, files: Sequence[Path], out: Path, options: JoinOptions,
+                                *, progress: Callable[[float], None] | None = None,
+                                cancel: Callable[[], bool] | None = None) -> Job:
+        """Join `files` (the chosen takes, from `storyboard_export.plan_storyboard_export`) into `out` off
+        this loop, then add the file to the history as a ready job that was never sent."""
+        from getimg_studio.jobs.storyboard_export import export_request, join_takes
+        from getimg_studio.media.probe import probe
+
+        storyboard = self.store.storyboard(storyboard_id)
+        if storyboard is None:
+            raise GetimgError(ErrorKind.NOT_FOUND, f"There is no storyboard {storyboard_id}.")
+        path = await asyncio.to_thread(join_takes, storyboard, tuple(files), out, options, progress=progress,
+                                       cancel=cancel)
+        info = await asyncio.to_thread(probe, path)
+        return self.store.insert_file_job(
+            export_request(storyboard), path, origin=f"export:{storyboard_id}:{uuid.uuid4().hex[:12]}",
+            now=self._clock(), width=info.width, height=info.height, duration=info.duration,
+            fps=float(info.fps or 0), has_sound=info.has_audio, size=info.size_bytes)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from getimg_studio.jobs.storyboard.model import Storyboard
     from getimg_studio.jobs.storyboard.regenerate import Regeneration
     from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck
+    from getimg_studio.media.join_plan import JoinOptions
 
 
 class EngineFacade:
@@ -218,3 +219,10 @@ class EngineFacade:
     async def regenerate_shot(self, storyboard_id: int, shot_id: str, *, failed_only: bool = False) -> Regeneration:
         return await self._host.call(self._engine.storyboards.regenerate(storyboard_id, shot_id,
                                                                          failed_only=failed_only))
+
+    async def export_storyboard(self, storyboard_id: int, files: Sequence[Path], out: Path, options: JoinOptions,
+                                *, progress: Callable[[float], None] | None = None,
+                                cancel: Callable[[], bool] | None = None) -> Job:
+        """The joined MP4, recorded in the history; `progress` and `cancel` are called from a worker thread."""
+        return await self._host.call(self._engine.export_storyboard(storyboard_id, files, out, options,
+                                                                    progress=progress, cancel=cancel))
