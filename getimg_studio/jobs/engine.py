@@ -445,6 +445,13 @@ class Engine:
             return self.store.save_storyboard(replace(storyboard, id=existing), now=self._clock())
         return self.store.add_storyboard(storyboard, now=self._clock(), source_path=source_path)
 
+    async def save_storyboard(self, storyboard: Storyboard) -> Storyboard:
+        """The creator's edits (a running chain follows them: the plan is made again)."""
+        saved = self.store.save_storyboard(storyboard, now=self._clock())
+        if saved.id is not None:
+            self.storyboards.edited(saved.id)
+        return saved
+
     async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
         return await self.storyboards.run(storyboard_id, check_spend)
 

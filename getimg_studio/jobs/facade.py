@@ -198,6 +198,9 @@ class EngineFacade:
     async def add_storyboard(self, storyboard: Storyboard, source_path: Path | None = None) -> Storyboard:
         return await self._host.call(self._engine.add_storyboard(storyboard, source_path))
 
+    async def save_storyboard(self, storyboard: Storyboard) -> Storyboard:
+        return await self._host.call(self._engine.save_storyboard(storyboard))
+
     async def storyboard_cost(self, storyboard_id: int) -> StoryboardCost:
         """What running the storyboard would still queue, priced (show it before `run_storyboard`)."""
         return await self._host.call_sync(lambda: self._engine.storyboards.cost_to_finish(storyboard_id))
@@ -216,9 +219,11 @@ class EngineFacade:
     async def choose_take(self, storyboard_id: int, shot_id: str, take: int | None) -> Storyboard:
         return await self._host.call_sync(lambda: self._engine.storyboards.choose_take(storyboard_id, shot_id, take))
 
-    async def regenerate_shot(self, storyboard_id: int, shot_id: str, *, failed_only: bool = False) -> Regeneration:
+    async def regenerate_shot(self, storyboard_id: int, shot_id: str, *, failed_only: bool = False,
+                              with_stale: bool = False) -> Regeneration:
         return await self._host.call(self._engine.storyboards.regenerate(storyboard_id, shot_id,
-                                                                         failed_only=failed_only))
+                                                                         failed_only=failed_only,
+                                                                         with_stale=with_stale))
 
     async def export_storyboard(self, storyboard_id: int, files: Sequence[Path], out: Path, options: JoinOptions,
                                 *, progress: Callable[[float], None] | None = None,

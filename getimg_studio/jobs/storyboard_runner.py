@@ -218,6 +218,10 @@ class StoryboardRunner:
         self._poke(storyboard_id)
         return saved
 
+    def edited(self, storyboard_id: int) -> None:
+        """The storyboard was saved: a run following it plans again."""
+        self._poke(storyboard_id)
+
     def _poke(self, storyboard_id: int) -> None:
         event = self._moved.get(storyboard_id)
         if event is not None:

@@ -7,13 +7,14 @@ through `EngineBridge` alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from getimg_studio.jobs.model import JobFilter
+from getimg_studio.jobs.model import Job, JobFilter
 from getimg_studio.secrets import KeyStatus
 from getimg_studio.services import Services, close_services, output_dir
 from getimg_studio.settings import Settings, SettingsStore
@@ -29,7 +30,10 @@ from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.paths import Paths
     from getimg_studio.ui.settings.controller import SettingsController
+    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.ports import StoryboardPorts
 
 LIVE_URL = "https://api.getimg.ai"
 
@@ -98,6 +102,55 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
                                   output_dir=output_for, make_settings=make_settings)
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
+    window.storyboard = build_storyboard_page(window, actions, engine, paths, catalogue, bridge)
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
     return window
+
+
+# Storyboards (issue 13): a page of the stage with its own controller and narrow ports ------------------------
+
+def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> StoryboardPorts:
+    from getimg_studio.ui.storyboard.ports import StoryboardPorts
+
+    reader = engine.store
+    return StoryboardPorts(
+        catalogue=catalogue, list_storyboards=reader.storyboards, load=reader.storyboard, run_state=reader.run_state,
+        job=reader.get, add=engine.add_storyboard, save=engine.save_storyboard, run=engine.run_storyboard,
+        choose_take=engine.choose_take,
+        regenerate=lambda board_id, shot_id, with_stale: engine.regenerate_shot(board_id, shot_id,
+                                                                                with_stale=with_stale),
+        export=lambda board_id, files, out, options, progress, cancel: engine.export_storyboard(
+            board_id, files, out, options, progress=progress, cancel=cancel),
+        preview_dir=paths.cache / "storyboard-previews", thumbnails_dir=paths.thumbnails)
+
+
+def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
+                          catalogue: Catalogue, bridge: EngineBridge) -> StoryboardController:
+    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.view import StoryboardView
+
+    view = StoryboardView()
+
+    def on_job(handler: Callable[[Job], None]) -> None:
+        bridge.jobChanged.connect(lambda job, _previous: handler(job))
+
+    controller = StoryboardController(view, storyboard_ports(engine, paths, catalogue), on_job=on_job)
+    window.stage.addWidget(view)
+    action = actions.show_storyboard
+
+    def show(on: bool) -> None:
+        if on:
+            controller.refresh_list()
+        window.stage.setCurrentIndex(window.stage.indexOf(view) if on else 0)
+
+    action.toggled.connect(show)
+    window_shutdown = window.on_shutdown
+
+    async def shutdown() -> None:  # the page's own tasks first, then the window's shutdown as before
+        await controller.close()
+        if window_shutdown is not None:
+            await window_shutdown()
+
+    window.on_shutdown = shutdown
+    return controller

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from getimg_studio.ui.compose.controller import ComposeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
+    from getimg_studio.ui.storyboard.controller import StoryboardController
     from getimg_studio.ui.window.controller import WindowController
 
 
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
     compose: ComposeController
     player: PlayerPanel
     queue: QueuePanel
+    storyboard: StoryboardController  # the stage's storyboard page (issue 13)
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
                  parent: QWidget | None = None) -> None:
