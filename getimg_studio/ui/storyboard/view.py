@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -62,6 +63,9 @@ class ShotList(QListWidget):
 def _combo(name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
+    # Sized by a few characters, not the longest model name: the stage is the window's narrowest part.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(5)
     return combo
 
 
@@ -91,7 +95,8 @@ class ShotForm(QGroupBox):
         self.last_file = QPushButton("Choose…")
         self.last_file.setAccessibleName("Choose the last frame file")
         self.take = _combo("Chosen take")
-        self.regenerate = QPushButton("Regenerate shot…")
+        self.regenerate = QPushButton("Regenerate…")
+        self.regenerate.setAccessibleName("Regenerate the shot")
         self.problems = QLabel()
         self.problems.setObjectName("fieldError")
         self.problems.setWordWrap(True)
@@ -102,24 +107,42 @@ class ShotForm(QGroupBox):
         form.addRow(self.prompt)
         form.addRow(self.include_style)
         form.addRow("Model", self.model)
-        row = QHBoxLayout()
-        for widget in (self.aspect, self.resolution, self.duration, self.sound):
-            row.addWidget(widget, 1)
-        form.addRow("Format", row)
-        frames = QHBoxLayout()
-        frames.addWidget(self.first, 1)
-        frames.addWidget(self.first_file)
-        frames.addWidget(QLabel("ends on"))
-        frames.addWidget(self.last, 1)
-        frames.addWidget(self.last_file)
-        form.addRow("Starts on", frames)
+        shape = QHBoxLayout()
+        shape.addWidget(self.aspect, 1)
+        shape.addWidget(self.resolution, 1)
+        form.addRow("Format", shape)
+        length = QHBoxLayout()
+        length.addWidget(self.duration, 1)
+        length.addWidget(self.sound, 1)
+        form.addRow("Length", length)
+        first = QHBoxLayout()
+        first.addWidget(self.first, 1)
+        first.addWidget(self.first_file)
+        form.addRow("Starts on", first)
+        last = QHBoxLayout()
+        last.addWidget(self.last, 1)
+        last.addWidget(self.last_file)
+        form.addRow("Ends on", last)
         takes = QHBoxLayout()
         takes.addWidget(self.takes)
-        takes.addWidget(QLabel("Use"))
-        takes.addWidget(self.take, 1)
         takes.addWidget(self.regenerate)
+        takes.addStretch(1)
         form.addRow("Takes", takes)
+        form.addRow("Use", self.take)
         form.addRow(self.problems)
+
+
+class StoryboardPage(QScrollArea):
+    """The page the stage holds: the view in a scroll area, so a narrow window is never held wider by it
+    (at 1280x720 and up it fits without scrolling)."""
+
+    def __init__(self, view: StoryboardView) -> None:
+        super().__init__()
+        self.view = view
+        self.setWidget(view)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setAccessibleName("Storyboard page")
 
 
 class StoryboardView(QWidget):
@@ -164,13 +187,16 @@ class StoryboardView(QWidget):
         self.export.setAccessibleName("Export the storyboard")
 
         top = QHBoxLayout()
-        top.addWidget(self.picker, 2)
+        top.addWidget(self.picker, 1)
         top.addWidget(self.new)
         top.addWidget(self.duplicate_board)
-        top.addWidget(self.name, 2)
+        named = QHBoxLayout()
+        named.addWidget(QLabel("Name"))
+        named.addWidget(self.name, 1)
         defaults = QHBoxLayout()
         defaults.addWidget(QLabel("Defaults"))
-        for widget in (self.default_model, self.default_aspect, self.default_resolution):
+        defaults.addWidget(self.default_model, 2)
+        for widget in (self.default_aspect, self.default_resolution):
             defaults.addWidget(widget, 1)
         defaults.addWidget(self.default_sound)
         buttons = QHBoxLayout()
@@ -188,7 +214,7 @@ class StoryboardView(QWidget):
         self.split.addWidget(self.form)
         self.split.setStretchFactor(0, 1)
         run = QHBoxLayout()
-        run.addWidget(self.summary, 1)
+        run.addStretch(1)
         run.addWidget(self.play)
         run.addWidget(self.export)
         run.addWidget(self.generate)
@@ -196,8 +222,10 @@ class StoryboardView(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
+        column.addLayout(named)
         column.addWidget(self.style_text)
         column.addLayout(defaults)
         column.addWidget(self.split, 1)
+        column.addWidget(self.summary)
         column.addWidget(self.status)
         column.addLayout(run)
