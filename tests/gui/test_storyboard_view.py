@@ -55,7 +55,7 @@ def test_a_storyboard_made_run_played_and_exported_from_the_window(
         window: MainWindow = await open_window(sim.base_url)
         qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
         page = window.storyboard
-        assert window.stage.currentWidget().widget() is page.view
+        assert window.stage.currentWidget() is page.view
         await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
         v = page.view
         pick(v.default_model, "seedance-v1-5-pro")

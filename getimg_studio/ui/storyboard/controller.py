@@ -118,13 +118,17 @@ class StoryboardController(QObject):
     # opening -----------------------------------------------------------------------------------------
 
     def refresh_list(self) -> None:
-        rows = self.ports.list_storyboards()
-        current = self.board.id if self.board is not None else None
-        _fill(self.view.picker, [(f"{r.name} ({plural(r.shots, 'shot')})", r.id) for r in rows], current)
+        rows = self._refresh_picker()
         if self.board is None and rows:
             self.open(rows[0].id)
         elif self.board is None:
             self._spawn(self.new_storyboard())
+
+    def _refresh_picker(self) -> list[Any]:
+        rows = self.ports.list_storyboards()
+        current = self.board.id if self.board is not None else None
+        _fill(self.view.picker, [(f"{r.name} ({plural(r.shots, 'shot')})", r.id) for r in rows], current)
+        return rows
 
     def _open_picked(self) -> None:
         picked = self.view.picker.currentData()
@@ -241,13 +245,13 @@ class StoryboardController(QObject):
         f.include_style.blockSignals(False)
         video = [m for m in models.values() if m.type == "video"]
         _fill(f.model, [(DEFAULT, None), *((m.name, m.id) for m in video)], shot.model)
-        _fill(f.aspect, [(DEFAULT, None), *((ratio_text(r), r) for r in (model.aspect_ratios if model else ()))],
+        _fill(f.aspect, [("Default", None), *((ratio_text(r), r) for r in (model.aspect_ratios if model else ()))],
               shot.aspect_ratio)
-        _fill(f.resolution, [(DEFAULT, None), *((r, r) for r in (model.resolutions if model else ()))],
+        _fill(f.resolution, [("Default", None), *((r, r) for r in (model.resolutions if model else ()))],
               shot.resolution)
-        _fill(f.duration, [("Default length", None), *((f"{d:g} s", float(d)) for d in
+        _fill(f.duration, [("Default", None), *((f"{d:g} s", float(d)) for d in
                                                        (model.durations if model else ()))], shot.duration)
-        _fill(f.sound, [("Default sound", None), ("Sound", True), ("Silent", False)], shot.sound)
+        _fill(f.sound, [("Default", None), ("Sound", True), ("Silent", False)], shot.sound)
         f.sound.setEnabled(bool(model and model.supports_sound))
         f.takes.blockSignals(True)
         f.takes.setValue(shot.takes)
@@ -330,6 +334,8 @@ class StoryboardController(QObject):
                 await self.ports.save(board)
             except GetimgError as exc:
                 self.view.status.setText(f"The storyboard could not be saved: {exc.message}")
+                return
+        self._refresh_picker()
 
     def _defaults(self, **changes: Any) -> None:
         self._edit(lambda b: edits.set_defaults(b, **changes))

@@ -43,6 +43,7 @@ class ShotList(QListWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setMinimumHeight(150)  # three cards
         self.model().rowsMoved.connect(self._dragged)
 
     def _dragged(self, _parent: object, start: int, _end: int, _dest: object, row: int) -> None:
@@ -78,7 +79,7 @@ class ShotForm(QGroupBox):
         self.prompt.setAccessibleName("Shot prompt")
         self.prompt.setPlaceholderText("What happens in this shot")
         self.prompt.setTabChangesFocus(True)
-        self.prompt.setFixedHeight(64)
+        self.prompt.setFixedHeight(52)
         self.include_style = QCheckBox("Add the storyboard's style")
         self.model = _combo("Shot model")
         self.aspect = _combo("Shot aspect ratio")
@@ -89,10 +90,10 @@ class ShotForm(QGroupBox):
         self.takes.setRange(1, MAX_TAKES)
         self.takes.setAccessibleName("Takes")
         self.first = _combo("First frame")
-        self.first_file = QPushButton("Choose…")
+        self.first_file = QPushButton("File…")
         self.first_file.setAccessibleName("Choose the first frame file")
         self.last = _combo("Last frame")
-        self.last_file = QPushButton("Choose…")
+        self.last_file = QPushButton("File…")
         self.last_file.setAccessibleName("Choose the last frame file")
         self.take = _combo("Chosen take")
         self.regenerate = QPushButton("Regenerate…")
@@ -108,41 +109,23 @@ class ShotForm(QGroupBox):
         form.addRow(self.include_style)
         form.addRow("Model", self.model)
         shape = QHBoxLayout()
-        shape.addWidget(self.aspect, 1)
-        shape.addWidget(self.resolution, 1)
+        for widget in (self.aspect, self.resolution, self.duration, self.sound):
+            shape.addWidget(widget, 1)
         form.addRow("Format", shape)
-        length = QHBoxLayout()
-        length.addWidget(self.duration, 1)
-        length.addWidget(self.sound, 1)
-        form.addRow("Length", length)
-        first = QHBoxLayout()
-        first.addWidget(self.first, 1)
-        first.addWidget(self.first_file)
-        form.addRow("Starts on", first)
-        last = QHBoxLayout()
-        last.addWidget(self.last, 1)
-        last.addWidget(self.last_file)
-        form.addRow("Ends on", last)
+        frames = QHBoxLayout()
+        frames.addWidget(self.first, 1)
+        frames.addWidget(self.first_file)
+        frames.addWidget(QLabel("to"))
+        frames.addWidget(self.last, 1)
+        frames.addWidget(self.last_file)
+        form.addRow("Frames", frames)
         takes = QHBoxLayout()
         takes.addWidget(self.takes)
+        takes.addWidget(QLabel("use"))
+        takes.addWidget(self.take, 1)
         takes.addWidget(self.regenerate)
-        takes.addStretch(1)
         form.addRow("Takes", takes)
-        form.addRow("Use", self.take)
         form.addRow(self.problems)
-
-
-class StoryboardPage(QScrollArea):
-    """The page the stage holds: the view in a scroll area, so a narrow window is never held wider by it
-    (at 1280x720 and up it fits without scrolling)."""
-
-    def __init__(self, view: StoryboardView) -> None:
-        super().__init__()
-        self.view = view
-        self.setWidget(view)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.setAccessibleName("Storyboard page")
 
 
 class StoryboardView(QWidget):
@@ -213,19 +196,33 @@ class StoryboardView(QWidget):
         self.split.addWidget(list_box)
         self.split.addWidget(self.form)
         self.split.setStretchFactor(0, 1)
+        play = QHBoxLayout()
+        play.addWidget(self.play)
+        play.addWidget(self.export)
+        play.addStretch(1)
         run = QHBoxLayout()
         run.addStretch(1)
-        run.addWidget(self.play)
-        run.addWidget(self.export)
         run.addWidget(self.generate)
 
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
+        # What is edited scrolls; the run's summary and buttons stay in view at any window size, and the
+        # page never holds the window wider than the stage's other page (a QStackedWidget is as wide as
+        # its widest page).
+        editor = QWidget()
+        column = QVBoxLayout(editor)
+        column.setContentsMargins(0, 0, 4, 0)
         column.addLayout(top)
         column.addLayout(named)
         column.addWidget(self.style_text)
         column.addLayout(defaults)
         column.addWidget(self.split, 1)
-        column.addWidget(self.summary)
-        column.addWidget(self.status)
-        column.addLayout(run)
+        self.editor_area = QScrollArea()
+        self.editor_area.setWidget(editor)
+        self.editor_area.setWidgetResizable(True)
+        self.editor_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.editor_area, 1)
+        page.addWidget(self.summary)
+        page.addWidget(self.status)
+        page.addLayout(play)
+        page.addLayout(run)

@@ -128,22 +128,21 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> Stor
 def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
                           catalogue: Catalogue, bridge: EngineBridge) -> StoryboardController:
     from getimg_studio.ui.storyboard.controller import StoryboardController
-    from getimg_studio.ui.storyboard.view import StoryboardPage, StoryboardView
+    from getimg_studio.ui.storyboard.view import StoryboardView
 
     view = StoryboardView()
-    page = StoryboardPage(view)
 
     def on_job(handler: Callable[[Job], None]) -> None:
         bridge.jobChanged.connect(lambda job, _previous: handler(job))
 
     controller = StoryboardController(view, storyboard_ports(engine, paths, catalogue), on_job=on_job)
-    window.stage.addWidget(page)
+    window.stage.addWidget(view)
     action = actions.show_storyboard
 
     def show(on: bool) -> None:
         if on:
             controller.refresh_list()
-        window.stage.setCurrentIndex(window.stage.indexOf(page) if on else 0)
+        window.stage.setCurrentIndex(window.stage.indexOf(view) if on else 0)
 
     action.toggled.connect(show)
     window_shutdown = window.on_shutdown
