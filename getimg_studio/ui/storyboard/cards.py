@@ -67,6 +67,7 @@ def stops_text(storyboard: Storyboard, plan: Plan) -> str:
     for stop in plan.stops:
         number = storyboard.index_of(stop.shot_id) + 1
         blocked = ", ".join(str(storyboard.index_of(b) + 1) for b in stop.blocked)
-        after = f" Shots {blocked} are not sent." if blocked else ""
+        after = (f" Shot {blocked} is not sent." if len(stop.blocked) == 1 else
+                 f" Shots {blocked} are not sent." if blocked else "")
         lines.append(f"Shot {number} failed: {stop.reason}.{after} Spent so far: {format_money(stop.spent)}.")
     return "\n".join(lines)
