@@ -55,7 +55,7 @@ class FakeHistory:
             list_storyboards=lambda: [StoryboardSummary(1, self.storyboard.name, len(self.storyboard.shots), False,
                                                         T0)],
             load=lambda _id: self.storyboard, run_state=lambda _id: self.state, job=lambda _id: None,
-            add=refuse, save=save, run=refuse, choose_take=choose, regenerate=refuse,
+            add=refuse, save=save, run=refuse, resume=refuse, choose_take=choose, regenerate=refuse,
             export=export or refuse, preview_dir=tmp_path / "previews", thumbnails_dir=tmp_path / "thumbs")
 
 

@@ -300,12 +300,12 @@ class StoryboardController(QObject):
                              "each is shown on its shot.")
         elif stops:
             v.status.setText(stops)
-        elif self.running:
+        elif self.running or plan.in_flight:
             v.status.setText("Generating: shots go out as the account has room; chained shots wait for the one "
                              "before.")
         else:
             v.status.setText("")
-        v.generate.setEnabled(not self.problems and not self.running and bool(cost.count))
+        v.generate.setEnabled(not self.problems and not self.running and not plan.in_flight and bool(cost.count))
         v.play.setEnabled(plan.complete)
         v.export.setEnabled(plan.complete)
         v.delete.setEnabled(len(board.shots) > 1)
@@ -387,6 +387,19 @@ class StoryboardController(QObject):
         self.view.shots.setFocus()
 
     # running -----------------------------------------------------------------------------------------
+
+    def resume(self) -> None:
+        """Carry on the runs the last session left (the engine does; this page follows their job events)."""
+        self._spawn(self._resume())
+
+    async def _resume(self) -> None:
+        try:
+            ids = await self.ports.resume()
+        except GetimgError as exc:
+            log.warning("storyboard runs not resumed: %s", exc.message)
+            return
+        if ids:
+            log.info("carrying on storyboard runs %s", ids)
 
     async def generate(self) -> None:
         board = self.board

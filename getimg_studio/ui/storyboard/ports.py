@@ -32,6 +32,7 @@ class StoryboardPorts:
     add: Callable[[Storyboard], Awaitable[Storyboard]]
     save: Callable[[Storyboard], Awaitable[Storyboard]]
     run: Callable[[int], Awaitable[RunResult]]
+    resume: Callable[[], Awaitable[list[int]]]  # runs a quit, crash or kill left: they carry on
     choose_take: Callable[[int, str, int | None], Awaitable[Storyboard]]
     regenerate: Callable[[int, str, bool], Awaitable[Regeneration]]  # id, shot, remake the stale ones too
     export: Callable[[int, Sequence[Path], Path, JoinOptions, Progress, Cancel], Awaitable[Job]]

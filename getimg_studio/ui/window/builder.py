@@ -117,6 +117,7 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> Stor
     return StoryboardPorts(
         catalogue=catalogue, list_storyboards=reader.storyboards, load=reader.storyboard, run_state=reader.run_state,
         job=reader.get, add=engine.add_storyboard, save=engine.save_storyboard, run=engine.run_storyboard,
+        resume=engine.resume_storyboards,
         choose_take=engine.choose_take,
         regenerate=lambda board_id, shot_id, with_stale: engine.regenerate_shot(board_id, shot_id,
                                                                                 with_stale=with_stale),
@@ -137,6 +138,7 @@ def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: En
 
     controller = StoryboardController(view, storyboard_ports(engine, paths, catalogue), on_job=on_job)
     window.stage.addWidget(view)
+    controller.resume()
     action = actions.show_storyboard
 
     def show(on: bool) -> None:
