@@ -145,8 +145,8 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
     store: JobStore | None = None
     try:
         from getimg_studio.api.catalogue import ModelCatalogue
-        from getimg_studio.api.client import GetimgClient
         from getimg_studio.api.download import Downloader
+        from getimg_studio.api.image_client import ImageClient
         from getimg_studio.jobs.store import JobStore
 
         store = await loop.run_in_executor(None, JobStore, paths.database)
@@ -170,7 +170,8 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
         def build() -> Engine:  # on the engine's thread: its HTTP clients belong to its loop
             # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
             # Its pool: the polls in flight, a creation and a read (a larger pool costs CPU on every request).
-            client = GetimgClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
+            # An ImageClient: the video client plus image generation (issue 12).
+            client = ImageClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
             return Engine(opened, client, Downloader(), ModelCatalogue(cache), frames_dir=paths.frames,
                           output_dir=output_dir(paths, settings), config=config, backend="demo" if use_demo else url)
 

@@ -157,8 +157,9 @@ case "$mode" in
       bash packaging/build.sh --check --deb
       bash packaging/test-deb.sh
     fi
-    # pytest last, so its summary is the run's closing line.
-    exec "$TEST_ENV/bin/python" -m pytest "$@"
+    # pytest last, so its summary is the run's closing line; one worker per core (pytest-xdist) keeps the whole
+    # command inside CI's 15 minutes on two cores. GETIMG_TEST_WORKERS=0 runs the tests in this one process.
+    exec "$TEST_ENV/bin/python" -m pytest -n "${GETIMG_TEST_WORKERS:-auto}" "$@"
     ;;
   *)
     echo "usage: scripts/bootstrap.sh app|test [ARGS...]" >&2; exit 2 ;;

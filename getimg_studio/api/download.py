@@ -6,8 +6,9 @@
   offset into `<dest>.part` is an offset into the remote file: a break resumes with `Range` + `If-Range`
   (the validator is kept beside the part in `<dest>.part.json`, so a resume survives a restart).
 - A stall watchdog (httpx's read timeout): no byte for `stall_timeout` seconds means reconnect and resume.
-- Length checked against Content-Length/Content-Range, MP4 signature checked, fsync, then an atomic rename:
-  `dest` exists only when it is complete.
+- Length checked against Content-Length/Content-Range, the signature checked (MP4 for a video, PNG, JPEG or
+  WebP for an image: `image_types.sniff_image_mime`), fsync, then an atomic rename: `dest` exists only when
+  it is complete.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from getimg_studio.fsutil import fsync_dir, write_atomic
 
 from ..logs import redact
 from .errors import ErrorKind, GetimgError
+from .image_types import sniff_image_mime
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
@@ -140,8 +142,10 @@ class Downloader:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def download(self, url: str, dest: Path, *, progress: Progress | None = None) -> int:
-        """Save `url` to `dest` (see the module docstring); returns the file's size."""
+    async def download(self, url: str, dest: Path, *, progress: Progress | None = None,
+                       mime_type: str = "video/mp4") -> int:
+        """Save `url` to `dest` (see the module docstring); returns the file's size. `mime_type` is what the
+        file must be: an MP4 video (the default), or an image (`image/...`: any of the formats getimg makes)."""
         part = _Part(dest.with_name(dest.name + ".part"), dest.with_name(dest.name + ".part.json"))
         loop = asyncio.get_running_loop()
         try:
@@ -150,13 +154,13 @@ class Downloader:
         except OSError as exc:
             raise _disk_error(dest, exc) from None
         if offset and part.total == offset:
-            return await self._finish(part, dest, offset)  # complete before a crash, not yet renamed
+            return await self._finish(part, dest, offset, mime_type)  # complete before a crash, not yet renamed
         failures = 0
         while True:
             before = offset
             try:
                 offset = await self._attempt(url, part, offset, progress)
-                return await self._finish(part, dest, offset)
+                return await self._finish(part, dest, offset, mime_type)
             except _Restart as why:
                 log.info("download of %s restarts from 0: %s", redact(url), why)
                 await loop.run_in_executor(None, part.clear)
@@ -285,23 +289,24 @@ class Downloader:
             raise _Restart("more bytes than announced")
         return offset
 
-    async def _finish(self, part: _Part, dest: Path, size: int) -> int:
+    async def _finish(self, part: _Part, dest: Path, size: int, mime_type: str) -> int:
         loop = asyncio.get_running_loop()
         try:
-            ok = await loop.run_in_executor(None, self._seal, part, dest)
+            ok = await loop.run_in_executor(None, self._seal, part, dest, mime_type)
         except OSError as exc:
             raise _disk_error(dest, exc) from None
         if not ok:
             await loop.run_in_executor(None, part.clear)
-            raise GetimgError(ErrorKind.DOWNLOAD, "The downloaded file is not an MP4 video: it was discarded.")
+            what = "an image" if _is_image(mime_type) else "an MP4 video"
+            raise GetimgError(ErrorKind.DOWNLOAD, f"The downloaded file is not {what}: it was discarded.")
         return size
 
     @staticmethod
-    def _seal(part: _Part, dest: Path) -> bool:
-        """Check the MP4 signature, fsync, rename into place. False when the file is not an MP4."""
+    def _seal(part: _Part, dest: Path, mime_type: str) -> bool:
+        """Check the signature, fsync, rename into place. False when the file is not what was expected."""
         with part.path.open("r+b") as f:
             head = f.read(12)
-            if len(head) < 8 or head[4:8] != b"ftyp":
+            if not _signature_ok(head, mime_type):
                 return False
             os.fsync(f.fileno())
         os.replace(part.path, dest)
@@ -309,3 +314,13 @@ class Downloader:
         part.meta_path.unlink(missing_ok=True)
         return True
 
+
+def _is_image(mime_type: str) -> bool:
+    return mime_type.startswith("image/")
+
+
+def _signature_ok(head: bytes, mime_type: str) -> bool:
+    # An image is accepted in any format getimg makes (an answer's `mime_type` may name another than the bytes).
+    if _is_image(mime_type):
+        return sniff_image_mime(head) is not None
+    return len(head) >= 8 and head[4:8] == b"ftyp"

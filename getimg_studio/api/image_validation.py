@@ -60,6 +60,11 @@ def validate_image(request: ImageRequest, model: ModelInfo | None) -> list[Issue
     return issues
 
 
+def reference_error(number: int, exc: GetimgError) -> GetimgError:
+    """A frame rule's refusal said of the reference it is about (the form points at the references)."""
+    return GetimgError(exc.kind, f"Reference image {number}: {exc.message}", param=REFERENCES_FIELD)
+
+
 def prepare_references(references: Sequence[FrameRef]) -> list[PreparedFrame]:
     """The references as the API takes them (blocking: Pillow and file reads; call it in an executor).
 
@@ -71,7 +76,7 @@ def prepare_references(references: Sequence[FrameRef]) -> list[PreparedFrame]:
         try:
             prepared.append(prepare_frame(ref))
         except GetimgError as exc:
-            raise GetimgError(exc.kind, f"Reference image {number}: {exc.message}", param=REFERENCES_FIELD) from None
+            raise reference_error(number, exc) from None
     try:
         check_body_size(prepared)
     except GetimgError as exc:

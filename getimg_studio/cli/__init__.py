@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 def _commands() -> dict[str, ModuleType]:
     """Every command, in the order --help lists them."""
-    from getimg_studio.cli import generate, jobs, storyboard
+    from getimg_studio.cli import generate, image, jobs, storyboard
 
-    return {"generate": generate, "jobs": jobs, "storyboard": storyboard}
+    return {"generate": generate, "image": image, "jobs": jobs, "storyboard": storyboard}
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

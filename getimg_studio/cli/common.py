@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import format_money
-from getimg_studio.jobs.model import DownloadProgress, Job, JobChanged, JobEvent, JobState, QueueStatus
+from getimg_studio.jobs.model import (
+    DownloadProgress,
+    Job,
+    JobChanged,
+    JobEvent,
+    JobState,
+    QueueStatus,
+    request_frames,
+)
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade
@@ -48,18 +56,20 @@ async def open_services(args: argparse.Namespace, paths: Paths) -> AsyncIterator
 
 
 def job_to_json(job: Job) -> dict[str, Any]:
-    request = job.request
+    request, video, image = job.request, job.video_request, job.image_request
     return {
         "id": job.id,
+        "kind": job.kind.value,
         "state": job.state.value,
         "remote_id": job.remote_id,
         "model": request.model,
         "prompt": request.prompt,
         "aspect_ratio": request.aspect_ratio,
         "resolution": request.resolution,
-        "duration": request.duration,
-        "sound": request.sound,
-        "frames": [f.to_json() for f in request.frames],
+        "duration": video.duration if video is not None else None,
+        "sound": video.sound if video is not None else False,
+        "output_format": image.output_format if image is not None else None,
+        "frames": [f.to_json() for f in request_frames(request)],  # an image's references
         "created_at": job.created_at.isoformat(),
         "submitted_at": job.submitted_at.isoformat() if job.submitted_at else None,
         "completed_at": job.completed_at.isoformat() if job.completed_at else None,

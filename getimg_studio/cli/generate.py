@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from getimg_studio.api.types import GenerationRequest, Role
     from getimg_studio.jobs.facade import EngineFacade
+    from getimg_studio.jobs.store import JobReader
     from getimg_studio.paths import Paths
 
 
@@ -28,6 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     gen.add_argument("--sound", action="store_true")
     gen.add_argument("--first-frame", type=Path)
     gen.add_argument("--last-frame", type=Path)
+    gen.add_argument("--first-frame-job", type=int, metavar="ID",
+                     help="a ready image job's file as the first frame (see `image`)")
+    gen.add_argument("--last-frame-job", type=int, metavar="ID", help="a ready image job's file as the last frame")
     gen.add_argument("--reference-image", type=Path, action="append", default=[])
     gen.add_argument("--variations", type=int, default=1, choices=range(1, 5), metavar="N")
     gen.add_argument("--wait", action="store_true", help="wait until every video is saved")
@@ -43,7 +47,25 @@ async def _run(args: argparse.Namespace, paths: Paths) -> int:
 
     request = await local_checks(args)  # before anything starts: no request for a bad input
     async with open_services(args, paths) as services:
+        request = with_job_frames(request, args, services.engine.store)  # still before any request
         return await _generate(services.engine, args, request)
+
+
+def with_job_frames(request: GenerationRequest, args: argparse.Namespace, store: JobReader) -> GenerationRequest:
+    """`--first-frame-job ID` / `--last-frame-job ID`: ready image jobs' files as the request's frames."""
+    from dataclasses import replace
+
+    from getimg_studio.api.types import Role
+    from getimg_studio.cli.image import frame_from_job
+
+    chosen = [frame_from_job(store, job_id, role) for role, job_id in
+              ((Role.FIRST_FRAME, args.first_frame_job), (Role.LAST_FRAME, args.last_frame_job)) if job_id is not None]
+    if not chosen:
+        return request
+    # In the API's order: first frame, last frame, then any references.
+    frames = sorted((*request.frames, *chosen), key=lambda f: [Role.FIRST_FRAME, Role.LAST_FRAME,
+                                                             Role.REFERENCE_IMAGE].index(f.role))
+    return replace(request, frames=tuple(frames))
 
 
 async def local_checks(args: argparse.Namespace) -> GenerationRequest:
@@ -52,6 +74,10 @@ async def local_checks(args: argparse.Namespace) -> GenerationRequest:
 
     if not args.prompt.strip():
         raise UsageError("the prompt is empty")
+    for role, path, job in ((Role.FIRST_FRAME, args.first_frame, args.first_frame_job),
+                            (Role.LAST_FRAME, args.last_frame, args.last_frame_job)):
+        if path is not None and job is not None:
+            raise UsageError(f"give the {role.label.lower()} as a file or as an image job, not both")
     frames: list[FrameRef] = []
     for role, path in (
         (Role.FIRST_FRAME, args.first_frame),

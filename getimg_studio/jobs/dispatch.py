@@ -5,6 +5,9 @@ that may have left is `uncertain`. A refusal that surely created nothing (`answe
 job back at the head of the queue to go later; one that may have created something is never resent.
 Pacing (the in-flight cap, the per-minute limit, backoff) is `pacing.Pacer`'s; what the creator paused or
 what getimg refused for every job (the key, the quota, a proxy) stops the whole queue until resumed.
+
+Images go through the same queue, rules and answers; only their POST differs: its answer is the image, which
+can take minutes, so it runs as a task of its own while the queue goes on (see the block at the end).
 """
 
 from __future__ import annotations
@@ -15,16 +18,25 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
+from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.types import Created
-from getimg_studio.jobs import answers
+from getimg_studio.jobs import answers, images
 from getimg_studio.jobs.answers import SendVerdict
 from getimg_studio.jobs.lifecycle import Lifecycle
-from getimg_studio.jobs.model import UNSENT_STATES, Job, JobState, QueueChanged, QueueStatus
+from getimg_studio.jobs.model import (
+    UNSENT_STATES,
+    Job,
+    JobKind,
+    JobState,
+    QueueChanged,
+    QueueStatus,
+    request_frames,
+)
 from getimg_studio.jobs.pacing import Pacer
 from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.store import JobStore
@@ -32,14 +44,15 @@ from getimg_studio.jobs.store import JobStore
 if TYPE_CHECKING:
     from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.frames import PreparedFrame
-    from getimg_studio.api.types import GenerationRequest
-    from getimg_studio.jobs.model import JobEvent
+    from getimg_studio.api.image_types import ImageResult
+    from getimg_studio.jobs.model import JobEvent, JobRequest
 
 log = logging.getLogger(__name__)
 
 PAUSED_KEY = "queue_paused"
 NOT_SENT = "Not sent: nothing was created or billed."
-Prepare = Callable[["GenerationRequest"], Awaitable[list["PreparedFrame"]]]
+Prepare = Callable[["JobRequest"], Awaitable[list["PreparedFrame"]]]
+Spawn = Callable[[Coroutine[Any, Any, None], str], object]  # runs a coroutine as a kept, named task
 
 
 class Dispatcher:
@@ -56,6 +69,8 @@ class Dispatcher:
         emit: Callable[[JobEvent], None],
         clock: Callable[[], datetime],
         now: Callable[[], float] = time.monotonic,
+        spawn: Spawn,
+        image_made: Callable[[Job], None],
     ) -> None:
         self._store = store
         self._life = lifecycle
@@ -79,6 +94,9 @@ class Dispatcher:
         self.blocked = False  # the last look found no room (a slot, the per-minute window, a backoff)
         self._published: QueueStatus | None = None
         self.sent = 0  # creations sent by this engine (benchmarks)
+        self._spawn = spawn
+        self._image_made = image_made  # an image's answer came: it is made and billed
+        self.posting: set[int] = set()  # image jobs whose POST is on the wire (several may be)
 
     # Control -------------------------------------------------------------------------------------
 
@@ -153,7 +171,7 @@ class Dispatcher:
         if self.held is not None:
             self.reason = self.held
             return None
-        room = self.pacer.room(self._now(), self._store.in_flight(self._backend))
+        room = self.pacer.room(self._now(), self._store.in_flight(self._backend), job.kind)
         self.blocked = not room.ok
         if not room.ok:
             self.reason = room.reason
@@ -170,10 +188,14 @@ class Dispatcher:
             self._reject(job, exc.message, exc.code or exc.kind.value)
             return
         job = self._life.move(job.id, JobState.SUBMITTING, JobChange(error_code=None, error_message=None))
+        request = job.request
+        if isinstance(request, ImageRequest):
+            self._post_image(job, request, frames)
+            return
         self.sending = job.id
         self.sent += 1
         try:
-            created = await self._client().create_generation(job.request, frames)
+            created = await self._client().create_generation(request, frames)
         except GetimgError as exc:
             self._refused(job, exc)
             return
@@ -191,7 +213,7 @@ class Dispatcher:
         reset_in = None
         if created.rate_limit.reset_at is not None:
             reset_in = created.rate_limit.reset_at - time.time()
-        self.pacer.accepted(self._now(), in_flight, created.rate_limit.remaining, reset_in)
+        self.pacer.accepted(self._now(), in_flight, created.rate_limit.remaining, reset_in, job.kind)
         now = self._clock()
         new = self._after_post(job, JobState.PENDING, JobChange(remote_id=created.id, submitted_at=now,
                                                                 tracking_since=now))
@@ -215,7 +237,7 @@ class Dispatcher:
             self.pacer.refused_cap(now, self._store.in_flight(self._backend) - 1)  # not counting this one
         elif verdict is SendVerdict.LATER:
             if err.kind is ErrorKind.RATE_LIMIT and outcome.retry_after is not None:
-                self.pacer.refused_window(now, outcome.retry_after)
+                self.pacer.refused_window(now, outcome.retry_after, job.kind)
             else:
                 self.pacer.refused_later(now, outcome.retry_after, _busy_reason(err))
         else:  # HOLD
@@ -264,9 +286,10 @@ class Dispatcher:
             if other.id != job.id and other.batch_id == job.batch_id and other.request == job.request:
                 self._life.move(other.id, JobState.REJECTED, JobChange(error_code=code, error_message=message))
 
-    async def frames_for(self, request: GenerationRequest) -> list[PreparedFrame]:
-        """The request's frames made ready for the API, kept while its batch is being sent."""
-        if not request.frames:
+    async def frames_for(self, request: JobRequest) -> list[PreparedFrame]:
+        """The request's frames (an image's references) made ready for the API, kept while its batch is being
+        sent."""
+        if not request_frames(request):
             return []
         key = json.dumps(request.to_json(), sort_keys=True)
         frames = self._frames.get(key)
@@ -277,9 +300,50 @@ class Dispatcher:
                 self._frames.popitem(last=False)
         return frames
 
-    def forget_frames(self, requests: Sequence[GenerationRequest]) -> None:
+    def forget_frames(self, requests: Sequence[JobRequest]) -> None:
         for request in requests:
             self._frames.pop(json.dumps(request.to_json(), sort_keys=True), None)
+
+    # Images (issue 12) ---------------------------------------------------------------------------------
+    # The answer to an image's POST is the image, made while the request waits (seconds to minutes). The POST
+    # runs as a task of its own so the queue goes on sending behind it; until its answer the image counts
+    # against the in-flight cap (it is `submitting`). Its outcome is mapped as a video creation's is: a sure
+    # refusal back to the queue, a rejection, a hold, or (timed out, reset, a server error) uncertain.
+
+    def _post_image(self, job: Job, request: ImageRequest, frames: list[PreparedFrame]) -> None:
+        self.posting.add(job.id)
+        self.sent += 1
+        self._spawn(self._image_post(job, request, frames), f"image:{job.id}")
+
+    async def _image_post(self, job: Job, request: ImageRequest, frames: list[PreparedFrame]) -> None:
+        try:
+            result = await images.image_client(self._client()).generate_image(request, frames)
+        except GetimgError as exc:
+            self._refused(job, exc)
+            return
+        except BaseException:  # quit or cancelled mid-request: it may have been made
+            self._after_post(job, JobState.UNCERTAIN, JobChange(error_code="uncertain",
+                                                                 error_message=answers.UNCERTAIN))
+            raise
+        finally:
+            self.posting.discard(job.id)
+            self.wake()
+        self._image_answered(job, result)
+
+    def _image_answered(self, job: Job, result: ImageResult) -> None:
+        reset_in = result.rate_limit.reset_at - time.time() if result.rate_limit.reset_at is not None else None
+        self.pacer.accepted(self._now(), self._store.in_flight(self._backend), result.rate_limit.remaining,
+                            reset_in, JobKind.IMAGE)
+        change, outputs = images.made(result, self._clock())
+        current = self._store.get(job.id)
+        if current is None:
+            log.warning("image job %d was removed while it was being made (remote id %s)", job.id, result.id)
+            return
+        if current.state is JobState.SUBMITTING:
+            made = self._life.move(job.id, JobState.DOWNLOADING, change, items=outputs)
+        else:  # stopped meanwhile: the image exists and is billed; "download again" can still save it
+            made = self._life.note(job.id, change, items=outputs)
+        self._image_made(made)
 
 
 def _busy_reason(err: GetimgError) -> str:

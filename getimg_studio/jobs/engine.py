@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
-from getimg_studio.api.types import Balance, CostEstimate, GenerationRequest
-from getimg_studio.jobs import intake
+from getimg_studio.api.image_types import ImageRequest
+from getimg_studio.api.types import Balance, CostEstimate
+from getimg_studio.jobs import images, intake
 from getimg_studio.jobs.dispatch import Dispatcher
 from getimg_studio.jobs.files import delete_videos
 from getimg_studio.jobs.lifecycle import Lifecycle
@@ -41,10 +42,12 @@ from getimg_studio.jobs.model import (
     JobAdded,
     JobChanged,
     JobEvent,
+    JobRequest,
     JobsRemoved,
     JobState,
     QueueStatus,
     WaitReason,
+    kind_of,
 )
 from getimg_studio.jobs.observers import Observers
 from getimg_studio.jobs.pacing import Pacer
@@ -125,7 +128,9 @@ class Engine:
         pacer = Pacer(config.max_in_flight, rand, backoff=config.send_backoff)
         self.dispatcher = Dispatcher(store, self.lifecycle, lambda: self.client, intake.prepare_frames,
                                      backend=backend, pacer=pacer, accepted=self._accepted, emit=self._emit,
-                                     clock=clock, now=monotonic)
+                                     clock=clock, now=monotonic,
+                                     spawn=lambda coro, name: self._tasks.start(coro, name=name),
+                                     image_made=self._image_made)
 
     # Observers ------------------------------------------------------------------------------------
 
@@ -175,7 +180,7 @@ class Engine:
         return task
 
     def busy(self, job_id: int) -> bool:
-        return job_id in self._job_tasks or self.dispatcher.sending == job_id
+        return job_id in self._job_tasks or self.dispatcher.sending == job_id or job_id in self.dispatcher.posting
 
     async def _run(self, job_id: int, once: bool) -> Job | None:
         try:
@@ -202,14 +207,18 @@ class Engine:
     def model(self, model_id: str) -> ModelInfo | None:
         return self.catalogue.get(model_id)
 
-    async def _checked(self, request: GenerationRequest) -> tuple[GenerationRequest, CostEstimate]:
+    async def _checked(self, request: JobRequest) -> tuple[JobRequest, CostEstimate]:
         if not self._accepting:
             raise GetimgError(ErrorKind.UNKNOWN, "getimg Studio is shutting down; nothing was queued.")
+        if isinstance(request, ImageRequest):
+            images.image_client(self.client)  # refused before queueing when this client makes no images
         return await intake.checked(request, self.catalogue, self.frames_dir, self.dispatcher.frames_for)
 
-    async def submit(self, request: GenerationRequest, variations: int = 1, *, until_sent: bool = False,
+    async def submit(self, request: JobRequest, variations: int = 1, *, until_sent: bool = False,
                      origin: str | None = None) -> list[Job]:
         """Queue `variations` jobs of `request` (validated first: GetimgError(INVALID, param=field), FRAME).
+
+        A video or an image (`submit_image` says so in its name): one path, one queue, one lifecycle.
 
         Returns with the queued jobs; the queue sends them in order while the account has room. With
         `until_sent` (the compose form), pressing Generate is also the creator's go for a queue getimg held
@@ -242,11 +251,14 @@ class Engine:
             raise self.dispatcher.held_error
         return self.store.get_many([j.id for j in jobs])
 
-    async def edit_queued(self, job_id: int, request: GenerationRequest) -> Job:
+    async def edit_queued(self, job_id: int, request: JobRequest) -> Job:
         """Change the request of a job not sent yet; it keeps its place in the queue."""
         job = self.store.get(job_id)
         if job is None or job.state not in UNSENT_STATES:
             raise GetimgError(ErrorKind.NOT_FOUND, "Only a job that is not sent yet can be changed.")
+        if kind_of(request) is not job.kind:
+            raise GetimgError(ErrorKind.INVALID, f"This queued job makes {job.kind.value}s: it cannot be changed "
+                                                 f"into a {kind_of(request).value} request.", param="model")
         request, estimate = await self._checked(request)
         return self.lifecycle.note(job_id, JobChange(request=request, estimate=estimate))
 
@@ -362,7 +374,9 @@ class Engine:
         return balance
 
     async def refresh_catalogue(self) -> list[ModelInfo]:
+        """The video models (returned) and the image models, then one `CatalogueChanged` for both."""
         models = await self.catalogue.refresh(self.client)
+        await self._refresh_image_models()
         self._emit(CatalogueChanged())
         return models
 
@@ -416,6 +430,29 @@ class Engine:
         if task is not None:
             task.cancel()
 
+    # Images (issue 12) ------------------------------------------------------------------------------------
+    # An image job is queued, sent, saved and billed as a video is (same intake, queue, lifecycle and
+    # history); only its POST differs (dispatch.py's image block, jobs/images.py).
+
+    async def submit_image(self, request: ImageRequest, variations: int = 1, *,
+                           until_sent: bool = False) -> list[Job]:
+        """Queue `variations` image jobs (one image each: the API has no count). As `submit`; `until_sent`
+        returns once the first image was made or refused (an image's POST answers with the image)."""
+        return await self.submit(request, variations, until_sent=until_sent)
+
+    def _image_made(self, job: Job) -> None:
+        """getimg answered with the image: it is made and billed; save it now (tracker -> saver)."""
+        self._sent.add(job.id)
+        if job.cost is not None:
+            self._billed(job.id, job.cost)
+        self.track(job.id)
+
+    async def _refresh_image_models(self) -> None:
+        try:
+            await self.catalogue.refresh_images(images.image_client(self.client))
+        except GetimgError as exc:  # the video models are fresh; the image ones stay as they were
+            log.info("image models not refreshed (%s)", exc.kind.value)
+
     # Storyboards (issue 13): the runner lives in jobs/storyboard_runner.py ---------------------------
 
     @property
@@ -425,7 +462,7 @@ class Engine:
         if runner is None:
             from getimg_studio.jobs.storyboard_runner import StoryboardRunner
 
-            async def submit_one(request: GenerationRequest, origin: str) -> Job:
+            async def submit_one(request: JobRequest, origin: str) -> Job:
                 return (await self.submit(request, origin=origin))[0]
 
             runner = StoryboardRunner(self.store, submit_one, self.subscribe,

@@ -23,6 +23,7 @@ from getimg_studio.jobs.store import JobReader
 
 if TYPE_CHECKING:
     from getimg_studio.api.catalogue import ModelCatalogue
+    from getimg_studio.api.image_types import ImageRequest
     from getimg_studio.api.types import Balance, GenerationRequest, ModelInfo
     from getimg_studio.jobs.engine import Engine
     from getimg_studio.jobs.storyboard.checks import ShotProblem
@@ -192,6 +193,13 @@ class EngineFacade:
 
     async def refresh_catalogue(self) -> list[ModelInfo]:
         return await self._host.call(self._engine.refresh_catalogue())
+
+    # Images (issue 12) ----------------------------------------------------------------------------------
+
+    async def submit_image(self, request: ImageRequest, variations: int = 1, *,
+                           until_sent: bool = False) -> list[Job]:
+        """Queue `variations` image jobs (kind `image`, same queue and history as videos); see `Engine.submit`."""
+        return await self._host.call(self._engine.submit_image(request, variations, until_sent=until_sent))
 
     # Storyboards (issue 13) -----------------------------------------------------------------------------
 

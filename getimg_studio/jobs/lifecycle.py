@@ -10,6 +10,7 @@
   │      created)     │  │    (key / quota / time limit: resumes on demand)
   │                   │  └─► uncertain (may have reached getimg, no id back: never resent)
   ├─► rejected ◄──────┘      pending ──► failed (getimg said so) / expired (deletes_at passed)
+  │                          submitting ──► downloading: an image (its answer is the image)
   └─► (removed: never sent, never billed)       any followed job ──► stopped (the creator)
 ```
 
@@ -24,13 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from getimg_studio.api.types import CostEstimate, GenerationRequest
+from getimg_studio.api.types import CostEstimate
 from getimg_studio.jobs.model import (
     Job,
     JobAdded,
     JobChanged,
     JobEvent,
-    JobKind,
+    JobRequest,
     JobsRemoved,
     JobState,
 )
@@ -42,7 +43,8 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.QUEUED: frozenset({S.PAUSED, S.SUBMITTING, S.REJECTED}),
     S.PAUSED: frozenset({S.QUEUED, S.REJECTED}),
     # back to QUEUED: refused before acceptance in a way that says "later" (429, 503, offline)
-    S.SUBMITTING: frozenset({S.QUEUED, S.PENDING, S.REJECTED, S.UNCERTAIN, S.STOPPED}),
+    # to DOWNLOADING: an image, whose answer is the finished generation (jobs/images.py)
+    S.SUBMITTING: frozenset({S.QUEUED, S.PENDING, S.DOWNLOADING, S.REJECTED, S.UNCERTAIN, S.STOPPED}),
     S.PENDING: frozenset({S.WAITING, S.DOWNLOADING, S.FAILED, S.EXPIRED, S.STOPPED}),
     S.WAITING: frozenset({S.PENDING, S.DOWNLOADING, S.FAILED, S.EXPIRED, S.STOPPED}),
     S.DOWNLOADING: frozenset({S.READY, S.WAITING, S.FAILED, S.EXPIRED, S.STOPPED}),
@@ -70,11 +72,12 @@ class Lifecycle:
         self._emit = emit
         self._clock = clock
 
-    def add(self, request: GenerationRequest, *, count: int, estimate: CostEstimate | None, batch_id: str,
-            backend: str | None, kind: JobKind = JobKind.VIDEO, origin: str | None = None) -> list[Job]:
-        """New queued jobs (on disk, not sent, not billed); `origin` tags one job with what it is made for."""
+    def add(self, request: JobRequest, *, count: int, estimate: CostEstimate | None, batch_id: str,
+            backend: str | None, origin: str | None = None) -> list[Job]:
+        """New queued jobs (on disk, not sent, not billed), of the request's kind; `origin` tags one job with
+        what it is made for (a storyboard's take)."""
         jobs = self._store.insert(request, count=count, estimate=estimate, batch_id=batch_id, now=self._clock(),
-                                  backend=backend, kind=kind, state=JobState.QUEUED, origin=origin)
+                                  backend=backend, state=JobState.QUEUED, origin=origin)
         for job in jobs:
             self._emit(JobAdded(job))
         return jobs

@@ -14,12 +14,29 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from getimg_studio.api.types import CostEstimate, GenerationRequest
+from getimg_studio.api.image_types import ImageRequest
+from getimg_studio.api.types import CostEstimate, FrameRef, GenerationRequest
+
+# What a job asks for: a video (`POST /v2/videos/generations`) or an image (`POST /v2/images/generations`).
+# Both have `model`, `prompt`, `aspect_ratio` and `resolution`; anything else is read after narrowing
+# (`isinstance`, or `Job.video_request` / `Job.image_request`). The history tells them apart by the JSON's
+# `"kind"` (`rows.request_from_json`).
+JobRequest = GenerationRequest | ImageRequest
 
 
 class JobKind(StrEnum):
     VIDEO = "video"
     IMAGE = "image"
+
+
+def kind_of(request: JobRequest) -> JobKind:
+    """The kind of job a request makes (the one rule; the `kind` column is written from it)."""
+    return JobKind.IMAGE if isinstance(request, ImageRequest) else JobKind.VIDEO
+
+
+def request_frames(request: JobRequest) -> tuple[FrameRef, ...]:
+    """The images a request sends: a video's frames, an image's references."""
+    return request.references if isinstance(request, ImageRequest) else request.frames
 
 
 class JobState(StrEnum):
@@ -119,7 +136,7 @@ class Job:
 
     id: int  # local id (SQLite rowid)
     state: JobState
-    request: GenerationRequest
+    request: JobRequest  # an ImageRequest exactly when kind is IMAGE
     created_at: datetime  # when the creator pressed Generate (UTC)
     updated_at: datetime
     remote_id: str | None = None
@@ -164,6 +181,16 @@ class Job:
     @property
     def files(self) -> tuple[Path, ...]:
         return tuple(o.file_path for o in self.outputs if o.file_path is not None)
+
+    @property
+    def video_request(self) -> GenerationRequest | None:
+        """The request of a video job; None for an image job."""
+        return self.request if isinstance(self.request, GenerationRequest) else None
+
+    @property
+    def image_request(self) -> ImageRequest | None:
+        """The request of an image job; None for a video job."""
+        return self.request if isinstance(self.request, ImageRequest) else None
 
 
 class JobFilter(StrEnum):

@@ -16,8 +16,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
+from getimg_studio.api.image_types import IMAGE_KIND, ImageRequest
 from getimg_studio.api.types import CostEstimate, GenerationRequest
-from getimg_studio.jobs.model import Job, JobKind, JobState, Output, UrlState, WaitReason
+from getimg_studio.jobs.model import Job, JobKind, JobRequest, JobState, Output, UrlState, WaitReason
 
 
 class _Keep(Enum):
@@ -44,7 +45,7 @@ class JobChange:
     wait_reason: WaitReason | _Keep | None = KEEP
     tracking_since: datetime | _Keep | None = KEEP
     queue_pos: int | _Keep | None = KEEP
-    request: GenerationRequest | _Keep = KEEP
+    request: JobRequest | _Keep = KEEP
     estimate: CostEstimate | _Keep | None = KEEP
 
     def columns(self) -> dict[str, Any]:
@@ -96,6 +97,13 @@ class NewOutput:
     duration: float | None = None
     fps: float | None = None
     has_sound: bool | None = None
+
+
+def request_from_json(data: dict[str, Any]) -> JobRequest:
+    """A stored request: an image's JSON carries `"kind": "image"` (a video's, written before images, none)."""
+    if data.get("kind") == IMAGE_KIND:
+        return ImageRequest.from_json(data)
+    return GenerationRequest.from_json(data)
 
 
 def iso(value: datetime) -> str:
@@ -179,7 +187,7 @@ def to_job(row: sqlite3.Row, outputs: Sequence[Output] = ()) -> Job:
     return Job(
         id=int(row["id"]),
         state=JobState(row["state"]),
-        request=GenerationRequest.from_json(json.loads(row["request"])),
+        request=request_from_json(json.loads(row["request"])),
         created_at=_time(row["created_at"]) or datetime.now(UTC),
         updated_at=_time(row["updated_at"]) or datetime.now(UTC),
         remote_id=row["remote_id"],

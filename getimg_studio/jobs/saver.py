@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
+from getimg_studio.api.image_types import EXTENSIONS as IMAGE_EXTENSIONS
 from getimg_studio.api.types import RemoteState, RemoteStatus
 from getimg_studio.jobs import answers
 from getimg_studio.jobs.answers import PollVerdict
 from getimg_studio.jobs.files import is_inside, unique_path, video_name
 from getimg_studio.jobs.lifecycle import Lifecycle
-from getimg_studio.jobs.model import DownloadProgress, Job, JobEvent, JobState, Output
+from getimg_studio.jobs.model import DownloadProgress, Job, JobEvent, JobKind, JobState, Output
 from getimg_studio.jobs.rows import JobChange, NewOutput, OutputChange
 from getimg_studio.jobs.schedule import error_backoff
 from getimg_studio.jobs.store import JobStore
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_URL_REFRESHES = 3
 MAX_DOWNLOAD_FAILURES = 5  # a broken or bad file this many times in a row: give up until Redownload
-_EXTENSIONS = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+_EXTENSIONS = {"video/mp4": ".mp4", **IMAGE_EXTENSIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class Saver:
         return job
 
     async def save(self, job: Job) -> Job | None:
+        job = await self.choose_paths(job)  # an image comes here straight from its answer
         for output in job.outputs:
             if output.saved:
                 continue
@@ -142,7 +144,8 @@ class Saver:
                 if isinstance(url, _Gone):
                     return url
                 async with self._downloads:
-                    size = await self._downloader.download(url, path, progress=self._progress(job.id, index))
+                    size = await self._downloader.download(url, path, progress=self._progress(job.id, index),
+                                                           mime_type=output.mime_type)
             except GetimgError as exc:
                 if exc.kind is ErrorKind.EXPIRED and exc.status == 403 and refreshes < MAX_URL_REFRESHES:
                     refreshes += 1  # the signed URL timed out: ask for a fresh one, not a new video
@@ -154,14 +157,15 @@ class Saver:
                     return _Gone(self._life.move(job.id, JobState.FAILED, JobChange(
                         error_code="disk", error_message=exc.message)))
                 failures += 1
-                if exc.kind is ErrorKind.OFFLINE:
+                if exc.kind is ErrorKind.OFFLINE and job.kind is JobKind.VIDEO:
                     # The host that signed the URL may be gone for good (demo mode's simulator comes back on
                     # a new port after a restart): ask the API for a fresh URL on the next try.
                     self._life.note(job.id, output=(index, OutputChange(url=None)))
                 elif failures >= MAX_DOWNLOAD_FAILURES:
                     return _Gone(self._life.move(job.id, JobState.FAILED, JobChange(
                         error_code="download",
-                        error_message=f"{exc.message} The video is still on getimg until it expires: use Redownload.")))
+                        error_message=f"{exc.message} The {_noun(job)} is still on getimg until it expires: "
+                                      "use Redownload.")))
                 log.warning("download of job %d failed (%s); trying again", job.id, exc.kind.value)
                 await self._sleep(error_backoff(failures, self._rand, retry_after=exc.retry_after))
                 continue
@@ -169,6 +173,8 @@ class Saver:
                 saved=True, file_path=path, bytes_done=size, bytes_total=size)))
 
     async def _fresh_url(self, job: Job, index: int) -> str | _Gone:
+        if job.kind is JobKind.IMAGE:  # an image's address comes once, with its answer: there is no other
+            return _Gone(self._expire(job, index))
         answer = await self._fetch(job)
         current = self._store.get(job.id)
         if current is None or current.state is not JobState.DOWNLOADING:
@@ -186,13 +192,13 @@ class Saver:
                                                      deletes_at=item.deletes_at)])
             return item.url
         return _Gone(self._life.move(job.id, JobState.FAILED, JobChange(
-            error_code="no_result", error_message="getimg no longer offers this video.")))
+            error_code="no_result", error_message=f"getimg no longer offers this {_noun(job)}.")))
 
     def _expire(self, job: Job, index: int) -> Job:
         deletes_at = job.outputs[index].deletes_at
         when = f" (it was kept until {deletes_at:%Y-%m-%d %H:%M} UTC)" if deletes_at else ""
         return self._life.move(job.id, JobState.EXPIRED, JobChange(error_code="expired", error_message=(
-            f"getimg deleted this video before it was saved{when}. Use Retry to make a new one.")),
+            f"getimg deleted this {_noun(job)} before it was saved{when}. Use Retry to make a new one.")),
             output=(index, OutputChange(url=None, gone=True)))
 
     def _progress(self, job_id: int, index: int) -> Callable[[int, int | None], None]:
@@ -200,3 +206,7 @@ class Saver:
             self._emit(DownloadProgress(job_id, received, total, index))
 
         return report
+
+
+def _noun(job: Job) -> str:
+    return "image" if job.kind is JobKind.IMAGE else "video"

@@ -7,7 +7,9 @@ What an image shows, so a person can tell prompts apart and see a shared referen
 - with reference images: the palette comes from the references (median-cut colours of each) and the first
   reference, blurred, is blended under the shapes; further references sit as framed insets top right;
 - the prompt's words in a band along the bottom.
-The same prompt, size, format and references always give the same bytes (no timestamps in any encoder).
+The same prompt, size, format, references and variant always give the same bytes (no timestamps in any
+encoder); a repeat of a request is drawn as the next variant (same palette, other shapes), as a real model
+answers the same prompt with a new image.
 
 The composition is drawn at :data:`WORK_SIDE` on its long side and scaled up, then the text is drawn at full
 size, so a 4K image costs little more than a 1K one apart from encoding. Everything here blocks: call it in
@@ -52,6 +54,7 @@ class ImageSpec:
     height: int
     output_format: str  # jpeg | png | webp
     references: tuple[ImageInput, ...] = ()
+    variant: int = 0  # the nth repeat of the same request: the same look, its shapes placed anew
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ def _caption(image: Image.Image, prompt: str) -> None:
 def compose(spec: ImageSpec) -> Image.Image:
     """The picture itself, before encoding."""
     digest = _digest(spec.prompt)
-    rng = random.Random(digest)
+    rng = random.Random(digest if not spec.variant else digest + spec.variant.to_bytes(4, "big"))
     scale = WORK_SIDE / max(spec.width, spec.height)
     ww, wh = max(16, round(spec.width * scale)), max(16, round(spec.height * scale))
     references = [_load(ref, ww, wh) for ref in spec.references]

@@ -19,11 +19,13 @@ drops (aiohttp does not cancel handlers): a request that timed out has still mad
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import os
 import random
 import time
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +66,9 @@ class ImageHandlers:
         self.server = server
         self.api = api  # authentication and body reading, shared with the video routes
         self.rng = random.Random(server.config.seed)
+        # How often each exact request body was made: the nth repeat is drawn as variant n (same look, other
+        # arrangement), as a real model answers the same prompt with a new image each time.
+        self._repeats: Counter[str] = Counter()
 
     async def generate(self, request: web.Request) -> web.Response:
         self.api.authenticate(request)
@@ -99,7 +104,7 @@ class ImageHandlers:
         server.images_in_flight += 1
         server.images_reserved += price
         try:
-            rendered = None if fails else await self._render(gid, req)
+            rendered = None if fails else await self._render(gid, req, self._variant(raw))
             wait = config.image_seconds - (time.monotonic() - started)
             if wait > 0:
                 await asyncio.sleep(wait)
@@ -117,9 +122,15 @@ class ImageHandlers:
     def _relative_path(gid: str, mime_type: str) -> str:
         return f"images/{gid}{_EXTENSIONS[mime_type]}"
 
-    async def _render(self, gid: str, req: ImageCreateRequest) -> RenderedImage:
+    def _variant(self, raw: bytes) -> int:
+        key = hashlib.sha256(raw).hexdigest()
+        variant = self._repeats[key]
+        self._repeats[key] += 1
+        return variant
+
+    async def _render(self, gid: str, req: ImageCreateRequest, variant: int) -> RenderedImage:
         width, height = catalog.image_dimensions(req.resolution, req.aspect_ratio)
-        spec = ImageSpec(req.prompt, width, height, req.output_format, req.references)
+        spec = ImageSpec(req.prompt, width, height, req.output_format, req.references, variant)
         path = self.server.state.root / self._relative_path(gid, MIME_TYPES[req.output_format])
         return await asyncio.to_thread(_write_file, spec, path)
 

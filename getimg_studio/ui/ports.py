@@ -13,8 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.types import CostEstimate, GenerationRequest, ModelInfo
-from getimg_studio.jobs.model import Job, JobFilter
+from getimg_studio.jobs.model import Job, JobFilter, JobKind, JobRequest
 
 SubmitFn = Callable[[GenerationRequest, int], Awaitable[list[Job]]]
 
@@ -22,9 +23,9 @@ SubmitFn = Callable[[GenerationRequest, int], Awaitable[list[Job]]]
 class HistoryReader(Protocol):
     """The history as the queue reads it: ids of a view, pages and single jobs, ETAs. Never writes."""
 
-    def count(self, view: JobFilter = ..., search: str = ...) -> int: ...
-    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]: ...
-    def ids(self, view: JobFilter = ..., search: str = ...) -> list[int]: ...
+    def count(self, view: JobFilter = ..., search: str = ..., kind: JobKind | None = ...) -> int: ...
+    def page(self, view: JobFilter, search: str, offset: int, limit: int, kind: JobKind | None = ...) -> list[Job]: ...
+    def ids(self, view: JobFilter = ..., search: str = ..., kind: JobKind | None = ...) -> list[int]: ...
     def get(self, job_id: int) -> Job | None: ...
     def get_many(self, job_ids: Sequence[int]) -> list[Job]: ...
     def median_duration(self, model: str) -> float | None: ...
@@ -32,29 +33,36 @@ class HistoryReader(Protocol):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The model list: what the form offers, what a retry would cost, what a row calls its model."""
+    """The model lists: what the forms offer, what a retry would cost, what a row calls its model."""
 
-    models: Callable[[], list[ModelInfo]]
-    estimate: Callable[[GenerationRequest], CostEstimate]  # one generation; unknown amount when unpriced
+    models: Callable[[], list[ModelInfo]]  # video models
+    estimate: Callable[[JobRequest], CostEstimate]  # one generation (one image); unknown amount when unpriced
     model_name: Callable[[str], str]  # the model's display name, or its id when it is not listed
+    image_models: Callable[[], list[ModelInfo]] = list
 
     @classmethod
-    def of(cls, models: Callable[[], list[ModelInfo]]) -> Catalogue:
-        """Prices and names looked up in `models()` (the engine's catalogue, or a test's list)."""
+    def of(cls, models: Callable[[], list[ModelInfo]],
+           image_models: Callable[[], list[ModelInfo]] = list) -> Catalogue:
+        """Prices and names looked up in `models()` and `image_models()` (the engine's catalogue, or a test's
+        lists)."""
+        from getimg_studio.api.image_pricing import estimate_image_cost
         from getimg_studio.api.pricing import estimate_cost
 
-        def find(model_id: str) -> ModelInfo | None:
-            return next((m for m in models() if m.id == model_id), None)
+        def find(model_id: str, listed: Callable[[], list[ModelInfo]]) -> ModelInfo | None:
+            return next((m for m in listed() if m.id == model_id), None)
 
-        def estimate(request: GenerationRequest) -> CostEstimate:
-            model = find(request.model)
+        def estimate(request: JobRequest) -> CostEstimate:
+            if isinstance(request, ImageRequest):
+                image_model = find(request.model, image_models)
+                return estimate_image_cost(request, image_model) if image_model is not None else CostEstimate(None)
+            model = find(request.model, models)
             return estimate_cost(request, model) if model is not None else CostEstimate(None)
 
         def model_name(model_id: str) -> str:
-            model = find(model_id)
+            model = find(model_id, models) or find(model_id, image_models)
             return model.name if model is not None else model_id
 
-        return cls(models=models, estimate=estimate, model_name=model_name)
+        return cls(models=models, estimate=estimate, model_name=model_name, image_models=image_models)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtTest import QAbstractItemModelTester
 
 from getimg_studio.api.types import GenerationRequest
-from getimg_studio.jobs.model import Job, JobAdded, JobChanged, JobEvent, JobFilter, JobsRemoved, JobState
+from getimg_studio.jobs.model import Job, JobAdded, JobChanged, JobEvent, JobFilter, JobKind, JobsRemoved, JobState
 from getimg_studio.jobs.rows import JobChange
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.ui.bridge import EngineBridge
@@ -51,9 +51,9 @@ class CountingStore:
         self.rows_read = 0
         self.pages = 0
 
-    def page(self, view: JobFilter, search: str, offset: int, limit: int) -> list[Job]:
+    def page(self, view: JobFilter, search: str, offset: int, limit: int, kind: JobKind | None = None) -> list[Job]:
         self.pages += 1
-        jobs = self.store.page(view, search, offset, limit)
+        jobs = self.store.page(view, search, offset, limit, kind)
         self.rows_read += len(jobs)
         return jobs
 

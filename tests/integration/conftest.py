@@ -53,12 +53,13 @@ def sim_counts(sim: RunningSimulator) -> Callable[[str], int]:
 
 @pytest.fixture
 def open_engine(sim: RunningSimulator, paths: Paths) -> EngineOpener:
-    """`async with open_engine(**EngineConfig overrides) as engine:` started, models loaded, closed after."""
+    """`async with open_engine(**EngineConfig overrides) as engine:` started, models (video and image) loaded,
+    closed after."""
 
     # Imported here so that other integration tests collect even while a module is being written.
     from getimg_studio.api.catalogue import ModelCatalogue
-    from getimg_studio.api.client import GetimgClient
     from getimg_studio.api.download import Downloader
+    from getimg_studio.api.image_client import ImageClient
     from getimg_studio.jobs.engine import Engine, EngineConfig
     from getimg_studio.jobs.store import JobStore
 
@@ -66,11 +67,11 @@ def open_engine(sim: RunningSimulator, paths: Paths) -> EngineOpener:
     async def opener(*, events: list[JobEvent] | None = None, start: bool = True,
                      client_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                      sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, backend: str | None = None,
-                     base_url: str | None = None, root: Paths | None = None, **overrides: Any,
-                     ) -> AsyncIterator[Engine]:
+                     base_url: str | None = None, root: Paths | None = None, image_timeout: float = 180.0,
+                     **overrides: Any) -> AsyncIterator[Engine]:
         where = root or paths
         store = JobStore(where.database)
-        client = GetimgClient(base_url or sim.base_url, "test", sleep=client_sleep)
+        client = ImageClient(base_url or sim.base_url, "test", sleep=client_sleep, image_timeout=image_timeout)
         engine = Engine(store, client, Downloader(), ModelCatalogue(where.catalogue_cache),
                         frames_dir=where.frames, output_dir=where.output,
                         config=EngineConfig(**{**FAST, **overrides}), sleep=sleep, backend=backend)

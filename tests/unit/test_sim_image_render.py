@@ -78,6 +78,16 @@ def test_same_request_same_bytes_and_different_prompts_differ() -> None:
     assert _difference(first.data, near.data) > 10
 
 
+def test_a_variant_is_another_arrangement_of_the_same_look() -> None:
+    spec = ImageSpec("a red kite over green hills", 256, 256, "png")
+    second = ImageSpec("a red kite over green hills", 256, 256, "png", variant=1)
+    first, other, again = render_image(spec), render_image(second), render_image(second)
+    assert other.data == again.data  # a variant is as deterministic as the first
+    assert _difference(first.data, other.data) > 3
+    red_first, red_other = _mean_colour(first.data), _mean_colour(other.data)
+    assert max(abs(a - b) for a, b in zip(red_first, red_other, strict=True)) < 40
+
+
 def test_colour_words_in_the_prompt_colour_the_shapes() -> None:
     red = _mean_colour(render_image(ImageSpec("red red red", 256, 256, "png")).data)
     blue = _mean_colour(render_image(ImageSpec("blue blue blue", 256, 256, "png")).data)

@@ -33,9 +33,10 @@ def total_cost(estimates: Sequence[CostEstimate]) -> CostEstimate:
                         estimates[0].currency)
 
 
-def generations_question(count: int, total: CostEstimate, what: str) -> tuple[str, str]:
-    """The title line and the detail of the question, in words (also used by tests)."""
-    title = f"{what} {plural(count, 'video')}?"
+def generations_question(count: int, total: CostEstimate, what: str, noun: str = "video") -> tuple[str, str]:
+    """The title line and the detail of the question, in words (also used by tests). `noun`: what each
+    generation makes ("video", "image")."""
+    title = f"{what} {plural(count, noun)}?"
     if total.amount is not None:
         detail = (f"This creates {plural(count, 'generation')} on getimg, billed about "
                   f"{format_money(total.amount, total.currency)} in total.")
@@ -84,15 +85,15 @@ def ask(parent: QWidget | None, title: str, text: str, detail: str, yes: str, *,
 
 
 def confirm_generations(parent: QWidget | None, count: int, total: CostEstimate, threshold: int, *,
-                        what: str = "Make") -> asyncio.Future[bool]:
+                        what: str = "Make", noun: str = "video") -> asyncio.Future[bool]:
     """True at once when `count` is within `threshold`; otherwise the creator's answer to the question."""
     loop = asyncio.get_event_loop()
     if count <= max(1, threshold):
         done: asyncio.Future[bool] = loop.create_future()
         done.set_result(True)
         return done
-    title, detail = generations_question(count, total, what)
-    _box, answer = ask(parent, "Several generations", title, detail, f"{what} {plural(count, 'video')}")
+    title, detail = generations_question(count, total, what, noun)
+    _box, answer = ask(parent, "Several generations", title, detail, f"{what} {plural(count, noun)}")
     result: asyncio.Future[bool] = loop.create_future()
 
     def answered(future: asyncio.Future[tuple[bool, bool]]) -> None:

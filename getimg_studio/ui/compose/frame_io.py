@@ -36,14 +36,14 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def thumbnail(path: Path) -> QImage:
-    """Runs in an executor: QImage (unlike QPixmap) may be used off the GUI thread."""
+def thumbnail(path: Path, size: QSize = THUMB) -> QImage:
+    """Runs in an executor: QImage (unlike QPixmap) may be used off the GUI thread. Upright, fitted to `size`."""
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     image = reader.read()
     if image.isNull():
         return image
-    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    return image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
 def inspect_file(path: Path) -> tuple[FrameInfo, QImage, str]:

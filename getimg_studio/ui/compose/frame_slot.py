@@ -63,6 +63,7 @@ class FrameSlot(QFrame):
     """A drop target for one image. `changed` fires when its frame is set, cleared or failed to load."""
 
     changed = Signal()
+    generateRequested = Signal()  # "Generate image…": shown once `offer_generate(True)` (a window wires it)
 
     def __init__(self, role: Role, title: str, frames_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +111,12 @@ class FrameSlot(QFrame):
         self.clear_button.setAutoDefault(True)
         self.clear_button.clicked.connect(self.clear)
         self.clear_button.setEnabled(False)
+        self.generate_button = QPushButton("Generate image…")
+        self.generate_button.setAccessibleName(f"Generate an image for the {title.lower()}")
+        self.generate_button.setToolTip("Make this image from a prompt with an image model")
+        self.generate_button.setAutoDefault(True)
+        self.generate_button.clicked.connect(self.generateRequested)
+        self.generate_button.hide()
 
         text = QVBoxLayout()
         text.setSpacing(2)
@@ -121,6 +128,7 @@ class FrameSlot(QFrame):
         buttons = QHBoxLayout()
         buttons.addWidget(self.browse_button)
         buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.generate_button)
         buttons.addStretch(1)
         text.addLayout(buttons)
         row = QHBoxLayout(self)
@@ -129,6 +137,7 @@ class FrameSlot(QFrame):
         row.addLayout(text, 1)
         self.setTabOrder(self, self.browse_button)
         self.setTabOrder(self.browse_button, self.clear_button)
+        self.setTabOrder(self.clear_button, self.generate_button)
 
     # What the form reads -------------------------------------------------------------------------------
 
@@ -176,6 +185,10 @@ class FrameSlot(QFrame):
             self._fail(f"“{path.name}” was not found.")
             return
         self._start(self._load_file(path))
+
+    def offer_generate(self, on: bool) -> None:
+        """Show "Generate image…" (only where something answers `generateRequested`)."""
+        self.generate_button.setVisible(on)
 
     def set_url(self, url: str) -> None:
         if self._unsupported:
@@ -244,6 +257,7 @@ class FrameSlot(QFrame):
         self.setToolTip(reason)
         self.setAcceptDrops(not reason)
         self.browse_button.setEnabled(not reason)
+        self.generate_button.setEnabled(not reason)
         self.thumb.setEnabled(not reason)
         self.details.setEnabled(not reason)
         if reason:

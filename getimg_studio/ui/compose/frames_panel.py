@@ -41,16 +41,18 @@ def closest_ratio(width: int, height: int, ratios: Sequence[str]) -> str | None:
 class FramesPanel(QWidget):
     changed = Signal()
     aspectRatioChosen = Signal(str)
+    generateRequested = Signal(object)  # the FrameSlot whose "Generate image…" was pressed
 
     def __init__(self, frames_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._frames_dir = frames_dir
         self._model: ModelInfo | None = None
+        self._offer_generate = False
         self.first = FrameSlot(Role.FIRST_FRAME, "First frame", frames_dir)
         self.last = FrameSlot(Role.LAST_FRAME, "Last frame", frames_dir)
         self.references: list[FrameSlot] = []
         for slot in (self.first, self.last):
-            slot.changed.connect(self._on_slot_changed)
+            self._connect(slot)
         self.rules = QLabel("")
         self.rules.setWordWrap(True)
         self.rules.setAccessibleName("Frame rules")
@@ -92,6 +94,12 @@ class FramesPanel(QWidget):
     @property
     def slots(self) -> list[FrameSlot]:
         return [self.first, self.last, *self.references]
+
+    def offer_generate(self, on: bool) -> None:
+        """Every slot (and every reference slot added later) offers "Generate image…"."""
+        self._offer_generate = on
+        for slot in self.slots:
+            slot.offer_generate(on)
 
     def configure(self, model: ModelInfo | None) -> None:
         """Mark each slot as usable or not by `model` (keeping every image), then show the slots that matter."""
@@ -169,11 +177,16 @@ class FramesPanel(QWidget):
 
     def _add_reference_slot(self) -> None:
         slot = FrameSlot(Role.REFERENCE_IMAGE, "Reference image", self._frames_dir)
-        slot.changed.connect(self._on_slot_changed)
+        self._connect(slot)
+        slot.offer_generate(self._offer_generate)
         self.references.append(slot)
         self._refs_box.addWidget(slot)
         if self._model is not None:
             self.configure(self._model)
+
+    def _connect(self, slot: FrameSlot) -> None:
+        slot.changed.connect(self._on_slot_changed)
+        slot.generateRequested.connect(lambda: self.generateRequested.emit(slot))
 
     def _lay_out(self) -> None:
         model = self._model

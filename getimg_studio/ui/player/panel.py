@@ -38,11 +38,12 @@ from PySide6.QtWidgets import (
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import format_money
 from getimg_studio.fsutil import write_atomic
-from getimg_studio.jobs.model import Job, JobState
+from getimg_studio.jobs.model import Job, JobKind, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.player.controls import PlayerControls
 from getimg_studio.ui.player.frames import ClipInfo, probe_clip, save_last_frame
+from getimg_studio.ui.player.picture import PictureView, read_picture
 from getimg_studio.ui.ports import PlayerPorts
 from getimg_studio.ui.queue.format import remaining_text
 
@@ -101,6 +102,7 @@ class PlayerPanel(QWidget):
         self.video: QVideoWidget | None = None
         self.service: PlayerService | None = None
         self.fullscreen: FullscreenView | None = None
+        self.picture: PictureView | None = None  # made when the first image job is shown
 
         self.message = QLabel(self)
         self.message.setAccessibleName("Player message")
@@ -216,6 +218,10 @@ class PlayerPanel(QWidget):
         self.service.failed.connect(self._playback_failed)
 
     def load_job(self, job: Job) -> None:
+        self._show_clip_controls(job.kind is not JobKind.IMAGE)
+        if job.kind is JobKind.IMAGE:
+            self._load_picture(job)
+            return
         self.prepare()
         assert self.service is not None
         self.job = job
@@ -336,6 +342,38 @@ class PlayerPanel(QWidget):
     def _playback_failed(self, text: str) -> None:
         if self.job is not None:
             self._show_problem(self.job, f"This clip cannot be played: {text}")
+
+    # ------------------------------------------------------------------ an image job (issue 12)
+    def _load_picture(self, job: Job) -> None:
+        if self.service is not None:
+            self.service.clear()
+        if self.picture is None:
+            self.picture = PictureView(self)
+            self.stack.addWidget(self.picture)
+        self.job, self.clip = job, None
+        self._set_clip_actions(False)  # nothing to play, no frames to save: it is a picture
+        self._show_details(job)
+        self._start(self._open_picture(job, self.picture), name="open")
+
+    def _show_clip_controls(self, on: bool) -> None:
+        """A picture has nothing to play and no frames to save: its page shows no such controls."""
+        for widget in (self.controls, self.save_frame, self.use_last):
+            widget.setVisible(on)
+
+    async def _open_picture(self, job: Job, view: PictureView) -> None:
+        path = job.file_path
+        if job.state is not JobState.READY or path is None:
+            self._show_problem(job, "This image has not been saved yet.")
+            return
+        try:
+            image = await asyncio.get_running_loop().run_in_executor(None, read_picture, path)
+        except OSError as exc:
+            log.info("cannot read %s: %s", path, exc)
+            self._show_problem(job, f"The image file is missing or cannot be read:\n{path}")
+            return
+        if self.job is job:
+            view.set_image(image)
+            self.stack.setCurrentWidget(view)
 
     # ------------------------------------------------------------------ engine events
     def _job_changed(self, job: Job, previous: JobState) -> None:

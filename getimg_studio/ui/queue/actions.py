@@ -20,7 +20,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from getimg_studio.api.errors import GetimgError
-from getimg_studio.jobs.model import Job, JobState
+from getimg_studio.api.types import Role
+from getimg_studio.jobs.model import Job, JobKind, JobState
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common import file_actions
@@ -41,10 +42,17 @@ def _has_file(job: Job) -> bool:
     return job.file_path is not None
 
 
+def _usable_image(job: Job) -> bool:
+    return job.kind is JobKind.IMAGE and job.state is JobState.READY and job.file_path is not None
+
+
 class QueueActions(QObject):
     playRequested = Signal(object)  # Job
     remixRequested = Signal(object)  # GenerationRequest
     statusMessage = Signal(str)
+    # Images (issue 12)
+    useImageRequested = Signal(object, object)  # a ready image job's file (Path), the frame Role to fill
+    remixImageRequested = Signal(object)  # ImageRequest: into the image form
 
     def __init__(self, panel: QWidget, ports: QueuePorts, settings: SettingsStore,
                  selected: Callable[[], list[Job]], tasks: TaskOwner) -> None:
@@ -85,6 +93,10 @@ class QueueActions(QObject):
         self.remove = make("Remove", self.do_remove, ("Delete",), "Remove from the history", "remove",
                            queue_only=True)
         self.favourite.setCheckable(True)
+        # Images (issue 12): a ready image from the history into one of the form's frame slots.
+        self.use_first = make("Use as first frame", lambda: self._use_image(Role.FIRST_FRAME))
+        self.use_last = make("Use as last frame", lambda: self._use_image(Role.LAST_FRAME))
+        self.use_reference = make("Use as reference image", lambda: self._use_image(Role.REFERENCE_IMAGE))
         self.update_enabled()
 
     def all(self) -> list[QAction]:
@@ -104,6 +116,16 @@ class QueueActions(QObject):
         self.remove.setEnabled(bool(jobs))
         self.favourite.setEnabled(bool(jobs))
         self.favourite.setChecked(bool(jobs) and all(j.favourite for j in jobs))
+        for action in self.image_uses():
+            action.setEnabled(one is not None and _usable_image(one))
+
+    def image_uses(self) -> tuple[QAction, QAction, QAction]:
+        return self.use_first, self.use_last, self.use_reference
+
+    def _use_image(self, role: Role) -> None:
+        job = self._one()
+        if job is not None and _usable_image(job) and job.file_path is not None:
+            self.useImageRequested.emit(job.file_path, role)
 
     # ------------------------------------------------------------------ single-job actions
     def _one(self) -> Job | None:
@@ -140,7 +162,9 @@ class QueueActions(QObject):
 
     def do_remix(self) -> None:
         job = self._one()
-        if job is not None:
+        if job is not None and job.kind is JobKind.IMAGE:
+            self.remixImageRequested.emit(job.request)
+        elif job is not None:
             self.remixRequested.emit(job.request)
 
     def do_save_as(self) -> None:
@@ -151,8 +175,9 @@ class QueueActions(QObject):
         dialog = QFileDialog(self._widget, "Save a copy as", str(Path.home() / source.name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilter("MP4 video (*.mp4)")
-        dialog.setDefaultSuffix("mp4")
+        suffix = source.suffix.lstrip(".") or "mp4"
+        dialog.setNameFilter(f"Image (*.{suffix})" if job.kind is JobKind.IMAGE else "MP4 video (*.mp4)")
+        dialog.setDefaultSuffix(suffix)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda chosen: self._run(self._copy(source, Path(chosen)), "Saving a copy"))
         dialog.open()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.types import format_money
 from getimg_studio.jobs.model import Job, JobState
 
@@ -40,15 +41,33 @@ def params_text(job: Job, model_name: str | None = None, take: tuple[int, int] |
         parts.append(request.aspect_ratio)
     if request.resolution:
         parts.append(request.resolution)
-    duration = job.duration if job.duration else request.duration
+    image = job.image_request
+    if image is not None:
+        return " · ".join([*parts, *_image_params(job, image)])
+    video = job.video_request
+    assert video is not None
+    duration = job.duration if job.duration else video.duration
     if duration:
         parts.append(f"{duration:g} s")
-    if request.sound:
+    if video.sound:
         parts.append("sound")
-    if request.frames:
-        roles = sorted({f.role.label.lower() for f in request.frames})
+    if video.frames:
+        roles = sorted({f.role.label.lower() for f in video.frames})
         parts.append(" + ".join(roles))
     return " · ".join(parts)
+
+
+def _image_params(job: Job, image: ImageRequest) -> list[str]:
+    """"image" first, so an image row reads as one at a glance; its size once made; its references."""
+    parts = ["image"]
+    if job.width and job.height:
+        parts.append(f"{job.width}×{job.height}")
+    if image.output_format:
+        parts.append(image.output_format.upper())
+    count = len(image.references)
+    if count:
+        parts.append(f"{count} reference{'s' if count > 1 else ''}")
+    return parts
 
 
 def billing_text(job: Job) -> str:

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from getimg_studio.jobs.model import Job, JobFilter, JobState
+from getimg_studio.jobs.model import Job, JobFilter, JobKind, JobState
 from getimg_studio.ui.bridge import EngineBridge
 
 if TYPE_CHECKING:
@@ -42,8 +42,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _PAGE_DEPTH = 2000  # rows beyond which a block is fetched by id rather than by OFFSET
 
 
-def matches(job: Job, view: JobFilter, search: str) -> bool:
+def matches(job: Job, view: JobFilter, search: str, kind: JobKind | None = None) -> bool:
     """The store's own rule for a view, for jobs the engine just told us about."""
+    if kind is not None and job.kind is not kind:
+        return False
     if search and search.casefold() not in job.request.prompt.casefold():
         return False
     return view.admits(job)
@@ -68,6 +70,7 @@ class QueueModel(QAbstractListModel):
         self._clock = clock
         self._view = JobFilter.ALL
         self._search = ""
+        self._kind: JobKind | None = None  # only videos or only images; None: both
         self._ids: list[int] = []  # descending, exactly the rows
         self._jobs: OrderedDict[int, Job] = OrderedDict()  # LRU of loaded rows
         self._progress: dict[int, tuple[int, int | None]] = {}
@@ -99,12 +102,26 @@ class QueueModel(QAbstractListModel):
         self.endResetModel()
         self.filterChanged.emit()
 
+    @property
+    def kind(self) -> JobKind | None:
+        return self._kind
+
+    def set_kind(self, kind: JobKind | None) -> None:
+        """Show only videos, only images, or (None) both; within the view and search."""
+        if kind is self._kind:
+            return
+        self._kind = kind
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+        self.filterChanged.emit()
+
     def set_decorator(self, decorate: Callable[[Job], Any] | None) -> None:
         """What DecorationRole returns for a job (the thumbnail cache's pixmap)."""
         self._decorate = decorate
 
     def _load(self) -> None:
-        self._ids = self._store.ids(self._view, self._search)
+        self._ids = self._store.ids(self._view, self._search, self._kind)
         self._jobs.clear()
 
     # ------------------------------------------------------------------ rows
@@ -170,7 +187,7 @@ class QueueModel(QAbstractListModel):
         wanted = self._ids[start:start + self._block]
         # SQLite walks past every skipped row of an OFFSET: near the top a page is cheapest, deep in a
         # long history fetching the block's own ids by primary key is (2 ms instead of 10 at row 90,000).
-        page = (self._store.page(self._view, self._search, start, len(wanted)) if start < _PAGE_DEPTH
+        page = (self._store.page(self._view, self._search, start, len(wanted), self._kind) if start < _PAGE_DEPTH
                 else self._store.get_many(wanted))
         for job in page:
             self._remember(job)
@@ -239,7 +256,7 @@ class QueueModel(QAbstractListModel):
         self._place(job, self.row_of(job.id))
 
     def _place(self, job: Job, row: int | None) -> None:
-        wanted = matches(job, self._view, self._search)
+        wanted = matches(job, self._view, self._search, self._kind)
         if row is not None and wanted:
             self._remember(job)
             index = self.index(row, 0)

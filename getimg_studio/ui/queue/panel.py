@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QP
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from getimg_studio.jobs.model import Job, JobFilter
+from getimg_studio.jobs.model import Job, JobFilter, JobKind
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
@@ -39,6 +40,9 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAVOURITES, "Favourites"),
     (JobFilter.FAILED, "Failed"),
 )
+# Short labels: the combo shares the tabs' row, and every tab must stay visible in a narrow queue.
+KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
+                                                (JobKind.IMAGE, "Images"))
 MIN_WIDTH = 300
 _EMPTY = {
     JobFilter.ACTIVE: "Nothing is generating right now.",
@@ -52,6 +56,8 @@ class QueuePanel(QWidget):
     playRequested = Signal(object)  # Job
     remixRequested = Signal(object)  # GenerationRequest
     statusMessage = Signal(str)
+    useImageRequested = Signal(object, object)  # Path, Role: an image from the history into a frame slot
+    remixImageRequested = Signal(object)  # ImageRequest
 
     def __init__(self, ports: QueuePorts, bridge: EngineBridge, settings: SettingsStore,
                  parent: QWidget | None = None) -> None:
@@ -69,6 +75,11 @@ class QueuePanel(QWidget):
         for _view, label in VIEWS:
             self.tabs.addTab(label)
         self.tabs.setCurrentIndex(1)
+        self.kinds = QComboBox(self)  # videos and images share the history (issue 12)
+        self.kinds.setAccessibleName("Show videos or images")
+        self.kinds.setToolTip("Show videos and images, only videos, or only images")
+        for _kind, label in KINDS:
+            self.kinds.addItem(label)
         self.search = QLineEdit(self)
         self.search.setAccessibleName("History search")
         self.search.setPlaceholderText("Search")
@@ -137,7 +148,11 @@ class QueuePanel(QWidget):
         self.search.setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
+        views = QHBoxLayout()
+        views.setContentsMargins(0, 0, 0, 0)
+        views.addWidget(self.tabs, 1)
+        views.addWidget(self.kinds)
+        layout.addLayout(views)
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
 
@@ -148,6 +163,9 @@ class QueuePanel(QWidget):
         a.playRequested.connect(self.playRequested)
         a.remixRequested.connect(self.remixRequested)
         a.statusMessage.connect(self.statusMessage)
+        a.useImageRequested.connect(self.useImageRequested)
+        a.remixImageRequested.connect(self.remixImageRequested)
+        self.kinds.currentIndexChanged.connect(lambda i: self.model.set_kind(KINDS[i][0]))
         self.tabs.currentChanged.connect(self._view_changed)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self._search_timer.timeout.connect(self._apply_search)
@@ -212,7 +230,8 @@ class QueuePanel(QWidget):
         a = self.actions_
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for group in ((a.play, a.open_external, a.reveal, a.save_as), (a.copy_prompt, a.copy_id),
+        images = a.image_uses() if any(j.kind is JobKind.IMAGE for j in self.selected_jobs()) else ()
+        for group in ((a.play, a.open_external, a.reveal, a.save_as), images, (a.copy_prompt, a.copy_id),
                       (a.remix, a.retry), (a.favourite, a.stop, a.remove)):
             for action in group:
                 menu.addAction(action)
@@ -224,6 +243,10 @@ class QueuePanel(QWidget):
         if empty:
             view = self.model.view
             text = f"Nothing matches “{self.model.search}”." if self.model.search else _EMPTY[view]
+            if self.model.kind is JobKind.IMAGE and not self.model.search and view is JobFilter.ALL:
+                text = "No images yet. Use “Generate image…” in a frame slot of the form."
+            elif self.model.kind is not None and not self.model.search:
+                text += f" (Showing {self.kinds.currentText().lower()} only.)"
             self.empty.setText(text)
             self._place_empty()
         self.empty.setVisible(empty)

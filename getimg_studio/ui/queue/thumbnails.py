@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from getimg_studio.api.types import Role
-from getimg_studio.jobs.model import Job, JobState
+from getimg_studio.jobs.model import Job, JobState, request_frames
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.player.frames import first_video_frame, save_png
 
@@ -34,7 +34,9 @@ def thumbnail_source(job: Job) -> Path | None:
     """What a row's picture is made from: the video once saved, else the first-frame input."""
     if job.state is JobState.READY and job.file_path is not None:
         return job.file_path
-    for frame in job.request.frames_with(Role.FIRST_FRAME) or job.request.frames_with(Role.REFERENCE_IMAGE):
+    frames = request_frames(job.request)
+    firsts = [f for f in frames if f.role is Role.FIRST_FRAME] or [f for f in frames if f.role is Role.REFERENCE_IMAGE]
+    for frame in firsts:
         if frame.path is not None:
             return frame.path
     return None

@@ -31,6 +31,7 @@ from getimg_studio.ui.window.menus import WindowActions, build_menus
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
     from getimg_studio.paths import Paths
+    from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
     from getimg_studio.ui.storyboard.controller import StoryboardController
     from getimg_studio.ui.storyboard.ports import StoryboardPorts
@@ -40,7 +41,8 @@ LIVE_URL = "https://api.getimg.ai"
 
 def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
     return QueuePorts(
-        history=engine.store, catalogue=Catalogue.of(engine.catalogue.models), retry=engine.retry,
+        history=engine.store, catalogue=Catalogue.of(engine.catalogue.models, engine.catalogue.image_models),
+        retry=engine.retry,
         remove=lambda ids, delete_files: engine.remove(ids, delete_files=delete_files),
         set_favourite=engine.set_favourite, stop_tracking=engine.stop_tracking, thumbnails_dir=thumbnails_dir)
 
@@ -49,11 +51,40 @@ def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
     return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
 
 
+def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeController, queue: QueuePanel,
+                        settings: SettingsStore, window: MainWindow) -> KeyframeController:
+    """Keyframes (issue 12): every frame slot's "Generate image…" opens the image form, whose pick fills the
+    slot; the queue's "Use as…" puts a ready image from the history into a slot, its Remix reopens the form."""
+    from getimg_studio.api.types import Role
+    from getimg_studio.ui.keyframes.controller import KeyframeController
+    from getimg_studio.ui.keyframes.ports import KeyframePorts
+    from getimg_studio.ui.keyframes.use import use_image
+    from getimg_studio.ui.window.controller import STATUS_MS
+
+    ports = KeyframePorts(
+        image_models=engine.catalogue.image_models, estimate=catalogue.estimate,
+        submit=partial(engine.submit_image, until_sent=True), wait_done=lambda ids: engine.wait_idle(ids),
+        video_request=compose.request, confirm_over=lambda: settings.current.confirm_batch_over)
+    keyframes = KeyframeController(ports, window, window)
+    frames = compose.view.frames
+    frames.generateRequested.connect(lambda slot: keyframes.open_for(slot.title, slot.set_path))
+    frames.offer_generate(True)
+
+    def use(path: Path, role: Role) -> None:
+        window.status.showMessage(use_image(frames, path, role), STATUS_MS)
+
+    queue.useImageRequested.connect(use)
+    # A remixed image goes where a new one would most often: the first frame.
+    queue.remixImageRequested.connect(lambda request: keyframes.open_for(
+        frames.first.title, lambda path: use(path, Role.FIRST_FRAME), preset=request))
+    return keyframes
+
+
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
     engine = services.engine
     paths = services.paths
-    catalogue = Catalogue.of(engine.catalogue.models)
+    catalogue = Catalogue.of(engine.catalogue.models, engine.catalogue.image_models)
     bridge = EngineBridge(engine.subscribe)
 
     compose_view = ComposeView(paths.frames)
@@ -69,7 +100,10 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     actions = WindowActions(window)
     build_menus(window.menuBar(), actions, queue.actions_, player.actions_)
 
+    keyframes = keyframe_controller(engine, catalogue, compose, queue, settings, window)
+
     async def close() -> None:
+        await keyframes.shutdown()
         await close_services(services)
 
     ports = WindowPorts(
@@ -102,6 +136,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
                                   output_dir=output_for, make_settings=make_settings)
     window.controller, window.services = controller, services
     window.compose, window.player, window.queue = compose, player, queue
+    window.keyframes = keyframes
     window.storyboard = build_storyboard_page(window, actions, engine, paths, catalogue, bridge)
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)

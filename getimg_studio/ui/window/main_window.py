@@ -23,6 +23,7 @@ from getimg_studio.ui.window.status_bar import StudioStatusBar
 if TYPE_CHECKING:
     from getimg_studio.services import Services
     from getimg_studio.ui.compose.controller import ComposeController
+    from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
     from getimg_studio.ui.storyboard.controller import StoryboardController
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
     compose: ComposeController
     player: PlayerPanel
     queue: QueuePanel
+    keyframes: KeyframeController
     storyboard: StoryboardController  # the stage's storyboard page (issue 13)
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
