@@ -466,7 +466,9 @@ class Engine:
                 return (await self.submit(request, origin=origin))[0]
 
             runner = StoryboardRunner(self.store, submit_one, self.subscribe,
-                                      lambda: {m.id: m for m in self.catalogue.models()}, self.frames_dir,
+                                      lambda: {m.id: m for m in (*self.catalogue.models(),
+                                                                 *self.catalogue.image_models())},
+                                      self.frames_dir,
                                       clock=self._clock, spawn=lambda coro, name: self._tasks.start(coro, name=name))
             self._storyboard_runner = runner
         return runner

@@ -22,14 +22,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from getimg_studio.api.errors import ErrorKind, GetimgError
-from getimg_studio.api.types import GenerationRequest, ModelInfo
-from getimg_studio.jobs.model import Job, JobChanged, JobEvent, JobsRemoved, JobState
+from getimg_studio.api.image_types import ImageRequest
+from getimg_studio.api.types import CostEstimate, ModelInfo
+from getimg_studio.jobs.model import Job, JobChanged, JobEvent, JobRequest, JobsRemoved, JobState
 from getimg_studio.jobs.storyboard import edits
-from getimg_studio.jobs.storyboard.checks import Severity, ShotProblem, blocking, check_storyboard, problem_path
+from getimg_studio.jobs.storyboard.checks import ShotProblem, blocking, check_storyboard, problem_path
 from getimg_studio.jobs.storyboard.cost import StoryboardCost, storyboard_cost
-from getimg_studio.jobs.storyboard.model import FrameKind, Storyboard
+from getimg_studio.jobs.storyboard.model import Storyboard
 from getimg_studio.jobs.storyboard.plan import Plan, plan_run
 from getimg_studio.jobs.storyboard.regenerate import Regeneration, regenerate, regenerate_shots, retry_failed
+from getimg_studio.jobs.storyboard.resolve import KeyframeRequest
 from getimg_studio.jobs.storyboard.slots import (
     RunState,
     Slot,
@@ -64,7 +66,7 @@ class RunnerStore(Protocol):
     def get(self, job_id: int) -> Job | None: ...
 
 
-Submit = Callable[[GenerationRequest, str], Awaitable[Job]]  # (request, origin) -> the one queued job
+Submit = Callable[[JobRequest, str], Awaitable[Job]]  # (a video or an image request, origin) -> the queued job
 Subscribe = Callable[[Callable[[JobEvent], None]], Callable[[], None]]
 Spawn = Callable[[Coroutine[Any, Any, "RunResult"], str], "asyncio.Task[RunResult]"]  # the engine's task owner
 
@@ -113,14 +115,27 @@ def snapshot(job: Job | None, job_id: int) -> JobSnapshot:
     return JobSnapshot(job.id, JobPhase.FAILED, cost=job.cost, reason=reason)
 
 
-def keyframe_problems(storyboard: Storyboard) -> list[ShotProblem]:
-    """Keyframes from a prompt need image generation, which this build's runner does not drive yet."""
-    return [ShotProblem(shot.id, f"{name}.source",
-                        "A keyframe from a prompt cannot be made in this version: use a file, none or chained.",
-                        Severity.ERROR)
-            for shot in storyboard.shots
-            for name, source in (("first_frame", shot.first_frame), ("last_frame", shot.last_frame))
-            if source.kind is FrameKind.KEYFRAME]
+def image_request(keyframe: KeyframeRequest) -> ImageRequest:
+    """A keyframe as the image job that makes it (PNG: a frame is never compressed twice)."""
+    return ImageRequest(keyframe.model, keyframe.prompt, aspect_ratio=keyframe.aspect_ratio,
+                        resolution=keyframe.resolution, output_format="png", references=keyframe.references)
+
+
+def image_cost(models: Mapping[str, ModelInfo]) -> Callable[[KeyframeRequest], CostEstimate]:
+    """Prices a keyframe's image by the image model's listed rates (unknown when the model is not listed)."""
+    from getimg_studio.api.image_pricing import estimate_image_cost
+
+    def price(keyframe: KeyframeRequest) -> CostEstimate:
+        model = models.get(keyframe.model)
+        return estimate_image_cost(image_request(keyframe), model) if model is not None else CostEstimate(None)
+
+    return price
+
+
+def priced(storyboard: Storyboard, models: Mapping[str, ModelInfo],
+           slots: Iterable[SlotKey] | None = None) -> StoryboardCost:
+    """`storyboard_cost` with keyframes priced too."""
+    return storyboard_cost(storyboard, models, image_cost=image_cost(models), slots=slots)
 
 
 def extract_last_frame(video: Path, out: Path) -> Path:
@@ -152,18 +167,18 @@ class StoryboardRunner:
     # what the creator asks for --------------------------------------------------------------------
 
     def problems(self, storyboard: Storyboard) -> list[ShotProblem]:
-        return blocking([*check_storyboard(storyboard, self._models()), *keyframe_problems(storyboard)])
+        return blocking(check_storyboard(storyboard, self._models()))
 
     def cost_to_finish(self, storyboard_id: int) -> StoryboardCost:
         """What a run would still queue (every slot not sent yet), priced."""
         storyboard, state = self._load(storyboard_id)
         state = prepare_run(storyboard, state)
-        return storyboard_cost(storyboard, self._models(), slots=plan_run(storyboard, state).remaining)
+        return priced(storyboard, self._models(), plan_run(storyboard, state).remaining)
 
     def price(self, storyboard_id: int, slots: Iterable[SlotKey]) -> StoryboardCost:
         """What these slots would cost (a regeneration's `stale_slots`: the offer to remake the chain)."""
         storyboard, _ = self._load(storyboard_id)
-        return storyboard_cost(storyboard, self._models(), slots=slots)
+        return priced(storyboard, self._models(), slots)
 
     async def run(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
         """Queue what is left of the storyboard and follow it until nothing more can happen.
@@ -180,7 +195,7 @@ class StoryboardRunner:
         prepared = prepare_run(storyboard, state)
         plan = plan_run(storyboard, prepared, self._models())
         if check_spend is not None and plan.remaining:
-            check_spend(storyboard_cost(storyboard, self._models(), slots=plan.remaining))
+            check_spend(priced(storyboard, self._models(), plan.remaining))
         self._store.save_slots(storyboard_id, changed(state, prepared))
         self._store.set_storyboard_running(storyboard_id, True)
         return await self._start(storyboard_id)
@@ -264,14 +279,8 @@ class StoryboardRunner:
                 state = self._catch_up(storyboard_id, state)
                 watched.update(s.job_id for s in state if s.job_id is not None)
                 plan = plan_run(storyboard, state, self._models())
-                if plan.send or plan.extract:
+                if plan.send or plan.send_keyframes or plan.extract:
                     state = await self._step(storyboard, state, plan)
-                    continue
-                if plan.send_keyframes:  # refused by `problems` before a run starts; a stored run may have them
-                    for send in plan.send_keyframes:
-                        state = self._commit(storyboard_id, state, mark_failed(
-                            claim_plan(state, Plan(plan.shots, send_keyframes=(send,))), send.key,
-                            "A keyframe from a prompt cannot be made in this version."))
                     continue
                 if plan.idle:
                     self._store.set_storyboard_running(storyboard_id, False)
@@ -296,17 +305,19 @@ class StoryboardRunner:
     async def _step(self, storyboard: Storyboard, state: RunState, plan: Plan) -> RunState:
         assert storyboard.id is not None
         storyboard_id = storyboard.id
-        priced = storyboard_cost(storyboard, self._models(), slots=[s.key for s in plan.send])
-        estimates = {line.key: line.estimate.amount for shot in priced.shots for line in shot.lines}
+        cost = priced(storyboard, self._models(), [*(s.key for s in plan.send), *(k.key for k in plan.send_keyframes)])
+        estimates = {line.key: line.estimate.amount for shot in cost.shots for line in shot.lines}
         state = self._commit(storyboard_id, state, claim_plan(
-            state, Plan(plan.shots, send=plan.send), lambda key: estimates.get(key)))
-        for send in plan.send:
+            state, Plan(plan.shots, send=plan.send, send_keyframes=plan.send_keyframes), estimates.get))
+        requests: list[tuple[SlotKey, JobRequest]] = [
+            *((k.key, image_request(k.request)) for k in plan.send_keyframes), *((s.key, s.request) for s in plan.send)]
+        for key, request in requests:
             try:
-                job = await self._submit(send.request, send.key.token(storyboard_id))
+                job = await self._submit(request, key.token(storyboard_id))
             except GetimgError as exc:  # refused before queueing: nothing was created
-                state = self._commit(storyboard_id, state, mark_failed(state, send.key, exc.message))
+                state = self._commit(storyboard_id, state, mark_failed(state, key, exc.message))
                 continue
-            state = self._commit(storyboard_id, state, apply_job(state, send.key, snapshot(job, job.id)))
+            state = self._commit(storyboard_id, state, apply_job(state, key, snapshot(job, job.id)))
         for extract in plan.extract:
             out = self._frames_dir / f"{storyboard_id}-{extract.key.shot_id}-{extract.key.take}-last.png"
             try:

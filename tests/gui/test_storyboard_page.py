@@ -51,7 +51,8 @@ class FakeHistory:
         from tests.unit.storyboard.builders import T0
 
         return StoryboardPorts(
-            catalogue=Catalogue.of(lambda: models),
+            catalogue=Catalogue.of(lambda: [m for m in models if m.type == "video"]),
+            image_models=lambda: [m for m in models if m.type == "image"],
             list_storyboards=lambda: [StoryboardSummary(1, self.storyboard.name, len(self.storyboard.shots), False,
                                                         T0)],
             load=lambda _id: self.storyboard, run_state=lambda _id: self.state, job=lambda _id: None,

@@ -103,15 +103,14 @@ def test_a_bad_file_names_the_field_and_sends_nothing(sim: RunningSimulator, fas
     result = run(sim, fast_cli_settings, "storyboard", "run", str(empty), "--yes")
     assert result.returncode == 2
     assert "shots[1].prompt" in result.stderr
-    # The shipped examples: the harbour runs as it is (asked first), the lighthouse needs keyframes from a
-    # prompt, which this version refuses by name before anything is sent.
+    # The shipped examples, asked about first: the lighthouse's keyframes are priced with its takes.
     examples = Path(__file__).resolve().parents[2] / "examples"
     harbour = run(sim, fast_cli_settings, "storyboard", "run", str(examples / "harbour" / "storyboard.json"))
     assert harbour.returncode == 2
     assert "Total: 4 generations, $0.90." in harbour.stderr
     lighthouse = run(sim, fast_cli_settings, "storyboard", "run", str(examples / "lighthouse" / "storyboard.json"))
     assert lighthouse.returncode == 2
-    assert "shots[0].first_frame.source" in lighthouse.stderr
+    assert "Total: 7 generations, $" in lighthouse.stderr  # 5 takes and 2 keyframes
     assert sum(sim.stats()["requests"].get("create", {}).values()) == 0
 
 

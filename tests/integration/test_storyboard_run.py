@@ -194,3 +194,40 @@ async def test_a_shot_the_model_cannot_chain_is_refused_before_anything_is_writt
         assert engine.store.run_state(stored.id).slots == {}
         assert sim_counts("create") == 0
     assert not (paths.frames / "storyboards").exists()
+
+
+@scenario
+async def test_a_keyframe_from_a_prompt_is_made_first_and_the_shot_starts_on_it(
+        open_engine: EngineOpener, sim: RunningSimulator, sim_counts: Callable[[str], int]) -> None:
+    from getimg_studio.jobs.model import JobKind
+    from getimg_studio.jobs.storyboard.model import Keyframe
+
+    board = Storyboard(None, "Keyed", "", Defaults(model=MODEL, resolution="480p", aspect_ratio="16:9",
+                                                   image_model="sim-image-lite"),
+                       (Shot("k", "The lighthouse at dusk",
+                             first_frame=FrameSource.from_keyframe(Keyframe("A white lighthouse at dusk"))),
+                        Shot("c", "The beam sweeps the sea", first_frame=FrameSource.chained())))
+    async with open_engine() as engine:
+        stored = await engine.add_storyboard(board)
+        assert stored.id is not None
+        cost = engine.storyboards.cost_to_finish(stored.id)
+        assert (cost.count, cost.unpriced) == (3, 0)  # two takes and the keyframe's image, all priced
+        assert cost.total == Decimal("0.15") * 2 + Decimal("0.002")
+        result = await engine.run_storyboard(stored.id)
+        assert result.complete
+        [keyframe] = [s for s in result.state if s.key.part is Part.FIRST_FRAME]
+        assert keyframe.state is SlotState.READY
+        assert keyframe.file is not None
+        image_job = engine.store.get(keyframe.job_id or 0)
+        assert image_job is not None
+        assert image_job.kind is JobKind.IMAGE
+        take = result.plan.view("k").chosen
+        assert take is not None
+        assert take.job_id is not None
+        video_job = engine.store.get(take.job_id)
+        assert video_job is not None
+        [first] = video_job.request.frames_with(Role.FIRST_FRAME)
+        assert first.path is not None
+        assert np.array_equal(pixels(Image.open(first.path).convert("RGB")),
+                              pixels(Image.open(keyframe.file).convert("RGB")))
+        assert sim_counts("creations") == 3  # the image and two videos, each once

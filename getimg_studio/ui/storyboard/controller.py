@@ -19,12 +19,12 @@ from getimg_studio.api.types import CostEstimate, ModelInfo
 from getimg_studio.jobs.model import Job
 from getimg_studio.jobs.storyboard import edits
 from getimg_studio.jobs.storyboard.checks import ShotProblem, blocking, check_storyboard
-from getimg_studio.jobs.storyboard.cost import StoryboardCost, storyboard_cost
+from getimg_studio.jobs.storyboard.cost import StoryboardCost
 from getimg_studio.jobs.storyboard.model import FrameKind, FrameSource, Shot, Storyboard
 from getimg_studio.jobs.storyboard.plan import Plan, plan_run
 from getimg_studio.jobs.storyboard.regenerate import regenerate
 from getimg_studio.jobs.storyboard.slots import Part, RunState, prepare_run
-from getimg_studio.jobs.storyboard_runner import keyframe_problems
+from getimg_studio.jobs.storyboard_runner import priced
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.confirm import ask, generations_question
 from getimg_studio.ui.compose.fields import ratio_text
@@ -113,7 +113,7 @@ class StoryboardController(QObject):
 
     @property
     def models(self) -> dict[str, ModelInfo]:
-        return {m.id: m for m in self.ports.catalogue.models()}
+        return {m.id: m for m in (*self.ports.catalogue.models(), *self.ports.image_models())}
 
     # opening -----------------------------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ class StoryboardController(QObject):
         if board is None:
             return
         models = self.models
-        self.problems = blocking([*check_storyboard(board, models), *keyframe_problems(board)])
+        self.problems = blocking(check_storyboard(board, models))
         self.plan = plan_run(board, self.state, models)
         v = self.view
         v.name.setText(board.name)
@@ -258,7 +258,7 @@ class StoryboardController(QObject):
         f.takes.blockSignals(False)
         kinds = [(text, kind) for kind, text in _FRAME_KINDS if kind is not FrameKind.CHAINED or index > 0]
         if shot.first_frame.kind is FrameKind.KEYFRAME:
-            kinds.append(("Keyframe (not in this version)", FrameKind.KEYFRAME))
+            kinds.append(("A keyframe from a prompt (from the file)", FrameKind.KEYFRAME))
         _fill(f.first, [(self._frame_label(shot.first_frame, t, k), k) for t, k in kinds], shot.first_frame.kind)
         last_kinds = [(t, k) for t, k in kinds if k is not FrameKind.CHAINED]
         _fill(f.last, [(self._frame_label(shot.last_frame, t, k), k) for t, k in last_kinds], shot.last_frame.kind)
@@ -285,7 +285,7 @@ class StoryboardController(QObject):
         if self.board is None:
             return None
         prepared = prepare_run(self.board, self.state)
-        return storyboard_cost(self.board, self.models, slots=plan_run(self.board, prepared).remaining)
+        return priced(self.board, self.models, plan_run(self.board, prepared).remaining)
 
     def render_summary(self) -> None:
         board, plan = self.board, self.plan
@@ -459,11 +459,11 @@ class StoryboardController(QObject):
         if shot is None or board is None or board.id is None:
             return
         preview = regenerate(board, self.state, shot.id, Part.VIDEO)
-        own = storyboard_cost(board, self.models, slots=preview.new_slots)
+        own = priced(board, self.models, preview.new_slots)
         title, detail = generations_question(own.count, CostEstimate(own.total if not own.unpriced else None),
                                              "Regenerate")
         if preview.stale:
-            stale = storyboard_cost(board, self.models, slots=preview.stale_slots)
+            stale = priced(board, self.models, preview.stale_slots)
             numbers = ", ".join(str(board.index_of(s) + 1) for s in preview.stale)
             detail += (f" The chained shots after it ({numbers}) become stale; remaking them too adds "
                        f"{plural(stale.count, 'generation')}, {stale.text()}.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from getimg_studio.api.types import ModelInfo
 from getimg_studio.jobs.model import Job
 from getimg_studio.jobs.storyboard.model import Storyboard
 from getimg_studio.jobs.storyboard.regenerate import Regeneration
@@ -25,6 +26,7 @@ Cancel = Callable[[], bool]
 @dataclass(frozen=True)
 class StoryboardPorts:
     catalogue: Catalogue
+    image_models: Callable[[], list[ModelInfo]]  # for keyframes from a prompt (checked and priced)
     list_storyboards: Callable[[], list[StoryboardSummary]]  # the read-only history
     load: Callable[[int], Storyboard | None]
     run_state: Callable[[int], RunState]

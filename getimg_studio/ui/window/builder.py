@@ -150,7 +150,8 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> Stor
 
     reader = engine.store
     return StoryboardPorts(
-        catalogue=catalogue, list_storyboards=reader.storyboards, load=reader.storyboard, run_state=reader.run_state,
+        catalogue=catalogue, image_models=engine.catalogue.image_models, list_storyboards=reader.storyboards,
+        load=reader.storyboard, run_state=reader.run_state,
         job=reader.get, add=engine.add_storyboard, save=engine.save_storyboard, run=engine.run_storyboard,
         resume=engine.resume_storyboards,
         choose_take=engine.choose_take,
