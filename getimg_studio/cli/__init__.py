@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 def _commands() -> dict[str, ModuleType]:
     """Every command, in the order --help lists them."""
-    from getimg_studio.cli import budget, export, generate, image, import_file, jobs, spend
+    from getimg_studio.cli import budget, export, generate, image, import_file, jobs, spend, storyboard
 
     return {"generate": generate, "image": image, "jobs": jobs, "spend": spend, "budget": budget,
-            "export": export, "import": import_file}
+            "export": export, "import": import_file, "storyboard": storyboard}
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -69,6 +69,9 @@ if TYPE_CHECKING:
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.imports import Imported
     from getimg_studio.jobs.ledger import LedgerEntry
+    from getimg_studio.jobs.storyboard.model import Storyboard
+    from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck, StoryboardRunner
+    from getimg_studio.media.join_plan import JoinOptions
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +224,8 @@ class Engine:
             images.image_client(self.client)  # refused before queueing when this client makes no images
         return await intake.checked(request, self.catalogue, self.frames_dir, self.dispatcher.frames_for)
 
-    async def submit(self, request: JobRequest, variations: int = 1, *, until_sent: bool = False) -> list[Job]:
+    async def submit(self, request: JobRequest, variations: int = 1, *, until_sent: bool = False,
+                     origin: str | None = None) -> list[Job]:
         """Queue `variations` jobs of `request` (validated first: GetimgError(INVALID, param=field), FRAME).
 
         A video or an image (`submit_image` says so in its name): one path, one queue, one lifecycle.
@@ -230,10 +234,17 @@ class Engine:
         `until_sent` (the compose form), pressing Generate is also the creator's go for a queue getimg held
         (a refused key, the quota), and it returns once the first job was sent or cannot be sent now; when
         getimg refused it, it raises getimg's answer so the form shows it at the field at fault.
+
+        `origin` (one job: a storyboard's take) is written with the job's row; a job already queued for the
+        same origin is returned instead of a second one, so a replayed request is never queued twice.
         """
+        if origin is not None and (existing := self.store.by_origin(origin)) is not None:
+            return [existing]
         request, estimate = await self._checked(request)
+        if origin is not None and (existing := self.store.by_origin(origin)) is not None:
+            return [existing]  # queued while this request's frames were being prepared
         jobs = self.lifecycle.add(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
-                                  backend=self.backend)
+                                  backend=self.backend, origin=origin)
         if until_sent:  # after `add`: a refused action (the budget) leaves a held queue held
             self.dispatcher.release()
         self.dispatcher.wake()
@@ -507,3 +518,66 @@ class Engine:
             await self.catalogue.refresh_images(images.image_client(self.client))
         except GetimgError as exc:  # the video models are fresh; the image ones stay as they were
             log.info("image models not refreshed (%s)", exc.kind.value)
+
+    # Storyboards (issue 13): the runner lives in jobs/storyboard_runner.py ---------------------------
+
+    @property
+    def storyboards(self) -> StoryboardRunner:
+        """The storyboard runner, made on first use (its tasks are the engine's, cancelled by `close`)."""
+        runner: StoryboardRunner | None = getattr(self, "_storyboard_runner", None)
+        if runner is None:
+            from getimg_studio.jobs.storyboard_runner import StoryboardRunner
+
+            async def submit_one(request: JobRequest, origin: str) -> Job:
+                return (await self.submit(request, origin=origin))[0]
+
+            runner = StoryboardRunner(self.store, submit_one, self.subscribe,
+                                      lambda: {m.id: m for m in (*self.catalogue.models(),
+                                                                 *self.catalogue.image_models())},
+                                      self.frames_dir,
+                                      clock=self._clock, spawn=lambda coro, name: self._tasks.start(coro, name=name))
+            self._storyboard_runner = runner
+        return runner
+
+    async def add_storyboard(self, storyboard: Storyboard, source_path: Path | None = None) -> Storyboard:
+        """Store a storyboard; one read from a file the history already holds replaces that one's edits."""
+        existing = self.store.storyboard_from_source(source_path) if source_path is not None else None
+        if existing is not None:
+            kept = self.store.storyboard(existing)
+            if kept is not None and replace(storyboard, id=existing, created_at=kept.created_at,
+                                            updated_at=kept.updated_at) == kept:
+                return kept
+            return self.store.save_storyboard(replace(storyboard, id=existing), now=self._clock())
+        return self.store.add_storyboard(storyboard, now=self._clock(), source_path=source_path)
+
+    async def save_storyboard(self, storyboard: Storyboard) -> Storyboard:
+        """The creator's edits (a running chain follows them: the plan is made again)."""
+        saved = self.store.save_storyboard(storyboard, now=self._clock())
+        if saved.id is not None:
+            self.storyboards.edited(saved.id)
+        return saved
+
+    async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
+        return await self.storyboards.run(storyboard_id, check_spend)
+
+    async def resume_storyboards(self) -> list[int]:
+        return self.storyboards.resume()
+
+    async def export_storyboard(self, storyboard_id: int, files: Sequence[Path], out: Path, options: JoinOptions,
+                                *, progress: Callable[[float], None] | None = None,
+                                cancel: Callable[[], bool] | None = None) -> Job:
+        """Join `files` (the chosen takes, from `storyboard_export.plan_storyboard_export`) into `out` off
+        this loop, then add the file to the history as a ready job that was never sent."""
+        from getimg_studio.jobs.storyboard_export import export_request, join_takes
+        from getimg_studio.media.probe import probe
+
+        storyboard = self.store.storyboard(storyboard_id)
+        if storyboard is None:
+            raise GetimgError(ErrorKind.NOT_FOUND, f"There is no storyboard {storyboard_id}.")
+        path = await asyncio.to_thread(join_takes, storyboard, tuple(files), out, options, progress=progress,
+                                       cancel=cancel)
+        info = await asyncio.to_thread(probe, path)
+        return self.store.insert_file_job(
+            export_request(storyboard), path, origin=f"export:{storyboard_id}:{uuid.uuid4().hex[:12]}",
+            now=self._clock(), width=info.width, height=info.height, duration=info.duration,
+            fps=float(info.fps or 0), has_sound=info.has_audio, size=info.size_bytes)

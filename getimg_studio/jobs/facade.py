@@ -31,6 +31,12 @@ if TYPE_CHECKING:
     from getimg_studio.jobs.imports import Imported
     from getimg_studio.jobs.ledger import LedgerEntry
     from getimg_studio.jobs.spend_guard import SpendFigures
+    from getimg_studio.jobs.storyboard.checks import ShotProblem
+    from getimg_studio.jobs.storyboard.cost import StoryboardCost
+    from getimg_studio.jobs.storyboard.model import Storyboard
+    from getimg_studio.jobs.storyboard.regenerate import Regeneration
+    from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck
+    from getimg_studio.media.join_plan import JoinOptions
 
 
 class EngineFacade:
@@ -238,3 +244,42 @@ class EngineFacade:
                            until_sent: bool = False) -> list[Job]:
         """Queue `variations` image jobs (kind `image`, same queue and history as videos); see `Engine.submit`."""
         return await self._host.call(self._engine.submit_image(request, variations, until_sent=until_sent))
+
+    # Storyboards (issue 13) -----------------------------------------------------------------------------
+
+    async def add_storyboard(self, storyboard: Storyboard, source_path: Path | None = None) -> Storyboard:
+        return await self._host.call(self._engine.add_storyboard(storyboard, source_path))
+
+    async def save_storyboard(self, storyboard: Storyboard) -> Storyboard:
+        return await self._host.call(self._engine.save_storyboard(storyboard))
+
+    async def storyboard_cost(self, storyboard_id: int) -> StoryboardCost:
+        """What running the storyboard would still queue, priced (show it before `run_storyboard`)."""
+        return await self._host.call_sync(lambda: self._engine.storyboards.cost_to_finish(storyboard_id))
+
+    async def storyboard_problems(self, storyboard: Storyboard) -> list[ShotProblem]:
+        return await self._host.call_sync(lambda: self._engine.storyboards.problems(storyboard))
+
+    async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
+        """Queue the rest of the storyboard and follow it to the end (`check_spend` runs on the engine's
+        thread, before anything is claimed)."""
+        return await self._host.call(self._engine.run_storyboard(storyboard_id, check_spend))
+
+    async def resume_storyboards(self) -> list[int]:
+        return await self._host.call(self._engine.resume_storyboards())
+
+    async def choose_take(self, storyboard_id: int, shot_id: str, take: int | None) -> Storyboard:
+        return await self._host.call_sync(lambda: self._engine.storyboards.choose_take(storyboard_id, shot_id, take))
+
+    async def regenerate_shot(self, storyboard_id: int, shot_id: str, *, failed_only: bool = False,
+                              with_stale: bool = False) -> Regeneration:
+        return await self._host.call(self._engine.storyboards.regenerate(storyboard_id, shot_id,
+                                                                         failed_only=failed_only,
+                                                                         with_stale=with_stale))
+
+    async def export_storyboard(self, storyboard_id: int, files: Sequence[Path], out: Path, options: JoinOptions,
+                                *, progress: Callable[[float], None] | None = None,
+                                cancel: Callable[[], bool] | None = None) -> Job:
+        """The joined MP4, recorded in the history; `progress` and `cancel` are called from a worker thread."""
+        return await self._host.call(self._engine.export_storyboard(storyboard_id, files, out, options,
+                                                                    progress=progress, cancel=cancel))

@@ -91,12 +91,13 @@ class Lifecycle:
         self._model_name = model_name  # what the ledger calls a model (it outlives the catalogue's entry)
 
     def add(self, request: JobRequest, *, count: int, estimate: CostEstimate | None, batch_id: str,
-            backend: str | None) -> list[Job]:
+            backend: str | None, origin: str | None = None) -> list[Job]:
         """New queued jobs (on disk, not sent, not billed), of the request's kind, once `admit` allows what
-        they will cost (money, issue 15: every kind of job is checked here)."""
+        they will cost (money, issue 15: every kind of job is checked here); `origin` tags one job with what
+        it is made for (a storyboard's take)."""
         self._admit(estimate.times(count).amount if estimate is not None else None)
         jobs = self._store.insert(request, count=count, estimate=estimate, batch_id=batch_id, now=self._clock(),
-                                  backend=backend, state=JobState.QUEUED)
+                                  backend=backend, state=JobState.QUEUED, origin=origin)
         for job in jobs:
             self._emit(JobAdded(job))
         return jobs

@@ -9,6 +9,7 @@ version so the test suite opens each one.
 from __future__ import annotations
 
 from getimg_studio.jobs.ledger import LEDGER_MIGRATION
+from getimg_studio.jobs.storyboard.tables import SCHEMA_STEP as _STORYBOARD_TABLES
 
 # Timestamps are ISO 8601 text in UTC; money is decimal text (never a float); the request is JSON.
 # `prompt_folded` is the case-folded prompt, so search is case-insensitive beyond ASCII.
@@ -108,9 +109,15 @@ _V3 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
-# v4: the storyboards (`jobs/storyboard/tables.SCHEMA_STEP`), merged from their own branch; nothing here until
-# then, so that the ledger keeps its assigned number.
-_V4_STORYBOARDS: tuple[str, ...] = ()
+# v4 (storyboards, issue 13): the storyboards, their shots and takes (`jobs/storyboard/tables.py`), and
+# `origin` on jobs: a token the job is made for ("storyboard:<id>:<shot>:<part>:<take>"), written in the same
+# transaction as the job's row and unique, so a restart finds the job a claim led to and no take is queued
+# twice. NULL for every job the creator asked for directly.
+_V4 = (
+    *_STORYBOARD_TABLES,
+    "ALTER TABLE jobs ADD COLUMN origin TEXT",
+    "CREATE UNIQUE INDEX jobs_origin ON jobs (origin) WHERE origin IS NOT NULL",
+)
 
 # v5: the spending ledger (`jobs/ledger.py`): one row per billed generation, backfilled from the v3 `jobs`
 # columns. It reads no other step's tables.
@@ -138,7 +145,7 @@ _V6 = (
     "CREATE INDEX outputs_sha256 ON outputs (sha256) WHERE sha256 IS NOT NULL",
 )
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4_STORYBOARDS, _V5_LEDGER, _V6)
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5_LEDGER, _V6)
 
 
 def latest_version() -> int:

@@ -175,6 +175,7 @@ class Job:
     attention: str | None = None  # still followed, but something the creator should know (an odd answer)
     wait_reason: WaitReason | None = None  # set while `waiting`
     tracking_since: datetime | None = None  # start of the current per-job time limit
+    origin: str | None = None  # what made it, when not the creator directly ("storyboard:<id>:<shot>:...")
     provenance: JobProvenance = JobProvenance.GENERATED
     title: str | None = None  # an imported row's name (its file's, or what added it); None for generated jobs
 

@@ -245,6 +245,7 @@ def to_job(row: sqlite3.Row, outputs: Sequence[Output] = ()) -> Job:
         attention=row["attention"],
         wait_reason=WaitReason(wait) if wait else None,
         tracking_since=_time(row["tracking_since"]),
+        origin=row["origin"],
         provenance=JobProvenance(row["provenance"] or "generated"),
         title=row["title"],
     )

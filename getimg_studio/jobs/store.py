@@ -53,6 +53,7 @@ from getimg_studio.jobs.rows import (
     to_job,
     to_output,
 )
+from getimg_studio.jobs.storyboard_store import StoryboardReads, StoryboardWrites
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
 
 
-class HistoryReads:
+class HistoryReads(StoryboardReads):
     """Every read of the history; `JobStore` (the writer) and `JobReader` (read-only) share them."""
 
     _db: sqlite3.Connection
@@ -83,6 +84,11 @@ class HistoryReads:
 
     def get(self, job_id: int) -> Job | None:
         row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return self._with_outputs([row])[0] if row is not None else None
+
+    def by_origin(self, origin: str) -> Job | None:
+        """The job made for `origin` (a storyboard's take), if one was queued."""
+        row = self._db.execute("SELECT * FROM jobs WHERE origin = ?", (origin,)).fetchone()
         return self._with_outputs([row])[0] if row is not None else None
 
     def state_of(self, job_id: int) -> tuple[JobState, bool] | None:
@@ -269,7 +275,7 @@ class JobReader(HistoryReads):
             raise HistoryError(f"The history file {path} cannot be read ({exc}).") from exc
 
 
-class JobStore(HistoryReads):
+class JobStore(StoryboardWrites, HistoryReads):
     """The writer. Used by one thread at a time (the engine's), one statement at a time."""
 
     def __init__(self, path: Path) -> None:
@@ -349,14 +355,20 @@ class JobStore(HistoryReads):
         state: JobState = JobState.QUEUED,
         now: datetime | None = None,
         backend: str | None = None,
+        origin: str | None = None,
     ) -> list[Job]:
         """`count` new rows for one request, in one transaction, queued behind every queued job (its kind is
-        the request's: `model.kind_of`)."""
+        the request's: `model.kind_of`).
+
+        `origin` (one job only) is unique: a second job for the same origin is refused (sqlite3.IntegrityError).
+        """
+        if origin is not None and count != 1:
+            raise ValueError("an origin names one job")
         stamp = iso(now or utcnow())
         values = (
             state.value, request.model, request.prompt.casefold(), json.dumps(request.to_json()), stamp, stamp,
             estimate_json(estimate), estimate.currency if estimate else "USD", batch_id, backend,
-            kind_of(request).value,
+            kind_of(request).value, origin,
         )
         ids: list[int] = []
         with self._write() as db:
@@ -364,7 +376,8 @@ class JobStore(HistoryReads):
             for n in range(count):
                 cursor = db.execute(
                     "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, estimate, "
-                    "currency, batch_id, backend, kind, queue_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "currency, batch_id, backend, kind, origin, queue_pos) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, int(last) + n + 1 if state in UNSENT_STATES else None),
                 )
                 ids.append(int(cursor.lastrowid or 0))

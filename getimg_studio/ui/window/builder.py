@@ -38,11 +38,14 @@ from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.paths import Paths
     from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
     from getimg_studio.ui.spending.window import SpendingWindow
+    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.ports import StoryboardPorts
 
 LIVE_URL = "https://api.getimg.ai"
 
@@ -283,6 +286,58 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
         lambda text: window.status.showMessage(text, STATUS_MS))
     compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
     window.keyframes = keyframes
+    window.storyboard = build_storyboard_page(window, actions, engine, paths, catalogue, bridge)
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
     return window
+
+
+# Storyboards (issue 13): a page of the stage with its own controller and narrow ports ------------------------
+
+def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> StoryboardPorts:
+    from getimg_studio.ui.storyboard.ports import StoryboardPorts
+
+    reader = engine.store
+    return StoryboardPorts(
+        catalogue=catalogue, image_models=engine.catalogue.image_models, list_storyboards=reader.storyboards,
+        load=reader.storyboard, run_state=reader.run_state,
+        job=reader.get, add=engine.add_storyboard, save=engine.save_storyboard, run=engine.run_storyboard,
+        resume=engine.resume_storyboards,
+        choose_take=engine.choose_take,
+        regenerate=lambda board_id, shot_id, with_stale: engine.regenerate_shot(board_id, shot_id,
+                                                                                with_stale=with_stale),
+        export=lambda board_id, files, out, options, progress, cancel: engine.export_storyboard(
+            board_id, files, out, options, progress=progress, cancel=cancel),
+        preview_dir=paths.cache / "storyboard-previews", thumbnails_dir=paths.thumbnails)
+
+
+def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
+                          catalogue: Catalogue, bridge: EngineBridge) -> StoryboardController:
+    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.view import StoryboardView
+
+    view = StoryboardView()
+
+    def on_job(handler: Callable[[Job], None]) -> None:
+        bridge.jobChanged.connect(lambda job, _previous: handler(job))
+
+    controller = StoryboardController(view, storyboard_ports(engine, paths, catalogue), on_job=on_job)
+    window.stage.addWidget(view)
+    controller.resume()
+    action = actions.show_storyboard
+
+    def show(on: bool) -> None:
+        if on:
+            controller.refresh_list()
+        window.stage.setCurrentIndex(window.stage.indexOf(view) if on else 0)
+
+    action.toggled.connect(show)
+    window_shutdown = window.on_shutdown
+
+    async def shutdown() -> None:  # the page's own tasks first, then the window's shutdown as before
+        await controller.close()
+        if window_shutdown is not None:
+            await window_shutdown()
+
+    window.on_shutdown = shutdown
+    return controller

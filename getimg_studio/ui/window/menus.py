@@ -44,6 +44,8 @@ class WindowActions(QObject):
         self.show_player = make("&Player panel", "Ctrl+2", checkable=True)
         self.show_queue = make("&Queue panel", "Ctrl+3", checkable=True)
         self.reset_layout = make("&Reset the layout")
+        # Storyboards (issue 13): the stage shows the storyboard page instead of the player while checked.
+        self.show_storyboard = make("S&toryboard", "Ctrl+B", checkable=True)
         names = {"Active": "Show active jobs", "All": "Show all jobs", "Favourites": "Show favourites",
                  "Failed": "Show failed jobs", "Queued": "Show the queue (in sending order)"}
         self.views = [make(names.get(label, f"Show {label.lower()}"), f"Alt+{i + 1}")
@@ -78,6 +80,7 @@ def build_menus(bar: QMenuBar, window: WindowActions, queue: QueueActions, playb
     view = bar.addMenu("&View")
     for action in (window.show_compose, window.show_player, window.show_queue, window.reset_layout):
         view.addAction(action)
+    view.addAction(window.show_storyboard)  # storyboards (issue 13)
     view.addSeparator()
     for action in window.views:
         view.addAction(action)

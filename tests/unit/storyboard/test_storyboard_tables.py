@@ -31,12 +31,12 @@ from tests.unit.storyboard.builders import EXAMPLE, T0, board, chained, finish, 
 
 @pytest.fixture
 def db() -> Iterator[sqlite3.Connection]:
-    """The history's schema as the store builds it (every released step), then the storyboard step on top."""
+    """The history's schema as the store builds it (every released step; the storyboards are step 4)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.row_factory = sqlite3.Row  # as JobStore sets it; the functions must not depend on it
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("BEGIN")
-    for step in (*migrations.STEPS, tables.SCHEMA_STEP):
+    for step in migrations.STEPS:
         for statement in step:
             conn.execute(statement)
     conn.execute("COMMIT")

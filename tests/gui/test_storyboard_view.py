@@ -1,0 +1,135 @@
+"""The Storyboard page of the wired window against the simulator, as a creator uses it: shots typed and
+reordered from the keyboard, problems shown on the shot at fault, Generate asking first, the run, the take
+picker, playing the whole sequence and exporting it (with a progress bar) into the history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from getimg_studio.jobs.model import JobFilter
+from getimg_studio.jobs.storyboard.model import FrameKind
+from getimg_studio.media.probe import probe
+from getimg_studio.ui.storyboard.controller import StoryboardController
+from getimg_studio.ui.window.main_window import MainWindow
+from tests.gui.gui_wait import until
+
+OpenWindow = Callable[..., Any]
+
+
+def pick(combo: QComboBox, data: object) -> None:
+    index = combo.findData(data)
+    assert index >= 0, f"{data!r} is not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def card(page: StoryboardController, row: int) -> str:
+    item = page.view.shots.item(row)
+    assert item is not None
+    return item.text()
+
+
+async def type_prompt(page: StoryboardController, qtbot: QtBot, text: str) -> None:
+    row = page.view.shots.currentRow()
+    page.view.form.prompt.setFocus()
+    page.view.form.prompt.selectAll()
+    qtbot.keyClicks(page.view.form.prompt, text)
+    await until(lambda: page.board is not None and page.board.shots[row].prompt == text, what="the prompt saved")
+
+
+def answer(box: QMessageBox, starting: str) -> str:
+    text = box.text() + "\n" + box.informativeText()
+    [yes] = [b for b in box.buttons() if b.text().startswith(starting)]
+    yes.click()
+    return text
+
+
+def test_a_storyboard_made_run_played_and_exported_from_the_window(
+        sim: Any, open_window: OpenWindow, run: Callable[..., Any], qtbot: QtBot) -> None:
+    async def scenario() -> None:
+        window: MainWindow = await open_window(sim.base_url)
+        qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+        page = window.storyboard
+        assert window.stage.currentWidget() is page.view
+        await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
+        v = page.view
+        pick(v.default_model, "seedance-v1-5-pro")
+        pick(v.default_resolution, "480p")
+        await type_prompt(page, qtbot, "Dawn over the harbour")
+        v.add.click()
+        assert v.shots.count() == 2
+        await type_prompt(page, qtbot, "The boats leave")
+        pick(v.form.first, FrameKind.CHAINED)
+        assert "continues shot before" in card(page, 1)
+        v.add.click()  # a third shot without a prompt: its card says what is wrong, Generate is off
+        assert "⚠" in card(page, 2)
+        assert "⚠" not in card(page, 0)
+        assert not v.generate.isEnabled()
+        assert "problem" in v.status.text()
+        v.delete.click()
+        assert v.shots.count() == 2
+        # Reordered from the keyboard: the chained shot first is a problem on that shot, then moved back.
+        v.shots.setFocus()
+        v.shots.setCurrentRow(1)
+        qtbot.keyClick(v.shots, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+        assert page.board is not None
+        assert [s.prompt for s in page.board.shots] == ["The boats leave", "Dawn over the harbour"]
+        assert "⚠" in card(page, 0)
+        qtbot.keyClick(v.shots, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+        assert [s.prompt for s in page.board.shots] == ["Dawn over the harbour", "The boats leave"]
+        assert "2 shots · 2 takes · Generate queues 2 generations, $0.30" in v.summary.text()
+        assert v.generate.isEnabled()
+
+        v.generate.click()
+        box = await until(lambda: page.last_question, what="the question before generating")
+        asked = answer(box, "Generate")
+        assert "2 videos" in asked
+        assert "$0.30" in asked
+        await until(lambda: "every shot is ready" in v.summary.text(), timeout=90, what="the run's end")
+        assert card(page, 0).endswith("Ready")
+        assert card(page, 1).endswith("Ready")
+        assert v.form.take.isEnabled()
+        assert sim.stats()["total_creations"] == 2
+
+        v.play.click()
+        player = await until(lambda: getattr(page, "player", None), timeout=60, what="the sequence player")
+        assert [b.text() for b in player.strip] == ["1 · 5.0 s", "2 · 5.0 s"]
+        player.strip[1].click()
+        assert player.strip[1].isChecked()
+        assert player.time.text().startswith("Shot 2 of 2")
+        player.close()
+
+        v.export.click()
+        exporter = page.exporter
+        d = exporter.dialog
+        await until(lambda: "joined as they are" in d.plan.text(), what="the export plan")
+        assert d.copy.isChecked()
+        assert d.copy.isEnabled()
+        d.crossfade.setValue(0.5)  # a crossfade re-encodes: the copy choice goes
+        await until(lambda: not d.copy.isEnabled(), what="copy turned off by the crossfade")
+        assert d.reencode.isChecked()
+        d.crossfade.setValue(0.0)
+        await until(lambda: d.copy.isEnabled(), what="copy offered again")
+        d.copy.setChecked(True)
+        target = window.services.paths.output / "Harbour export.mp4"
+        d.out.setText(str(target))
+        export_button: QPushButton = d.export
+        export_button.click()
+        await until(d.progress.isVisible, what="the progress bar")
+        await until(lambda: page.last_export is not None, timeout=60, what="the export")
+        assert d.progress.value() == 1000
+        assert not d.isVisible()
+        assert page.last_export == target
+        info = probe(target)
+        assert abs(info.duration - 10.0) < 0.1
+        assert "It is in the history too" in v.status.text()
+        exports = [j for j in window.services.engine.store.page(JobFilter.ALL, "", 0, 10)
+                   if j.request.model == "storyboard-export"]
+        assert [j.file_path for j in exports] == [target]
+
+    run(scenario(), timeout=180)
