@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from getimg_studio.jobs.budget import Budget, BudgetVerdict
     from getimg_studio.jobs.imports import Imported
     from getimg_studio.jobs.ledger import LedgerEntry
+    from getimg_studio.jobs.storyboard.cost import StoryboardCost
     from getimg_studio.jobs.storyboard.model import Storyboard
     from getimg_studio.jobs.storyboard_runner import RunResult, SpendCheck, StoryboardRunner
     from getimg_studio.media.join_plan import JoinOptions
@@ -558,7 +559,16 @@ class Engine:
         return saved
 
     async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
-        return await self.storyboards.run(storyboard_id, check_spend)
+        """The creator's budget is checked here for every run, whoever starts it (window, command line, a
+        resume): the whole rest of the run at its estimate, before any shot is claimed or sent; `check_spend`
+        is any further check the caller wants (raise to refuse)."""
+
+        def budget(cost: StoryboardCost) -> None:
+            self.check_spend(None if cost.unpriced else cost.total)  # BudgetExceeded: nothing is queued
+            if check_spend is not None:
+                check_spend(cost)
+
+        return await self.storyboards.run(storyboard_id, budget)
 
     async def resume_storyboards(self) -> list[int]:
         return self.storyboards.resume()

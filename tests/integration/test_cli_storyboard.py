@@ -81,6 +81,20 @@ def test_run_asks_first_then_runs_exports_and_lists(sim: RunningSimulator, fast_
     assert sim.stats()["total_creations"] == 3
 
 
+def test_a_run_over_budget_exits_2_with_the_numbers_and_sends_nothing(sim: RunningSimulator,
+                                                                       fast_cli_settings: Paths,
+                                                                       tmp_path: Path) -> None:
+    paths = fast_cli_settings
+    assert run(sim, paths, "budget", "set", "0.50").returncode == 0
+    refused = run(sim, paths, "storyboard", "run", str(write_board(tmp_path)), "--yes")
+    assert refused.returncode == 2, refused.stderr
+    assert "$0.675" in refused.stderr  # what it asks for
+    assert "$0.50" in refused.stderr  # and the budget
+    assert "getimg-studio budget set" in refused.stderr
+    assert sim.stats()["total_creations"] == 0
+    assert run(sim, paths, "jobs", "list", "--json").stdout.strip() == "[]"
+
+
 def test_a_failed_shot_stops_the_chain_with_the_reason_and_the_cost(sim: RunningSimulator,
                                                                      fast_cli_settings: Paths,
                                                                      tmp_path: Path) -> None:

@@ -231,3 +231,26 @@ async def test_a_keyframe_from_a_prompt_is_made_first_and_the_shot_starts_on_it(
         assert np.array_equal(pixels(Image.open(first.path).convert("RGB")),
                               pixels(Image.open(keyframe.file).convert("RGB")))
         assert sim_counts("creations") == 3  # the image and two videos, each once
+
+
+@scenario
+async def test_a_storyboard_run_over_budget_sends_nothing_and_says_by_how_much(
+        open_engine: EngineOpener, sim_counts: Callable[[str], int]) -> None:
+    from getimg_studio.jobs.budget import Budget
+    from getimg_studio.jobs.spend_guard import BudgetExceeded
+
+    board = chain_board("Dawn over the harbour", "Boats leave", "Open sea", chained=(False, True, False))
+    async with open_engine() as engine:
+        stored = await engine.add_storyboard(board)
+        assert stored.id is not None
+        assert engine.storyboards.cost_to_finish(stored.id).total == Decimal("0.45")  # 3 x 5 s x $0.03
+        engine.set_budget(Budget(monthly=Decimal("0.40")))
+        with pytest.raises(BudgetExceeded, match=r"\$0.45") as refused:
+            await engine.run_storyboard(stored.id)  # no check passed in: the engine applies the budget itself
+        assert refused.value.verdict is not None
+        assert not refused.value.verdict.allowed
+        assert engine.store.ids() == []  # not a take queued
+        assert not engine.store.storyboard_is_running(stored.id)
+        engine.set_budget(Budget(monthly=Decimal("0.45")))
+        assert (await engine.run_storyboard(stored.id)).complete  # exactly the budget: it runs
+    assert sim_counts("create") == 3
