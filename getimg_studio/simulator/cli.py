@@ -50,8 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-async def _watch_parent(stop: asyncio.Event) -> None:
-    parent = os.getppid()
+async def _watch_parent(stop: asyncio.Event, parent: int) -> None:
     while not stop.is_set():
         await asyncio.sleep(_PARENT_POLL_SECONDS)
         if os.getppid() != parent:  # re-parented: whoever started us died
@@ -59,6 +58,9 @@ async def _watch_parent(stop: asyncio.Event) -> None:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    # Who started us, read before we say we are listening: read later, a parent killed right after it saw that
+    # line has already handed us to init, and we would watch init for ever (seen under load in CI).
+    parent = os.getppid()
     config = SimulatorConfig(pending_seconds=args.pending_seconds, fail_rate=args.fail_rate, seed=args.seed,
                              state_dir=args.state_dir, render_workers=args.render_workers,
                              render_cache=args.render_cache, image_seconds=args.image_seconds)
@@ -76,7 +78,7 @@ async def _run(args: argparse.Namespace) -> int:
             server.configure(balance=args.balance)
         sys.stdout.write(f"listening on {base}\n")
         sys.stdout.flush()
-        watcher = asyncio.create_task(_watch_parent(stop)) if args.exit_with_parent else None
+        watcher = asyncio.create_task(_watch_parent(stop, parent)) if args.exit_with_parent else None
         await stop.wait()
         if watcher is not None:
             watcher.cancel()
