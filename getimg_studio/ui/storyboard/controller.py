@@ -38,7 +38,7 @@ from getimg_studio.ui.storyboard.view import fill as _fill
 log = logging.getLogger(__name__)
 DEFAULT = "Storyboard default"
 _FRAME_KINDS = ((FrameKind.NONE, "Nothing"), (FrameKind.FILE, "A picture"),
-                (FrameKind.KEYFRAME, "A keyframe from a prompt"), (FrameKind.CHAINED, "Shot before"))
+                (FrameKind.KEYFRAME, "Keyframe"), (FrameKind.CHAINED, "Shot before"))
 _ROLE_FIELDS = {Role.FIRST_FRAME: "first_frame", Role.LAST_FRAME: "last_frame"}
 
 

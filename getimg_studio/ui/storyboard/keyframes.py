@@ -38,19 +38,19 @@ class KeyframeEditor(QObject):
         self.panel, self.role = panel, role
         self._shot, self._models, self._change = shot, models, change
         self._prompt_timer = QTimer(self, singleShot=True, interval=400)
-        self._prompt_timer.timeout.connect(lambda: self._edit(prompt=panel.prompt.toPlainText()))
+        self._prompt_timer.timeout.connect(lambda: self.edit(prompt=panel.prompt.toPlainText()))
         panel.prompt.textChanged.connect(self._prompt_timer.start)
-        panel.include_style.toggled.connect(lambda on: self._edit(include_style=on))
-        panel.model.activated.connect(lambda _i: self._edit(model=panel.model.currentData(), resolution=None))
-        panel.resolution.activated.connect(lambda _i: self._edit(resolution=panel.resolution.currentData()))
+        panel.include_style.toggled.connect(lambda on: self.edit(include_style=on))
+        panel.model.activated.connect(lambda _i: self.edit(model=panel.model.currentData(), resolution=None))
+        panel.resolution.activated.connect(lambda _i: self.edit(resolution=panel.resolution.currentData()))
         panel.reference.clicked.connect(self._choose_reference)
-        panel.clear_reference.clicked.connect(lambda: self._edit(references=()))
+        panel.clear_reference.clicked.connect(lambda: self.edit(references=()))
 
     def _keyframe(self) -> Keyframe | None:
         current = self._shot()
         return current[1].keyframe(self.role) if current is not None else None
 
-    def _edit(self, **changes: object) -> None:
+    def edit(self, **changes: object) -> None:
         keyframe = self._keyframe()
         if keyframe is not None:
             self._change(self.role, FrameSource.from_keyframe(dataclasses.replace(keyframe, **changes)))  # type: ignore[arg-type]
@@ -59,13 +59,13 @@ class KeyframeEditor(QObject):
         """A prompt typed but not saved yet is saved now (before a run is priced or started)."""
         if self._prompt_timer.isActive():
             self._prompt_timer.stop()
-            self._edit(prompt=self.panel.prompt.toPlainText())
+            self.edit(prompt=self.panel.prompt.toPlainText())
 
     def _choose_reference(self) -> None:
         dialog = QFileDialog(self.panel, "Choose a reference image for the keyframe")
         dialog.setNameFilter("Pictures (*.png *.jpg *.jpeg *.webp)")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda path: self._edit(references=(Path(path),)))
+        dialog.fileSelected.connect(lambda path: self.edit(references=(Path(path),)))
         dialog.open()
 
     def render(self) -> None:
@@ -85,7 +85,9 @@ class KeyframeEditor(QObject):
         resolutions = chosen.resolutions if chosen is not None else ()
         _fill(p.resolution, [("Default", None), *((r, r) for r in resolutions)], keyframe.resolution)
         aspect = shot_aspect_ratio(board, shot, models)
-        p.aspect.setText(f"{ratio_text(aspect)}, the shot's" if aspect else "the model's shape")
+        p.aspect.setText(f"{aspect}, the shot's" if aspect else "the model's shape")
+        p.aspect.setToolTip(f"The keyframe has the shot's aspect ratio ({ratio_text(aspect)}) so it fits the video"
+                            if aspect else "The video model's default aspect ratio")
         p.include_style.blockSignals(True)
         p.include_style.setChecked(keyframe.include_style)
         p.include_style.setEnabled(bool(board.style.strip()))

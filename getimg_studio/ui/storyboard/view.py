@@ -139,9 +139,12 @@ class ShotForm(QGroupBox):
         self.takes.setRange(1, MAX_TAKES)
         self.takes.setAccessibleName("Takes")
         self.first = _combo("First frame")
+        self.first.setToolTip("Where the shot starts: nothing, a picture, a keyframe made from a prompt, "
+                              "or the last frame of the shot before")
         self.first_file = QPushButton("File…")
         self.first_file.setAccessibleName("Choose the first frame file")
         self.last = _combo("Last frame")
+        self.last.setToolTip("Where the shot ends: nothing, a picture or a keyframe made from a prompt")
         self.last_file = QPushButton("File…")
         self.last_file.setAccessibleName("Choose the last frame file")
         self.first_keyframe = KeyframeFields("First frame")
