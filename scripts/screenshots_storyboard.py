@@ -5,9 +5,10 @@
     .venv/bin/python scripts/screenshots_storyboard.py --only 1366x768-dark
 
 Each run is a fresh app in demo mode under its own Xvfb screen (real windows, xcb). It builds a storyboard
-of three shots (the first opens on a keyframe from a prompt, the second continues the first, the third has two takes) plus one without a prompt, shows
-the problem on that shot, deletes it, asks Generate's question, runs it, and opens the export dialog and
-the sequence player. Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
+of three shots (the first opens on a keyframe from a prompt with a reference image, the second continues
+the first, the third has two takes) and shows the keyframe's fields, adds one without a prompt, shows the
+problem on that shot, deletes it, asks Generate's question, runs it, and opens the export dialog and the
+sequence player. Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
 """
 
 from __future__ import annotations
