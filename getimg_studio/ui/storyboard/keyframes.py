@@ -97,5 +97,8 @@ class KeyframeEditor(QObject):
             p.prompt.setPlainText(keyframe.prompt)
             p.prompt.blockSignals(False)
         names = ", ".join(path.name for path in keyframe.references)
-        p.reference.setText(f"Reference: {names}" if names else "Reference…")
+        short = names if len(names) <= 18 else names[:17] + "…"  # a long file name never widens the stage
+        p.reference.setText(f"Reference: {short}" if names else "Reference…")
+        p.reference.setToolTip("\n".join(str(path) for path in keyframe.references) or
+                               "A reference image keeps one look across the storyboard's keyframes")
         p.clear_reference.setEnabled(bool(keyframe.references))

@@ -103,8 +103,15 @@ class KeyframeFields(QWidget):
         self.clear_reference = QPushButton("No reference")
         self.clear_reference.setAccessibleName(f"No reference image for the {role.lower()} keyframe")
 
+        # A row of the form's full width (no label column of its own: a long label would widen every row and
+        # the stage is the window's narrowest part), headed by what it is.
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel(f"{role}: a keyframe from a prompt"))
+        heading.addStretch(1)
+        heading.addWidget(self.include_style)
+        column.addLayout(heading)
         column.addWidget(self.prompt)
         options = QHBoxLayout()
         options.addWidget(self.model, 2)
@@ -112,10 +119,9 @@ class KeyframeFields(QWidget):
         options.addWidget(self.aspect)
         column.addLayout(options)
         looks = QHBoxLayout()
-        looks.addWidget(self.include_style)
-        looks.addStretch(1)
         looks.addWidget(self.reference)
         looks.addWidget(self.clear_reference)
+        looks.addStretch(1)
         column.addLayout(looks)
 
 
@@ -178,8 +184,8 @@ class ShotForm(QGroupBox):
         frames.addWidget(self.last, 1)
         frames.addWidget(self.last_file)
         form.addRow("Frames", frames)
-        form.addRow("First keyframe", self.first_keyframe)
-        form.addRow("Last keyframe", self.last_keyframe)
+        form.addRow(self.first_keyframe)
+        form.addRow(self.last_keyframe)
         takes = QHBoxLayout()
         takes.addWidget(self.takes)
         takes.addWidget(QLabel("use"))
