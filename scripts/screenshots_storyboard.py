@@ -5,9 +5,10 @@
     .venv/bin/python scripts/screenshots_storyboard.py --only 1366x768-dark
 
 Each run is a fresh app in demo mode under its own Xvfb screen (real windows, xcb). It builds a storyboard
-of three shots (the second continues the first, the third has two takes) plus one without a prompt, shows
-the problem on that shot, deletes it, asks Generate's question, runs it, and opens the export dialog and
-the sequence player. Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
+of three shots (the first opens on a keyframe from a prompt with a reference image, the second continues
+the first, the third has two takes) and shows the keyframe's fields, adds one without a prompt, shows the
+problem on that shot, deletes it, asks Generate's question, runs it, and opens the export dialog and the
+sequence player. Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
 """
 
 from __future__ import annotations
@@ -70,6 +71,14 @@ def _shoot(label: str, what: str) -> None:
     print(target.relative_to(ROOT), flush=True)
 
 
+def _reference(data: Path) -> Path:
+    from PIL import Image
+
+    path = data / "look.png"
+    Image.new("RGB", (320, 180), "#d9a066").save(path)
+    return path
+
+
 def _pick(combo: object, data: object) -> None:
     index = combo.findData(data)  # type: ignore[attr-defined]
     combo.setCurrentIndex(index)  # type: ignore[attr-defined]
@@ -79,6 +88,7 @@ def _pick(combo: object, data: object) -> None:
 async def _shot(label: str, data: Path) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from getimg_studio.api.types import Role
     from getimg_studio.app import build_main_window
     from getimg_studio.jobs.storyboard.model import FrameKind
 
@@ -107,10 +117,22 @@ async def _shot(label: str, data: Path) -> None:
                 v.add.click()
             v.form.prompt.setPlainText(prompt)
             page._prompt_edited()
+            if index == 0:  # opens on a keyframe made from a prompt, with a reference for the look
+                _pick(v.form.first, FrameKind.KEYFRAME)
+                keyframe = v.form.first_keyframe
+                keyframe.prompt.setPlainText("A white lighthouse on a rocky headland at dawn, boats below")
+                page.keyframes[Role.FIRST_FRAME].flush()
+                page.keyframes[Role.FIRST_FRAME].edit(references=(_reference(data),))
             if index == 1:
                 _pick(v.form.first, FrameKind.CHAINED)
             if index == 2:
                 v.form.takes.setValue(2)
+        v.shots.setCurrentRow(0)
+        await _settle(0.5)
+        v.editor_area.ensureWidgetVisible(v.form.cost)
+        await _settle(0.5)
+        _shoot(label, "7-keyframe")
+        v.editor_area.ensureWidgetVisible(v.shots)
         v.add.click()  # a shot without a prompt: the problem shows on it
         await _settle(1.0)
         _shoot(label, "1-problem")

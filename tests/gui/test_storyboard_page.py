@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from getimg_studio.jobs.model import Job
@@ -153,5 +154,70 @@ def test_an_export_cancelled_half_way_says_nothing_was_written(qtbot: QtBot, qlo
         assert not (tmp_path / "out.mp4").exists()
         assert d.isVisible()  # the creator can change something and export again
         d.reject()
+
+    run(scenario())
+
+
+def test_compare_takes_opens_the_ready_takes_and_keep_picks_one(qtbot: QtBot, qloop: Any, run: Callable[..., Any],
+                                                               tmp_path: Path) -> None:
+    b = board(plain("a", takes=3), plain("b"))
+    state = prepare_run(b, RunState())
+    for take, job_id in ((0, 11), (1, 12)):  # take 3 is not ready: it is not compared
+        key = SlotKey("a", Part.VIDEO, take)
+        state = finish(state, key, minutes=take)
+        state = state.with_slot(dataclasses.replace(state[key], job_id=job_id))
+    history = FakeHistory(b, state)
+    opened: list[tuple[list[int], Any]] = []
+
+    def compare(job_ids: Sequence[int], keep: Any) -> bool:
+        opened.append((list(job_ids), keep))
+        return True
+
+    view = StoryboardView()
+    qtbot.addWidget(view)
+    view.show()
+    page = StoryboardController(view, dataclasses.replace(history.ports(tmp_path), compare_takes=compare))
+    page.refresh_list()
+    f = view.form
+
+    async def scenario() -> None:
+        assert f.compare.isVisible()
+        assert f.compare.isEnabled()
+        f.compare.click()
+        [(ids, keep)] = opened
+        assert ids == [11, 12]
+        await keep(types.SimpleNamespace(id=12))  # the compare page's "Keep this one" on the second tile
+        assert history.storyboard.shot("a").chosen_take == 1
+        assert f.take.currentText() == "Take 2: ready"
+        view.shots.setCurrentRow(1)  # one take: nothing to compare
+        assert not f.compare.isEnabled()
+
+    run(scenario())
+
+
+def test_the_keyframe_fields_are_in_the_tab_order_and_a_page_without_compare_hides_it(
+        qtbot: QtBot, qloop: Any, run: Callable[..., Any], tmp_path: Path) -> None:
+    from getimg_studio.jobs.storyboard.model import FrameKind
+    from tests.gui.test_storyboard_view import pick
+
+    history = FakeHistory(board(plain("a"), style="Watercolour"), RunState())
+    page = make_page(qtbot, history, tmp_path)
+    f = page.view.form
+
+    async def scenario() -> None:
+        assert not f.compare.isVisible()
+        pick(f.first, FrameKind.KEYFRAME)
+        pick(f.last, FrameKind.KEYFRAME)
+        await until(lambda: history.storyboard.shot("a").last_frame.kind is FrameKind.KEYFRAME, what="saved")
+        panels = (f.first_keyframe, f.last_keyframe)
+        wanted = [w for p in panels for w in (p.prompt, p.model, p.resolution, p.include_style, p.reference)]
+        reached, widget = [], f.prompt.nextInFocusChain()
+        while widget is not f.prompt:
+            if widget.isVisible() and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                reached.append(widget)
+            widget = widget.nextInFocusChain()
+        assert all(w in reached for w in wanted), [w.accessibleName() for w in wanted if w not in reached]
+        assert reached.index(f.first_keyframe.prompt) < reached.index(f.last_keyframe.prompt) < reached.index(
+            f.takes)
 
     run(scenario())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
+from getimg_studio.api.types import ModelInfo, format_money
 from getimg_studio.jobs.storyboard.checks import ShotProblem, request_for_checking
-from getimg_studio.jobs.storyboard.cost import StoryboardCost
+from getimg_studio.jobs.storyboard.cost import StoryboardCost, full_run
 from getimg_studio.jobs.storyboard.model import FrameKind, Shot, Storyboard
 from getimg_studio.jobs.storyboard.plan import Plan, ShotStatus, ShotView
+from getimg_studio.jobs.storyboard.slots import Part
+from getimg_studio.jobs.storyboard_runner import priced
 
 STATUS_TEXT = {
     ShotStatus.NOT_STARTED: "Not started",
@@ -71,3 +75,26 @@ def stops_text(storyboard: Storyboard, plan: Plan) -> str:
                  f" Shots {blocked} are not sent." if blocked else "")
         lines.append(f"Shot {number} failed: {stop.reason}.{after} Spent so far: {format_money(stop.spent)}.")
     return "\n".join(lines)
+
+
+_KEYFRAME_WORDS = {Part.FIRST_FRAME: "first-frame keyframe", Part.LAST_FRAME: "last-frame keyframe"}
+
+
+def shot_cost_text(storyboard: Storyboard, shot: Shot, models: Mapping[str, ModelInfo]) -> str:
+    """What one run of the shot costs, its keyframe images included: 'This shot: 2 takes $0.30 +
+    first-frame keyframe $0.02 = $0.32'."""
+    cost = priced(storyboard, models, [k for k in full_run(storyboard) if k.shot_id == shot.id])
+    if not cost.shots:
+        return ""
+    [lines] = [s.lines for s in cost.shots]
+
+    def price(amounts: Sequence[Decimal | None]) -> str:
+        known = [a for a in amounts if a is not None]
+        return format_money(sum(known, Decimal(0)), cost.currency) if len(known) == len(amounts) else "no price"
+
+    takes = [line.estimate.amount for line in lines if line.key.part is Part.VIDEO]
+    parts = [f"{plural(len(takes), 'take')} {price(takes)}"]
+    parts.extend(f"{_KEYFRAME_WORDS[line.key.part]} {price([line.estimate.amount])}"
+                 for line in lines if line.key.part is not Part.VIDEO)
+    total = cost.text()
+    return f"This shot: {' + '.join(parts)}" + (f" = {total}" if len(parts) > 1 else "")

@@ -12,40 +12,34 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QComboBox, QFileDialog, QListWidgetItem
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from getimg_studio.api.errors import GetimgError
-from getimg_studio.api.types import CostEstimate, ModelInfo
+from getimg_studio.api.types import CostEstimate, ModelInfo, Role
 from getimg_studio.jobs.model import Job
 from getimg_studio.jobs.storyboard import edits
 from getimg_studio.jobs.storyboard.checks import ShotProblem, blocking, check_storyboard
 from getimg_studio.jobs.storyboard.cost import StoryboardCost
 from getimg_studio.jobs.storyboard.model import FrameKind, FrameSource, Shot, Storyboard
-from getimg_studio.jobs.storyboard.plan import Plan, plan_run
+from getimg_studio.jobs.storyboard.plan import Plan, ShotView, plan_run
 from getimg_studio.jobs.storyboard.regenerate import regenerate
-from getimg_studio.jobs.storyboard.slots import Part, RunState, prepare_run
+from getimg_studio.jobs.storyboard.slots import Part, RunState, Slot, SlotState, prepare_run
 from getimg_studio.jobs.storyboard_runner import priced
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.confirm import ask, generations_question
 from getimg_studio.ui.compose.fields import ratio_text
 from getimg_studio.ui.queue.thumbnails import ThumbnailCache
-from getimg_studio.ui.storyboard.cards import card_text, plural, stops_text, summary_text
+from getimg_studio.ui.storyboard.cards import card_text, plural, shot_cost_text, stops_text, summary_text
+from getimg_studio.ui.storyboard.keyframes import KeyframeEditor, new_keyframe
 from getimg_studio.ui.storyboard.ports import StoryboardPorts
 from getimg_studio.ui.storyboard.view import StoryboardView
+from getimg_studio.ui.storyboard.view import fill as _fill
 
 log = logging.getLogger(__name__)
 DEFAULT = "Storyboard default"
-_FRAME_KINDS = ((FrameKind.NONE, "Nothing"), (FrameKind.FILE, "A picture"), (FrameKind.CHAINED, "Shot before"))
-
-
-def _fill(combo: QComboBox, items: list[tuple[str, object]], current: object) -> None:
-    combo.blockSignals(True)
-    combo.clear()
-    for text, data in items:
-        combo.addItem(text, data)
-    index = combo.findData(current)
-    combo.setCurrentIndex(max(index, 0))
-    combo.blockSignals(False)
+_FRAME_KINDS = ((FrameKind.NONE, "Nothing"), (FrameKind.FILE, "A picture"),
+                (FrameKind.KEYFRAME, "Keyframe"), (FrameKind.CHAINED, "Shot before"))
+_ROLE_FIELDS = {Role.FIRST_FRAME: "first_frame", Role.LAST_FRAME: "last_frame"}
 
 
 class StoryboardController(QObject):
@@ -67,6 +61,11 @@ class StoryboardController(QObject):
         self._prompt_timer.timeout.connect(self._prompt_edited)
         self.last_question: Any = None  # the open question box (tests answer it)
         self.last_export: Path | None = None
+        f = view.form
+        self.keyframes = {role: KeyframeEditor(panel, role, self._shown_shot, lambda: self.models,
+                                               lambda r, source: self._update(**{_ROLE_FIELDS[r]: source}))
+                          for role, panel in ((Role.FIRST_FRAME, f.first_keyframe),
+                                              (Role.LAST_FRAME, f.last_keyframe))}
         self._connect()
         if on_job is not None:
             on_job(self._job_changed)
@@ -104,6 +103,8 @@ class StoryboardController(QObject):
         f.last_file.clicked.connect(lambda: self._choose_file("last_frame"))
         f.take.activated.connect(lambda _i: self._spawn(self.choose_take(f.take.currentData())))
         f.regenerate.clicked.connect(lambda: self._spawn(self.regenerate_shot()))
+        f.compare.clicked.connect(self.compare_takes)
+        f.compare.setVisible(self.ports.compare_takes is not None)
         v.generate.clicked.connect(lambda: self._spawn(self.generate()))
         v.play.clicked.connect(lambda: self._spawn(self.play()))
         v.export.clicked.connect(self.open_export)
@@ -221,6 +222,10 @@ class StoryboardController(QObject):
         pixmap = self._thumbs.pixmap(job) if job is not None else None
         return QIcon(pixmap) if pixmap is not None else None
 
+    def _shown_shot(self) -> tuple[Storyboard, Shot] | None:
+        shot = self.current_shot()
+        return (self.board, shot) if shot is not None and self.board is not None else None
+
     def current_shot(self) -> Shot | None:
         if self.board is None or not self.board.shots:
             return None
@@ -257,13 +262,15 @@ class StoryboardController(QObject):
         f.takes.setValue(shot.takes)
         f.takes.blockSignals(False)
         kinds = [(text, kind) for kind, text in _FRAME_KINDS if kind is not FrameKind.CHAINED or index > 0]
-        if shot.first_frame.kind is FrameKind.KEYFRAME:
-            kinds.append(("A keyframe from a prompt (from the file)", FrameKind.KEYFRAME))
         _fill(f.first, [(self._frame_label(shot.first_frame, t, k), k) for t, k in kinds], shot.first_frame.kind)
         last_kinds = [(t, k) for t, k in kinds if k is not FrameKind.CHAINED]
         _fill(f.last, [(self._frame_label(shot.last_frame, t, k), k) for t, k in last_kinds], shot.last_frame.kind)
         f.first_file.setEnabled(shot.first_frame.kind is FrameKind.FILE)
         f.last_file.setEnabled(shot.last_frame.kind is FrameKind.FILE)
+        for role, editor in self.keyframes.items():
+            editor.render()
+            f.show_keyframe(editor.panel, shot.frame(role).kind is FrameKind.KEYFRAME)
+        f.cost.setText(shot_cost_text(board, shot, self.models))
         view = self.plan.view(shot.id)
         takes = [(f"Take {t.slot.key.take + 1}: {t.slot.state.value}{' (stale)' if t.stale else ''}",
                   t.slot.key.take) for t in view.takes]
@@ -271,6 +278,7 @@ class StoryboardController(QObject):
             view.chosen.key.take if view.chosen is not None else None)
         _fill(f.take, [("First ready take", None), *takes] if takes else [("No takes yet", None)], picked)
         f.take.setEnabled(bool(takes))
+        f.compare.setEnabled(len(_comparable(view)) >= 2)
         f.regenerate.setEnabled(bool(takes) and not view.in_flight)
         mine = [p for p in self.problems if p.shot_id == shot.id]
         f.problems.setText("\n".join(f"⚠ {p.message}" for p in mine) or (view.reason or ""))
@@ -356,7 +364,10 @@ class StoryboardController(QObject):
         if kind is FrameKind.FILE:
             self._choose_file(field)
             return
-        source = FrameSource.chained() if kind is FrameKind.CHAINED else FrameSource()
+        if kind is FrameKind.KEYFRAME and self.board is not None:
+            source = FrameSource.from_keyframe(new_keyframe(self.board, shot, self.ports.image_models()))
+        else:
+            source = FrameSource.chained() if kind is FrameKind.CHAINED else FrameSource()
         self._update(**{field: source})
 
     def _choose_file(self, field: str) -> None:
@@ -402,6 +413,8 @@ class StoryboardController(QObject):
             log.info("carrying on storyboard runs %s", ids)
 
     async def generate(self) -> None:
+        for editor in self.keyframes.values():
+            editor.flush()
         board = self.board
         if board is None or board.id is None or self.problems:
             return
@@ -451,8 +464,30 @@ class StoryboardController(QObject):
         shot = self.current_shot()
         if shot is None or self.board is None or self.board.id is None:
             return
-        self.board = await self.ports.choose_take(self.board.id, shot.id, take)
-        self._reload()
+        await self.pick_take(self.board.id, shot.id, take)
+
+    def compare_takes(self) -> None:
+        """The shot's ready takes side by side in the compare page; "Keep this one" picks that take."""
+        shot, board = self.current_shot(), self.board
+        if shot is None or board is None or board.id is None or self.plan is None \
+                or self.ports.compare_takes is None:
+            return
+        takes = {slot.job_id: slot.key.take for slot in _comparable(self.plan.view(shot.id))
+                 if slot.job_id is not None}
+        board_id, shot_id = board.id, shot.id
+
+        async def keep(job: Job) -> None:
+            await self.pick_take(board_id, shot_id, takes[job.id])
+
+        from getimg_studio.ui.compare.controller import MAX_TAKES as TILES  # loaded with the page anyway
+
+        self.ports.compare_takes(list(takes)[:TILES], keep)
+
+    async def pick_take(self, board_id: int, shot_id: str, take: int | None) -> None:
+        stored = await self.ports.choose_take(board_id, shot_id, take)
+        if self.board is not None and self.board.id == board_id:
+            self.board = stored
+            self._reload()
 
     async def regenerate_shot(self) -> None:
         shot, board = self.current_shot(), self.board
@@ -518,6 +553,10 @@ class StoryboardController(QObject):
     async def close(self) -> None:
         await self._tasks.close()
         await self._thumbs.close()
+
+
+def _comparable(view: ShotView) -> list[Slot]:
+    return [t.slot for t in view.takes if t.slot.state is SlotState.READY and t.slot.job_id is not None]
 
 
 def _make_preview(files: tuple[Path, ...], cache: Path, labels: list[str]) -> Any:

@@ -14,6 +14,7 @@ from getimg_studio.jobs.storyboard.regenerate import Regeneration
 from getimg_studio.jobs.storyboard.slots import RunState
 from getimg_studio.jobs.storyboard.tables import StoryboardSummary
 from getimg_studio.jobs.storyboard_runner import RunResult
+from getimg_studio.ui.compare.ports import KeepFn
 from getimg_studio.ui.ports import Catalogue
 
 if TYPE_CHECKING:
@@ -40,3 +41,6 @@ class StoryboardPorts:
     export: Callable[[int, Sequence[Path], Path, JoinOptions, Progress, Cancel], Awaitable[Job]]
     preview_dir: Path  # make_preview's cache
     thumbnails_dir: Path
+    # The compare page with these takes side by side; its "Keep this one" calls the given keep. None: no
+    # compare page in this window (the button is not shown).
+    compare_takes: Callable[[Sequence[int], KeepFn], bool] | None = None

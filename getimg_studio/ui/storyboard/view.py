@@ -61,6 +61,16 @@ class ShotList(QListWidget):
         super().keyPressEvent(event)
 
 
+def fill(combo: QComboBox, items: list[tuple[str, object]], current: object) -> None:
+    """Replace a combo's items without emitting anything, `current` selected (else the first)."""
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    combo.blockSignals(False)
+
+
 def _combo(name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
@@ -68,6 +78,51 @@ def _combo(name: str) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(5)
     return combo
+
+
+class KeyframeFields(QWidget):
+    """A keyframe made from a prompt for one frame of the shot: its prompt, image model, resolution, the
+    shot's aspect ratio (shown, not chosen: the picture must fit the video) and an optional reference."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.setAccessibleName(f"{role} keyframe")
+        self.prompt = QPlainTextEdit()
+        self.prompt.setAccessibleName(f"{role} keyframe prompt")
+        self.prompt.setPlaceholderText(f"The picture the shot's {role.lower()} shows")
+        self.prompt.setTabChangesFocus(True)
+        self.prompt.setFixedHeight(44)
+        self.include_style = QCheckBox("Add the style")
+        self.include_style.setAccessibleName(f"Add the storyboard's style to the {role.lower()} keyframe")
+        self.model = _combo(f"{role} keyframe image model")
+        self.resolution = _combo(f"{role} keyframe resolution")
+        self.aspect = QLabel()
+        self.aspect.setAccessibleName(f"{role} keyframe aspect ratio")
+        self.reference = QPushButton("Reference…")
+        self.reference.setAccessibleName(f"Choose a reference image for the {role.lower()} keyframe")
+        self.clear_reference = QPushButton("No reference")
+        self.clear_reference.setAccessibleName(f"No reference image for the {role.lower()} keyframe")
+
+        # A row of the form's full width (no label column of its own: a long label would widen every row and
+        # the stage is the window's narrowest part), headed by what it is.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel(f"{role}: a keyframe from a prompt"))
+        heading.addStretch(1)
+        heading.addWidget(self.include_style)
+        column.addLayout(heading)
+        column.addWidget(self.prompt)
+        options = QHBoxLayout()
+        options.addWidget(self.model, 2)
+        options.addWidget(self.resolution, 1)
+        options.addWidget(self.aspect)
+        column.addLayout(options)
+        looks = QHBoxLayout()
+        looks.addWidget(self.reference)
+        looks.addWidget(self.clear_reference)
+        looks.addStretch(1)
+        column.addLayout(looks)
 
 
 class ShotForm(QGroupBox):
@@ -90,20 +145,30 @@ class ShotForm(QGroupBox):
         self.takes.setRange(1, MAX_TAKES)
         self.takes.setAccessibleName("Takes")
         self.first = _combo("First frame")
+        self.first.setToolTip("Where the shot starts: nothing, a picture, a keyframe made from a prompt, "
+                              "or the last frame of the shot before")
         self.first_file = QPushButton("File…")
         self.first_file.setAccessibleName("Choose the first frame file")
         self.last = _combo("Last frame")
+        self.last.setToolTip("Where the shot ends: nothing, a picture or a keyframe made from a prompt")
         self.last_file = QPushButton("File…")
         self.last_file.setAccessibleName("Choose the last frame file")
+        self.first_keyframe = KeyframeFields("First frame")
+        self.last_keyframe = KeyframeFields("Last frame")
         self.take = _combo("Chosen take")
+        self.compare = QPushButton("Compare takes…")
+        self.compare.setAccessibleName("Compare the shot's takes side by side")
         self.regenerate = QPushButton("Regenerate…")
         self.regenerate.setAccessibleName("Regenerate the shot")
+        self.cost = QLabel()
+        self.cost.setAccessibleName("Shot cost")
+        self.cost.setWordWrap(True)
         self.problems = QLabel()
         self.problems.setObjectName("fieldError")
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Shot problems")
 
-        form = QFormLayout(self)
+        self._form = form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.prompt)
         form.addRow(self.include_style)
@@ -119,13 +184,20 @@ class ShotForm(QGroupBox):
         frames.addWidget(self.last, 1)
         frames.addWidget(self.last_file)
         form.addRow("Frames", frames)
+        form.addRow(self.first_keyframe)
+        form.addRow(self.last_keyframe)
         takes = QHBoxLayout()
         takes.addWidget(self.takes)
         takes.addWidget(QLabel("use"))
         takes.addWidget(self.take, 1)
+        takes.addWidget(self.compare)
         takes.addWidget(self.regenerate)
         form.addRow("Takes", takes)
+        form.addRow(self.cost)
         form.addRow(self.problems)
+
+    def show_keyframe(self, panel: KeyframeFields, on: bool) -> None:
+        self._form.setRowVisible(panel, on)  # the row's label goes with it
 
 
 class StoryboardView(QWidget):

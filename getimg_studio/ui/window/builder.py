@@ -7,7 +7,7 @@ through `EngineBridge` alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
     from getimg_studio.paths import Paths
     from getimg_studio.ui.compare.page import ComparePage
+    from getimg_studio.ui.compare.ports import KeepFn
     from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
@@ -294,7 +295,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
 
 # Storyboards (issue 13): a page of the stage with its own controller and narrow ports ------------------------
 
-def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> StoryboardPorts:
+def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue,
+                     compare_takes: Callable[[Sequence[int], KeepFn], bool] | None = None) -> StoryboardPorts:
     from getimg_studio.ui.storyboard.ports import StoryboardPorts
 
     reader = engine.store
@@ -308,7 +310,8 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue) -> Stor
                                                                                 with_stale=with_stale),
         export=lambda board_id, files, out, options, progress, cancel: engine.export_storyboard(
             board_id, files, out, options, progress=progress, cancel=cancel),
-        preview_dir=paths.cache / "storyboard-previews", thumbnails_dir=paths.thumbnails)
+        preview_dir=paths.cache / "storyboard-previews", thumbnails_dir=paths.thumbnails,
+        compare_takes=compare_takes)
 
 
 def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
@@ -321,7 +324,8 @@ def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: En
     def on_job(handler: Callable[[Job], None]) -> None:
         bridge.jobChanged.connect(lambda job, _previous: handler(job))
 
-    controller = StoryboardController(view, storyboard_ports(engine, paths, catalogue), on_job=on_job)
+    ports = storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare)
+    controller = StoryboardController(view, ports, on_job=on_job)
     window.stage.addWidget(view)
     controller.resume()
     action = actions.show_storyboard
