@@ -58,7 +58,7 @@ class BudgetStatus(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_later)
         bridge.jobAdded.connect(self.schedule)
         bridge.jobChanged.connect(self.schedule)
         bridge.jobsRemoved.connect(self.schedule)
@@ -66,6 +66,15 @@ class BudgetStatus(QObject):
     def schedule(self, *_args: object) -> None:
         if not self._tasks.closed:
             self._timer.start()
+
+    def _refresh_later(self) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            # Qt ran the timer with no asyncio loop running: only outside the app's qasync loop (a shutdown's
+            # last events, a test between its phases). The next job event schedules the refresh again.
+            return
+        self.refresh()
 
     def refresh(self) -> asyncio.Task[None]:
         return self._tasks.start(self._load(), name="figures")
