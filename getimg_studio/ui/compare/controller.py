@@ -16,20 +16,13 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import format_money
-from getimg_studio.jobs.model import Job, JobKind, JobState
+from getimg_studio.jobs.model import Job
 from getimg_studio.tasks import TaskOwner
-from getimg_studio.ui.compare.ports import ComparePorts, KeepFn
+from getimg_studio.ui.compare.ports import MAX_TAKES, MIN_TAKES, ComparePorts, KeepFn, comparable
 from getimg_studio.ui.compare.view import CompareTile, CompareView
 
 if TYPE_CHECKING:
     from getimg_studio.ui.compare.sync import SyncedPlayers
-
-MIN_TAKES, MAX_TAKES = 2, 4
-
-
-def comparable(job: Job) -> bool:
-    return job.state is JobState.READY and job.file_path is not None and job.kind is JobKind.VIDEO
-
 
 def tile_facts(job: Job, model_name: str) -> str:
     """A tile's one line: the model, size, length, rate and what it cost."""

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStackedWidget
 
 from getimg_studio.jobs.model import Job
-from getimg_studio.ui.compare.ports import ComparePorts, KeepFn
+from getimg_studio.ui.compare.ports import MAX_TAKES, MIN_TAKES, ComparePorts, KeepFn, comparable
 
 if TYPE_CHECKING:
     from getimg_studio.ui.compare.controller import CompareController
@@ -42,8 +42,6 @@ class ComparePage(QObject):
         self.update_enabled()
 
     def update_enabled(self) -> None:
-        from getimg_studio.ui.compare.controller import MAX_TAKES, MIN_TAKES, comparable
-
         jobs = [j for j in self._selected() if comparable(j)]
         self.action.setEnabled(MIN_TAKES <= len(jobs) <= MAX_TAKES)
 

@@ -6,7 +6,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from getimg_studio.api.types import GenerationRequest
-from getimg_studio.jobs.model import Job
+from getimg_studio.jobs.model import Job, JobKind, JobState
+
+MIN_TAKES, MAX_TAKES = 2, 4
+
+
+def comparable(job: Job) -> bool:
+    """A take the compare page can play. Here, not in the controller: the queue asks on every selection at
+    start-up, and the controller's module loads the multimedia stack the first paint does not need."""
+    return job.state is JobState.READY and job.file_path is not None and job.kind is JobKind.VIDEO
+
 
 KeepFn = Callable[[Job], Awaitable[None]]  # "Keep this one": favourite it, or pick the storyboard take
 

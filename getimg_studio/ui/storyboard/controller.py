@@ -479,7 +479,7 @@ class StoryboardController(QObject):
         async def keep(job: Job) -> None:
             await self.pick_take(board_id, shot_id, takes[job.id])
 
-        from getimg_studio.ui.compare.controller import MAX_TAKES as TILES  # loaded with the page anyway
+        from getimg_studio.ui.compare.ports import MAX_TAKES as TILES
 
         self.ports.compare_takes(list(takes)[:TILES], keep)
 
