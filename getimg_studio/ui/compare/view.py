@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from getimg_studio.ui.common.theme import bind_icon
-from getimg_studio.ui.player.controls import SPEEDS
+from getimg_studio.ui.player.controls import speed_combo
 
 
 def _tool(parent: QWidget, icon: str, name: str, tip: str) -> QToolButton:
@@ -103,11 +102,7 @@ class CompareView(QWidget):
         self.loop_button = _tool(self, "loop", "Loop", "Loop all (L)")
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
-        self.speed = QComboBox(self)
-        self.speed.setAccessibleName("Speed")
-        for rate in SPEEDS:
-            self.speed.addItem(f"{rate:g}×", rate)
-        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed = speed_combo(self)
         self.mute_all = _tool(self, "muted", "Mute all", "Hear none of them (M)")
         self.mute_all.setCheckable(True)
         transport = QHBoxLayout()

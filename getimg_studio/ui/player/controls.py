@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from getimg_studio.ui.player.service import PlayerService
 
 SPEEDS = (0.5, 1.0, 2.0)
+
+
+def speed_combo(parent: QWidget) -> QComboBox:
+    """The playback rates of SPEEDS, at 1x: the player's and the compare page's transport alike."""
+    combo = QComboBox(parent)
+    combo.setAccessibleName("Speed")
+    for rate in SPEEDS:
+        combo.addItem(f"{rate:g}×", rate)
+    combo.setCurrentIndex(SPEEDS.index(1.0))
+    return combo
 DEFAULT_VOLUME = 0.8
 
 
@@ -50,12 +60,8 @@ class PlayerControls(QWidget):
         self.loop_button = _button(self, "loop", "Loop", "Loop the clip (L)")
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
-        self.speed = QComboBox(self)
-        self.speed.setAccessibleName("Speed")
+        self.speed = speed_combo(self)
         self.speed.setToolTip("Playback speed ([ slower, ] faster)")
-        for rate in SPEEDS:
-            self.speed.addItem(f"{rate:g}×", rate)
-        self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.mute_button = _button(self, "volume", "Mute", "Mute (M)")
         self.mute_button.setCheckable(True)
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
