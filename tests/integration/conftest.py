@@ -38,6 +38,21 @@ def until() -> Until:
     return _until
 
 
+def run_engine(opener: Callable[..., Any], body: Callable[[Engine], Awaitable[None]], **overrides: Any) -> None:
+    """Open an engine with `opener(**overrides)` (a test file's fast `open_engine`), run `body` on it, close it."""
+
+    async def scenario() -> None:
+        async with opener(**overrides) as engine:
+            await body(engine)
+
+    asyncio.run(scenario())
+
+
+def made(sim: RunningSimulator) -> int:
+    """The generations the simulator created (what a creator may be billed for)."""
+    return int(sim.stats()["total_creations"])
+
+
 @pytest.fixture
 def sim_counts(sim: RunningSimulator) -> Callable[[str], int]:
     """`sim_counts("creations")`: generations the simulator made; `sim_counts("create")`: POSTs it answered."""
@@ -45,7 +60,7 @@ def sim_counts(sim: RunningSimulator) -> Callable[[str], int]:
     def count(what: str) -> int:
         stats = sim.stats()
         if what == "creations":
-            return int(stats["total_creations"])
+            return made(sim)
         return sum(stats["requests"].get(what, {}).values())
 
     return count

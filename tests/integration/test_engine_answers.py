@@ -7,7 +7,7 @@ The simulator sends each odd answer for real over loopback (see simulator/faults
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,8 @@ from getimg_studio.jobs.model import Job, JobState, WaitReason
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.simulator.render import probe_video
 from getimg_studio.simulator.testing import LITE
+from tests.integration.conftest import made
+from tests.integration.conftest import run_engine as run
 
 EngineOpener = Any  # the `open_engine` fixture of tests/integration/conftest.py
 REQUEST = GenerationRequest(model=LITE, prompt="A fox crossing a frozen river", aspect_ratio="16:9")
@@ -44,18 +46,6 @@ def fast(sim: RunningSimulator, open_engine: EngineOpener) -> Callable[..., Any]
         return open_engine(client_sleep=_no_wait, sleep=_short, **{**QUICK, **overrides})
 
     return opener
-
-
-def run(fast: Callable[..., Any], body: Callable[[Any], Awaitable[None]], **overrides: Any) -> None:
-    async def scenario() -> None:
-        async with fast(**overrides) as engine:
-            await body(engine)
-
-    asyncio.run(scenario())
-
-
-def made(sim: RunningSimulator) -> int:
-    return int(sim.stats()["total_creations"])
 
 
 def sent(sim: RunningSimulator) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from getimg_studio.jobs.model import (
 from getimg_studio.jobs.store import JobStore
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.simulator.testing import IMAGE_LITE, image_bytes
+from tests.integration.conftest import made
+from tests.integration.conftest import run_engine as run
 
 EngineOpener = Any  # the `open_engine` fixture of tests/integration/conftest.py
 PRO = "sim-image-pro"  # 1K/2K, two references, priced per resolution
@@ -53,18 +55,6 @@ def fast(sim: RunningSimulator, open_engine: EngineOpener) -> Callable[..., Any]
         return open_engine(client_sleep=_short, sleep=_short, **{**QUICK, **overrides})
 
     return opener
-
-
-def run(fast: Callable[..., Any], body: Callable[[Any], Awaitable[None]], **overrides: Any) -> None:
-    async def scenario() -> None:
-        async with fast(**overrides) as engine:
-            await body(engine)
-
-    asyncio.run(scenario())
-
-
-def made(sim: RunningSimulator) -> int:
-    return int(sim.stats()["total_creations"])
 
 
 def posts(sim: RunningSimulator) -> dict[str, int]:
