@@ -559,9 +559,10 @@ class Engine:
         return saved
 
     async def run_storyboard(self, storyboard_id: int, check_spend: SpendCheck | None = None) -> RunResult:
-        """The creator's budget is checked here for every run, whoever starts it (window, command line, a
-        resume): the whole rest of the run at its estimate, before any shot is claimed or sent; `check_spend`
-        is any further check the caller wants (raise to refuse)."""
+        """The creator's budget is checked here for every run, whoever starts it (the window, the command
+        line): the whole rest of the run at its estimate, before any shot is claimed or sent; `check_spend`
+        is any further check the caller wants (raise to refuse). A run carried on after a restart
+        (`resume_storyboards`) was checked when it started; each take is still admitted as it is queued."""
 
         def budget(cost: StoryboardCost) -> None:
             self.check_spend(None if cost.unpriced else cost.total)  # BudgetExceeded: nothing is queued
