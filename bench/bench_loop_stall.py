@@ -1,11 +1,13 @@
 """Benchmark: how late a 10 ms timer fires on the UI loop while 200 jobs poll and 4 downloads run.
 
     .venv/bin/python bench/bench_loop_stall.py [--jobs 200] [--seconds 20] [--engine-on thread|ui] [--sync-off]
+        [--foreground-sim] [--switch-interval S]
 
-The simulator runs in its own process (as in demo mode). The app side is what the window runs: the engine
-(by default on its own thread behind `EngineFacade`, as the app runs it; `--engine-on ui` puts it on the
-qasync loop, as before), the queue panel and the player shown (offscreen unless QT_QPA_PLATFORM says
-otherwise), so every event repaints rows as it would for a person. Four large clips (1080p, 10 s, sound)
+The simulator runs in its own process, at a lower CPU priority, as in demo mode (`--foreground-sim`: at
+ours). The app side is what the window runs: the engine (by default on its own thread behind
+`EngineFacade`, as the app runs it; `--engine-on ui` puts it on the qasync loop, as before), the queue
+panel and the player shown (offscreen unless QT_QPA_PLATFORM says otherwise), so every event repaints
+rows as it would for a person. Four large clips (1080p, 10 s, sound)
 finish first and download while the 200 small ones are polled every 1-2 s. Prints the timer's lateness
 (p50/p99/max) over the whole run and over the time the downloads were running.
 
@@ -69,7 +71,7 @@ async def _until_completed(engine: Any, ids: list[int]) -> None:
         await asyncio.sleep(0.1)
 
 
-async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool) -> None:
+async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool, foreground_sim: bool) -> None:
     import httpx
 
     from getimg_studio.api.catalogue import ModelCatalogue
@@ -91,7 +93,8 @@ async def run(jobs: int, seconds: float, root: Path, on: str, sync_off: bool) ->
     paths = resolve_paths(root).ensure()
     loop = asyncio.get_running_loop()
     sim = await loop.run_in_executor(None, lambda: spawn_simulator(["--pending-seconds", "0.5",
-                                                                    "--render-workers", "2"]))
+                                                                    "--render-workers", "2"],
+                                                                   background=not foreground_sim))
     control = httpx.AsyncClient(base_url=sim.base_url)
     store = JobStore(paths.database)
     if sync_off:
@@ -214,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="at least this long")
     parser.add_argument("--engine-on", choices=("thread", "ui"), default="thread")
     parser.add_argument("--sync-off", action="store_true", help="commits without fsync (see the docstring)")
+    parser.add_argument("--foreground-sim", action="store_true",
+                        help="the simulator at our own CPU priority (demo mode runs it lower)")
     parser.add_argument("--switch-interval", type=float, default=None,
                         help="sys.setswitchinterval(S) first (Python's default: 0.005)")
     args = parser.parse_args(argv)
@@ -228,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         runner: Any = asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app))
         with runner:
-            runner.run(run(args.jobs, args.seconds, Path(tmp), args.engine_on, args.sync_off))
+            runner.run(run(args.jobs, args.seconds, Path(tmp), args.engine_on, args.sync_off,
+                           args.foreground_sim))
     return 0
 
 

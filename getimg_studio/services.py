@@ -227,6 +227,6 @@ async def close_services(services: Services) -> None:
                 services.lock.release()
 
 
-def _spawn_demo(paths: Paths, spawn: Callable[[list[str]], SimulatorHandle]) -> SimulatorHandle:
+def _spawn_demo(paths: Paths, spawn: Callable[..., SimulatorHandle]) -> SimulatorHandle:
     paths.simulator_state.mkdir(parents=True, exist_ok=True)
-    return spawn(["--state-dir", str(paths.simulator_state)])
+    return spawn(["--state-dir", str(paths.simulator_state)], background=True)

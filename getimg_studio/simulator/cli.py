@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reuse renders of identical requests from this folder (benchmarks, tests)")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="exit when the process that started us goes away (used by the app's demo mode)")
+    p.add_argument("--nice", type=int, default=0,
+                   help="lower our CPU priority by this much (POSIX): demo mode runs us behind the window")
     p.add_argument("--log-level", default="WARNING")
     return p
 
@@ -89,6 +91,8 @@ async def _run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.nice and hasattr(os, "nice"):  # before any render worker starts: they inherit it
+        os.nice(args.nice)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with asyncio.Runner() as runner:

@@ -19,6 +19,10 @@ from types import TracebackType
 from typing import IO
 
 _PREFIX = "listening on "
+# How much lower than ours the simulator's CPU priority is when it runs behind a window (demo mode): on
+# two cores its renders and answers otherwise take the cores the window paints with (the window's loop ran
+# late by twice as much at the median with 200 demo jobs polling, bench/bench_loop_stall.py).
+BACKGROUND_NICENESS = 10
 
 
 class SimulatorStartError(RuntimeError):
@@ -88,12 +92,18 @@ def _read_first_line(stream: IO[str], timeout: float) -> str | None:
 
 
 def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, timeout: float = 20,
-                    stderr: int | IO[bytes] | None = None, env: dict[str, str] | None = None) -> SimulatorProcess:
-    """Start the simulator in a child process; returns once it is listening. ``args`` go to the CLI."""
+                    stderr: int | IO[bytes] | None = None, env: dict[str, str] | None = None,
+                    background: bool = False) -> SimulatorProcess:
+    """Start the simulator in a child process; returns once it is listening. ``args`` go to the CLI.
+
+    ``background``: at a lower CPU priority than ours (`BACKGROUND_NICENESS`), as demo mode runs it.
+    """
     # In a PyInstaller bundle sys.executable is the app, which has no -m: packaging/entry.py takes this flag.
     frozen = getattr(sys, "frozen", False) and python == sys.executable
     runner = [python, "--run-simulator"] if frozen else [python, "-m", "getimg_studio.simulator"]
     cmd = [*runner, "--port", "0", "--exit-with-parent", *args]
+    if background:
+        cmd += ["--nice", str(BACKGROUND_NICENESS)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
                             env=env)
     assert proc.stdout is not None

@@ -153,9 +153,10 @@ def open_window(qtbot: Any, paths: Any, run: Callable[..., Any]) -> Iterator[Cal
         opened.append(window)
         window.controller.show()
         window.activateWindow()  # shortcuts (Ctrl+Enter) go to the active window
-        # A fresh data folder has no cached catalogue: the form fills when the background fetch lands.
+        # A fresh data folder has no cached catalogue: the form fills when the background fetch lands. The
+        # activation is an event of its own too: a key sent before it lands reaches no window shortcut.
         for _ in range(200):
-            if window.compose.has_models:
+            if window.compose.has_models and QApplication.activeWindow() is window:
                 break
             await asyncio.sleep(0.05)
         return window

@@ -30,6 +30,9 @@ def test_size_splitter_panels_and_the_draft_are_restored(sim: Any, open_window: 
 
     async def first_start() -> list[int]:
         window = await open_window(sim.base_url)
+        # The first start opens maximised on a small screen; a creator's resize un-maximises it (a window
+        # manager does that; offscreen, setGeometry alone keeps the maximised flag that saveGeometry saves).
+        window.showNormal()
         window.setGeometry(40, 30, 1100, 660)
         window.splitter.setSizes([360, 380, 330])
         c = window.compose
@@ -48,7 +51,8 @@ def test_size_splitter_panels_and_the_draft_are_restored(sim: Any, open_window: 
     assert (r.model, r.aspect_ratio, r.duration) == ("seedance-v1-pro", "9:16", 10.0)
     assert r.prompt == "a draft the creator never sent"
     assert window.compose.view.variations.value() == 3
-    assert [*window.splitter.sizes(), window.width(), window.height(), window.x(), window.y()] == sizes
+    got = [*window.splitter.sizes(), window.width(), window.height(), window.x(), window.y()]
+    assert got == sizes, f"{got} != {sizes}"
 
 
 def test_demo_banner_add_key_and_dismiss(sim: Any, open_window: Callable[..., Any], run: Callable[..., Any],

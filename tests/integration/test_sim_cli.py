@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from getimg_studio.simulator.process import SimulatorStartError, spawn_simulator
+from getimg_studio.simulator.process import BACKGROUND_NICENESS, SimulatorStartError, spawn_simulator
 from getimg_studio.simulator.testing import AUTH, create, poll
 
 
@@ -122,3 +122,13 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="CPU priority is POSIX's")
+def test_a_background_simulator_runs_at_a_lower_priority() -> None:
+    """Demo mode's simulator yields the cores to the window: its niceness is ours plus the constant."""
+    ours = os.nice(0)
+    with spawn_simulator(env=_env(), background=True) as proc:
+        stat = Path(f"/proc/{proc.pid}/stat").read_text()
+        niceness = int(stat[stat.rindex(")") + 2:].split()[16])
+    assert niceness == min(19, ours + BACKGROUND_NICENESS)

@@ -12,13 +12,20 @@ The Queued view is the exception: its rows are the jobs not sent yet in the orde
 them (`QueueStatus.order`), so the list reads as the queue and a drag or Alt+Up/Down moves a row there.
 Each published order rearranges those rows in place (selection kept); other views show a queued job's
 place in its status line instead.
+
+Repaints are throttled: a change to a row that is already there is announced (`dataChanged`) at once
+when the rows have been quiet for `REPAINT_INTERVAL`, else with the next batch. A draining queue
+changes every queued row's position with each job sent, a dozen times a second; painting each change
+made the window late by tens of milliseconds every time (`bench/bench_loop_stall.py`). Inserts and
+removals are never delayed, and `job_at` always answers with the newest copy of the job.
 """
 
 from __future__ import annotations
 
 import bisect
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +37,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -51,6 +59,7 @@ QUEUE_MIME = "application/x-getimg-studio-queued-ids"  # a drag of queued rows: 
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PAGE_DEPTH = 2000  # rows beyond which a block is fetched by id rather than by OFFSET
+REPAINT_INTERVAL = 0.2  # seconds: at most five batches of changed rows a second (see the module's docstring)
 
 
 def matches(job: Job, view: JobFilter, search: str, kind: JobKind | None = None) -> bool:
@@ -91,6 +100,10 @@ class QueueModel(QAbstractListModel):
         self._decorate: Callable[[Job], Any] | None = None
         self._queue = QueueStatus(order=tuple(store.queued_ids()))
         self._rows: dict[int, int] | None = None  # the Queued view: id -> row (its rows are not by id)
+        self._dirty: set[int] = set()  # ids of rows changed since the last announced batch
+        self._announced = float("-inf")  # time.monotonic() of the last batch
+        self._batch = QTimer(self, singleShot=True)
+        self._batch.timeout.connect(self._announce)
         bridge.jobAdded.connect(self._on_added)
         bridge.jobChanged.connect(self._on_changed)
         bridge.jobsRemoved.connect(self._on_removed)
@@ -149,6 +162,7 @@ class QueueModel(QAbstractListModel):
     def _load(self) -> None:
         self._ids = self._store.ids(self._view, self._search, self._kind)
         self._jobs.clear()
+        self._dirty.clear()  # a reset repaints every row anyway
         self._rows = None
         if self.ordered:
             self._ids = self._queue_order(self._ids)
@@ -186,14 +200,24 @@ class QueueModel(QAbstractListModel):
         if role == ID_ROLE:
             return job.id
         if role == PROGRESS_ROLE:
-            return self._progress.get(job.id) if job.state is JobState.DOWNLOADING else None
+            return self.progress(job)
         if role == ETA_ROLE:
             return self.eta(job)
         if role == TAKE_ROLE:
             return self.take(index.row(), job)
-        if role == Qt.ItemDataRole.DecorationRole and self._decorate is not None:
-            return self._decorate(job)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.decoration(job)
         return None
+
+    # The roles' answers as plain methods too: the delegate asks for them while painting, without going
+    # through Qt for each (see delegate.py).
+    def progress(self, job: Job) -> tuple[int, int | None] | None:
+        """(received, total | None) while the job downloads, else None."""
+        return self._progress.get(job.id) if job.state is JobState.DOWNLOADING else None
+
+    def decoration(self, job: Job) -> Any:
+        """The row's thumbnail (the decorator's pixmap), or None."""
+        return self._decorate(job) if self._decorate is not None else None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -350,8 +374,7 @@ class QueueModel(QAbstractListModel):
         wanted = matches(job, self._view, self._search, self._kind)
         if row is not None and wanted:
             self._remember(job)
-            index = self.index(row, 0)
-            self.dataChanged.emit(index, index)
+            self._changed([job.id])
         elif row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
@@ -392,10 +415,8 @@ class QueueModel(QAbstractListModel):
 
     def _on_progress(self, job_id: int, received: int, total: int | None) -> None:
         self._progress[job_id] = (received, total)
-        row = self.row_of(job_id)
-        if row is not None:
-            index = self.index(row, 0)
-            self.dataChanged.emit(index, index, [PROGRESS_ROLE])
+        if self.row_of(job_id) is not None:
+            self._changed([job_id])
 
     def _on_queue(self, status: QueueStatus) -> None:
         """Positions and reasons change on rows not sent yet: repaint those; in the Queued view, rearrange."""
@@ -405,11 +426,27 @@ class QueueModel(QAbstractListModel):
             order = self._queue_order(self._ids)
             if order != self._ids:
                 self._rearrange(order)
-        touched = set(old.order) | set(status.order)
-        rows = [r for r in (self.row_of(i) for i in touched) if r is not None]
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0))
+        self._changed(set(old.order) | set(status.order))
         self.queueChanged.emit(status)
+
+    def _changed(self, ids: Iterable[int]) -> None:
+        """Rows whose job changed: announced now if the rows have been quiet, else with the next batch."""
+        self._dirty.update(ids)
+        if self._batch.isActive():
+            return
+        wait = self._announced + REPAINT_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._announce()
+        else:
+            self._batch.start(max(1, round(wait * 1000)))
+
+    def _announce(self) -> None:
+        """One `dataChanged` over the changed rows (jobs removed meanwhile have no row any more)."""
+        self._announced = time.monotonic()
+        rows = [r for r in map(self.row_of, self._dirty) if r is not None]
+        self._dirty.clear()
+        if rows:  # rows between them that did not change repaint from the delegate's cache
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0))
 
     def _rearrange(self, order: list[int]) -> None:
         """The same rows in a new order; selection and current row follow their jobs."""
