@@ -79,7 +79,9 @@ def test_queue_shows_places_reasons_cost_and_takes_every_operation(run: Any, sim
             assert toggle.text() == "Pause the queue"
             toggle.click()
             await until(lambda: panel.model.queue.paused, what="the pause")
-            assert panel.queue_line.text().endswith("The queue is paused: Resume the queue (Ctrl+Shift+P) to send.")
+            paused = "The queue is paused: Resume the queue (Ctrl+Shift+P) to send."
+            await until(lambda: panel.queue_line.text().endswith(paused),
+                        what="the paused line")  # the line follows at most five times a second
             assert toggle.text() == "Resume the queue"
             assert "the queue is paused" in said(panel, ids[3])
 
@@ -133,7 +135,8 @@ def test_open_in_form_hands_over_a_queued_job_only(run: Any, sim: RunningSimulat
             assert panel.queued_.edit.isEnabled()
             panel.queued_.edit.trigger()
             assert [j.id for j in edits] == [second.id]
-            assert panel.queue_line.text().startswith("1 queued · 1 in flight of 1")
+            await until(lambda: panel.queue_line.text().startswith("1 queued · 1 in flight of 1"),
+                        what="the line")  # the line follows at most five times a second
             assert Decimal(0) < (second.estimate.amount or Decimal(0))
 
     run(scenario(), timeout=60)
@@ -191,7 +194,9 @@ def test_a_held_queue_and_a_job_waiting_on_the_creator_say_what_to_do_and_resume
             await until(lambda: panel.model.queue.held is not None, what="the hold")
             assert engine.store.get(held.id).state is JobState.QUEUED
             assert said(panel, held.id).endswith("Queued #1 · getimg refused the key: fix it in Settings (Ctrl+,)")
-            assert panel.queue_line.text().endswith("Getimg refused the key: fix it in Settings (Ctrl+,).")
+            refused = "Getimg refused the key: fix it in Settings (Ctrl+,)."
+            await until(lambda: panel.queue_line.text().endswith(refused),
+                        what="the held line")  # the line follows at most five times a second
             assert button(panel, panel.queued_.toggle_queue).text() == "Resume the queue"
             select(panel, engine.store.get(held.id))
             assert resume.isEnabled()  # the row's own Resume sets the queue going again

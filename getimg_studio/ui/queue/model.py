@@ -13,17 +13,14 @@ them (`QueueStatus.order`), so the list reads as the queue and a drag or Alt+Up/
 Each published order rearranges those rows in place (selection kept); other views show a queued job's
 place in its status line instead.
 
-Repaints are throttled: a change to a row that is already there is announced (`dataChanged`) at once
-when the rows have been quiet for `REPAINT_INTERVAL`, else with the next batch. A draining queue
-changes every queued row's position with each job sent, a dozen times a second; painting each change
-made the window late by tens of milliseconds every time (`bench/bench_loop_stall.py`). Inserts and
-removals are never delayed, and `job_at` always answers with the newest copy of the job.
+Repaints are throttled (`ui/common/throttle.py`): a change to a row that is already there is announced
+(`dataChanged`) at once when the rows have been quiet for `REPAINT_INTERVAL`, else with the next batch.
+Inserts and removals are never delayed, and `job_at` always answers with the newest copy of the job.
 """
 
 from __future__ import annotations
 
 import bisect
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -37,13 +34,13 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     QUrl,
     Signal,
 )
 
 from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobKind, JobState, QueueStatus
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.common.throttle import Throttle
 from getimg_studio.ui.queue.outputs import files_text
 from getimg_studio.ui.queue.waits import row_status
 
@@ -101,9 +98,7 @@ class QueueModel(QAbstractListModel):
         self._queue = QueueStatus(order=tuple(store.queued_ids()))
         self._rows: dict[int, int] | None = None  # the Queued view: id -> row (its rows are not by id)
         self._dirty: set[int] = set()  # ids of rows changed since the last announced batch
-        self._announced = float("-inf")  # time.monotonic() of the last batch
-        self._batch = QTimer(self, singleShot=True)
-        self._batch.timeout.connect(self._announce)
+        self._batch = Throttle(self._announce, REPAINT_INTERVAL, self)
         bridge.jobAdded.connect(self._on_added)
         bridge.jobChanged.connect(self._on_changed)
         bridge.jobsRemoved.connect(self._on_removed)
@@ -432,17 +427,10 @@ class QueueModel(QAbstractListModel):
     def _changed(self, ids: Iterable[int]) -> None:
         """Rows whose job changed: announced now if the rows have been quiet, else with the next batch."""
         self._dirty.update(ids)
-        if self._batch.isActive():
-            return
-        wait = self._announced + REPAINT_INTERVAL - time.monotonic()
-        if wait <= 0:
-            self._announce()
-        else:
-            self._batch.start(max(1, round(wait * 1000)))
+        self._batch.request()
 
     def _announce(self) -> None:
         """One `dataChanged` over the changed rows (jobs removed meanwhile have no row any more)."""
-        self._announced = time.monotonic()
         rows = [r for r in map(self.row_of, self._dirty) if r is not None]
         self._dirty.clear()
         if rows:  # rows between them that did not change repaint from the delegate's cache

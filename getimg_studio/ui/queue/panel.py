@@ -29,10 +29,11 @@ from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobKind, Que
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.common.throttle import Throttle
 from getimg_studio.ui.ports import QueuePorts
 from getimg_studio.ui.queue.actions import QueueActions
 from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
-from getimg_studio.ui.queue.model import JOB_ROLE, QueueModel
+from getimg_studio.ui.queue.model import JOB_ROLE, REPAINT_INTERVAL, QueueModel
 from getimg_studio.ui.queue.outputs import file_label, files_text
 from getimg_studio.ui.queue.queued_actions import QueuedActions
 from getimg_studio.ui.queue.thumbnails import ThumbnailCache
@@ -191,6 +192,8 @@ class QueuePanel(QWidget):
         layout.addWidget(self.queue_line)
         layout.addWidget(self.view, 1)
 
+        # The queue's line follows the rows' pace: a draining queue changes it with every job sent.
+        self._line = Throttle(self._update_line, REPAINT_INTERVAL, self)
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._repaint_active)
         self._tick.start()
@@ -253,6 +256,7 @@ class QueuePanel(QWidget):
 
     async def shutdown(self) -> None:
         self._tick.stop()
+        self._line.stop()
         self._search_timer.stop()
         await self._tasks.close()
         await self.thumbnails.close()
@@ -279,13 +283,13 @@ class QueuePanel(QWidget):
         self.queued_.update_enabled()
 
     def _queue_changed(self, _status: QueueStatus) -> None:
-        self._update_line()
+        self._line.request()
         self.queued_.update_enabled()
 
     def _job_seen(self, job: Job, *_previous: object) -> None:
         if job.state in UNSENT_STATES or job.id in self.model.queue.order:
             self._costs.seen(job)
-            self._update_line()  # an edited request changes what the queue will cost
+            self._line.request()  # an edited request changes what the queue will cost
 
     def _update_line(self) -> None:
         status = self.model.queue

@@ -114,26 +114,33 @@ class QueuedCosts:
     def __init__(self, fetch: Callable[[Sequence[int]], list[Job]]) -> None:
         self._fetch = fetch
         self._estimates: dict[int, CostEstimate | None] = {}
+        # Sent or removed since the engine's last order: that order still lists them until the next one,
+        # and reading them again on every event was a database read on the painting thread each time.
+        self._gone: set[int] = set()
 
     def seen(self, job: Job) -> None:
         if job.state in UNSENT_STATES:
             self._estimates[job.id] = job.estimate
+            self._gone.discard(job.id)
         else:
             self._estimates.pop(job.id, None)
+            self._gone.add(job.id)
 
     def forget(self, ids: Iterable[int]) -> None:
         for job_id in ids:
             self._estimates.pop(job_id, None)
+            self._gone.add(job_id)
 
     def total(self, order: Sequence[int]) -> CostEstimate:
-        missing = [i for i in order if i not in self._estimates]
+        wanted = set(order)
+        self._gone &= wanted  # the order no longer lists them: nothing to remember
+        missing = [i for i in order if i not in self._estimates and i not in self._gone]
         if missing:
             for job in self._fetch(missing):
                 self.seen(job)
-        wanted = set(order)
         for job_id in [i for i in self._estimates if i not in wanted]:
             del self._estimates[job_id]  # sent, or removed: no longer queued
-        estimates = [self._estimates.get(i) for i in order]
+        estimates = [self._estimates.get(i) for i in order if i not in self._gone]
         known = [e for e in estimates if e is not None]
         currency = known[0].currency if known else "USD"
         if len(known) < len(estimates) or any(e.amount is None for e in known):
