@@ -23,7 +23,7 @@ from getimg_studio.tasks import serve_loop
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-SWITCH_INTERVAL = 0.001
+SWITCH_INTERVAL = 0.0002
 
 
 class EngineHost:
@@ -46,8 +46,9 @@ class EngineHost:
     def start(self) -> None:
         if self._thread is not None:
             return
-        # The painting thread gets the GIL back from this one within a millisecond instead of Python's 5: each
-        # Qt signal it handles takes the GIL again (bench/bench_loop_stall.py: p99 25 -> 18-21 ms).
+        # The painting thread gets the GIL back from this one within 0.2 ms instead of Python's 5: each Qt
+        # signal it handles and each queue row it paints takes the GIL again (bench/bench_loop_stall.py, with
+        # rows painted from cached pictures: p99 11-19 ms at 1 ms, 9.3-9.5 ms at 0.2 ms, on a loaded machine).
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
         self._thread.start()

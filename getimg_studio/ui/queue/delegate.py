@@ -47,6 +47,11 @@ _STATE_COLOURS = {
 }
 
 
+# A row in none of these states has no background of its own (the view's base shows through): the style
+# is not asked to draw one.
+_STYLED = (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_HasFocus)
+
+
 def state_colour(state: JobState) -> QColor:
     return QColor(_STATE_COLOURS[state])
 
@@ -134,7 +139,8 @@ class QueueDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         widget = option.widget
-        if widget is not None:  # the selection and hover background; the view sets no text or icon
+        state = option.state
+        if widget is not None and state & _STYLED:  # the view sets no text or icon: only a background to draw
             widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         model = index.model()
         if not isinstance(model, QueueModel):
@@ -144,7 +150,7 @@ class QueueDelegate(QStyledItemDelegate):
         if job is None:
             return
         words = row_words(model, row, job, self._model_name)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = bool(state & QStyle.StateFlag.State_Selected)
         text_colour = option.palette.color(QPalette.ColorRole.HighlightedText if selected
                                            else QPalette.ColorRole.Text)
         status_colour = text_colour if selected else state_colour(job.state)

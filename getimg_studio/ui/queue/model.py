@@ -424,6 +424,10 @@ class QueueModel(QAbstractListModel):
         self._changed(set(old.order) | set(status.order))
         self.queueChanged.emit(status)
 
+    def repaint(self, ids: Iterable[int]) -> None:
+        """Rows whose words change with time alone (elapsed, time left): announced with the next batch."""
+        self._changed(ids)
+
     def _changed(self, ids: Iterable[int]) -> None:
         """Rows whose job changed: announced now if the rows have been quiet, else with the next batch."""
         self._dirty.update(ids)

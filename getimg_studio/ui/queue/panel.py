@@ -402,10 +402,9 @@ class QueuePanel(QWidget):
         """Elapsed times tick: repaint the visible rows whose job is still under way, nothing else."""
         if not self.isVisible():
             return
-        for row in self._visible_rows():
-            job = self.model.job_at(row)
-            if job is not None and job.state.active:
-                self.view.update(self.model.index(row, 0))
+        jobs = (self.model.job_at(row) for row in self._visible_rows())
+        # With the model's next batch of changed rows, so the tick and the engine's events share one repaint.
+        self.model.repaint([job.id for job in jobs if job is not None and job.state.active])
 
     def _thumbnail_ready(self, job_id: int) -> None:
         index = self.model.index_of(job_id)
