@@ -223,3 +223,54 @@ def test_eta_uses_the_median_of_past_jobs(qapp: Any, store: JobStore) -> None:
     assert model.rowCount(model.index(0, 0)) == 0
     assert not model.data(QModelIndex())
     assert pending.id == model.data(model.index(0, 0), JOB_ROLE).id
+
+
+def test_a_burst_of_changes_is_one_repaint_and_rows_read_fresh(qtbot: Any, store: JobStore) -> None:
+    """A draining queue changes many rows at once: the view hears of the first at once and of the rest in one
+    batch, while the model answers with each job's newest copy all along."""
+    hub = Hub()
+    model = QueueModel(store, EngineBridge(hub.subscribe))
+    jobs = [add(store, hub, f"clip {i}") for i in range(20)]
+    written = [write(store, job.id, state=JobState.DOWNLOADING) for job in jobs]  # the engine's writes first
+    batches: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): batches.append((top.row(), bottom.row())))
+    for new in written:
+        hub.send(JobChanged(new, JobState.PENDING))
+    assert batches == [(model.row_of(jobs[0].id), model.row_of(jobs[0].id))]
+    assert all(model.job(j.id).state is JobState.DOWNLOADING for j in jobs)  # fresh before any repaint
+    qtbot.waitUntil(lambda: len(batches) == 2, timeout=5000)
+    assert batches[1] == (0, 18)  # the other 19 (newest first: the first changed is the last row), one range
+
+
+def test_rows_are_painted_from_pictures_that_follow_their_words(qtbot: Any, store: JobStore) -> None:
+    """A row's cached picture is keyed by what it says: a change shows, and changing back shows the same
+    pixels as before (no picture of another state lingers)."""
+    from PySide6.QtWidgets import QTableView
+
+    from getimg_studio.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
+
+    hub = Hub()
+    model = QueueModel(store, EngineBridge(hub.subscribe))
+    jobs = [add(store, hub, f"a quiet harbour {i}", JobState.READY) for i in range(3)]
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setItemDelegate(QueueDelegate(view))
+    view.setModel(model)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().hide()
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    view.resize(600, 3 * ROW_HEIGHT + 10)
+    view.show()
+
+    def picture() -> Any:
+        view.viewport().repaint()
+        return view.viewport().grab().toImage()
+
+    before = picture()
+    starred = write(store, jobs[1].id, favourite=True)
+    hub.send(JobChanged(starred, starred.state))
+    qtbot.waitUntil(lambda: picture() != before, timeout=5000)
+    plain = write(store, jobs[1].id, favourite=False)
+    hub.send(JobChanged(plain, plain.state))
+    qtbot.waitUntil(lambda: picture() == before, timeout=5000)
