@@ -81,7 +81,7 @@ def test_queue_shows_places_reasons_cost_and_takes_every_operation(run: Any, sim
             await until(lambda: panel.model.queue.paused, what="the pause")
             paused = "The queue is paused: Resume the queue (Ctrl+Shift+P) to send."
             await until(lambda: panel.queue_line.text().endswith(paused),
-                        what="the paused line")  # the line follows at most five times a second
+                        what="the paused line")  # the line follows at most twice a second
             assert toggle.text() == "Resume the queue"
             assert "the queue is paused" in said(panel, ids[3])
 
@@ -136,7 +136,7 @@ def test_open_in_form_hands_over_a_queued_job_only(run: Any, sim: RunningSimulat
             panel.queued_.edit.trigger()
             assert [j.id for j in edits] == [second.id]
             await until(lambda: panel.queue_line.text().startswith("1 queued · 1 in flight of 1"),
-                        what="the line")  # the line follows at most five times a second
+                        what="the line")  # the line follows at most twice a second
             assert Decimal(0) < (second.estimate.amount or Decimal(0))
 
     run(scenario(), timeout=60)
@@ -196,7 +196,7 @@ def test_a_held_queue_and_a_job_waiting_on_the_creator_say_what_to_do_and_resume
             assert said(panel, held.id).endswith("Queued #1 · getimg refused the key: fix it in Settings (Ctrl+,)")
             refused = "Getimg refused the key: fix it in Settings (Ctrl+,)."
             await until(lambda: panel.queue_line.text().endswith(refused),
-                        what="the held line")  # the line follows at most five times a second
+                        what="the held line")  # the line follows at most twice a second
             assert button(panel, panel.queued_.toggle_queue).text() == "Resume the queue"
             select(panel, engine.store.get(held.id))
             assert resume.isEnabled()  # the row's own Resume sets the queue going again

@@ -48,7 +48,7 @@ def test_rows_appear_and_change_state_live(run: Any, sim: RunningSimulator, path
             assert panel.model.rowCount() == 2
             assert panel.model.job_at(0).id == bad.id
             await engine.wait_idle(timeout=60)
-            # Changes reach the view in batches (at most five a second): the last one shortly after.
+            # Changes reach the view in batches (at most two a second): the last one shortly after.
             await until(lambda: seen[good.id][-1] is JobState.READY and seen[bad.id][-1] is JobState.FAILED,
                         what="the rows' final states")
             assert JobState.PENDING in seen[good.id]

@@ -56,7 +56,7 @@ QUEUE_MIME = "application/x-getimg-studio-queued-ids"  # a drag of queued rows: 
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PAGE_DEPTH = 2000  # rows beyond which a block is fetched by id rather than by OFFSET
-REPAINT_INTERVAL = 0.2  # seconds: at most five batches of changed rows a second (see the module's docstring)
+REPAINT_INTERVAL = 0.5  # seconds: at most two batches of changed rows a second (see the module's docstring)
 
 
 def matches(job: Job, view: JobFilter, search: str, kind: JobKind | None = None) -> bool:

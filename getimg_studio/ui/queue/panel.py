@@ -220,9 +220,13 @@ class QueuePanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_enabled())
         self.model.dataChanged.connect(lambda *_: self._update_enabled())
         self.model.layoutChanged.connect(lambda *_: self._update_enabled())
+        # A reset clears the selection without selectionChanged, and removed rows may have been selected: both
+        # recheck the actions. An insert selects nothing (200 of them arrive at once when a batch is queued).
         self.model.modelReset.connect(self._update_empty)
+        self.model.modelReset.connect(self._update_enabled)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.rowsRemoved.connect(self._update_empty)
+        self.model.rowsRemoved.connect(lambda *_: self._update_enabled())
         self.thumbnails.thumbnailReady.connect(self._thumbnail_ready)
         self._update_empty()
         self._update_line()
@@ -364,8 +368,8 @@ class QueuePanel(QWidget):
                 text += f" (Showing {self.kinds.currentText().lower()} only.)"
             self.empty.setText(text)
             self._place_empty()
-        self.empty.setVisible(empty)
-        self._update_enabled()
+        if empty != self.empty.isVisibleTo(self.view):
+            self.empty.setVisible(empty)
 
     def _place_empty(self) -> None:
         self.empty.setGeometry(self.view.viewport().rect().adjusted(16, 16, -16, -16))
