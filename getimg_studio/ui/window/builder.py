@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
     from getimg_studio.ui.spending.window import SpendingWindow
-    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.page import StoryboardPage
     from getimg_studio.ui.storyboard.ports import StoryboardPorts
 
 LIVE_URL = "https://api.getimg.ai"
@@ -287,7 +287,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
         lambda text: window.status.showMessage(text, STATUS_MS))
     compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
     window.keyframes = keyframes
-    window.storyboard = build_storyboard_page(window, actions, engine, paths, catalogue, bridge)
+    window.storyboard = storyboard_page(window, actions, engine, paths, catalogue, bridge)
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
     return window
@@ -314,34 +314,24 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue,
         compare_takes=compare_takes)
 
 
-def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
-                          catalogue: Catalogue, bridge: EngineBridge) -> StoryboardController:
-    from getimg_studio.ui.storyboard.controller import StoryboardController
-    from getimg_studio.ui.storyboard.view import StoryboardView
-
-    view = StoryboardView()
+def storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
+                    catalogue: Catalogue, bridge: EngineBridge) -> StoryboardPage:
+    """The Storyboard page (View > Storyboard, Ctrl+B), built when first shown; its tasks close before the
+    window's shutdown."""
+    from getimg_studio.ui.storyboard.page import StoryboardPage
 
     def on_job(handler: Callable[[Job], None]) -> None:
         bridge.jobChanged.connect(lambda job, _previous: handler(job))
 
-    ports = storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare)
-    controller = StoryboardController(view, ports, on_job=on_job)
-    window.stage.addWidget(view)
-    controller.resume()
-    action = actions.show_storyboard
-
-    def show(on: bool) -> None:
-        if on:
-            controller.refresh_list()
-        window.stage.setCurrentIndex(window.stage.indexOf(view) if on else 0)
-
-    action.toggled.connect(show)
+    page = StoryboardPage(window.stage, actions.show_storyboard,
+                          lambda: storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare),
+                          on_job, engine.store.running_storyboards)
     window_shutdown = window.on_shutdown
 
     async def shutdown() -> None:  # the page's own tasks first, then the window's shutdown as before
-        await controller.close()
+        await page.close()
         if window_shutdown is not None:
             await window_shutdown()
 
     window.on_shutdown = shutdown
-    return controller
+    return page

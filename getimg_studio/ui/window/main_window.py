@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
-    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.page import StoryboardPage
     from getimg_studio.ui.window.controller import WindowController
 
 
@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
     queue: QueuePanel
     compare: ComparePage  # the stage's compare page (issue 14): open_compare(job_ids, keep)
     keyframes: KeyframeController
-    storyboard: StoryboardController  # the stage's storyboard page (issue 13)
+    storyboard: StoryboardPage  # the stage's storyboard page (issue 13): `.controller` once first shown
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
                  parent: QWidget | None = None) -> None:
