@@ -7,6 +7,7 @@ through `EngineBridge` alone.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -65,8 +66,6 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
 
 async def save_copy_with_recipe(engine: Engine, job: Job, dest: Path) -> Path:
     """The queue's "Save a copy as…": getimg's packets unchanged, the recipe in the copy's metadata (issue 14)."""
-    import asyncio
-
     from getimg_studio.jobs.exports import save_job_copy
 
     def write() -> Path:
@@ -107,8 +106,6 @@ def compare_page(window: MainWindow, engine: Engine, player: PlayerPanel, queue:
 # A video dropped onto the window (issue 14) ---------------------------------------------------------------
 
 def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDrop:
-    import asyncio
-
     from getimg_studio.jobs.imports import FrameFrom, frame_from_video
     from getimg_studio.ui.imports.drop import DropPorts, VideoDrop
 
@@ -211,6 +208,18 @@ def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeCo
     return keyframes
 
 
+def report_simulator(window: MainWindow, ready: asyncio.Future[str | None]) -> None:
+    """Demo mode does not wait for its simulator to boot: should it never come up, the status bar says so."""
+
+    def said(done: asyncio.Future[str | None]) -> None:
+        why = None if done.cancelled() else done.result()
+        if why:
+            window.status.showMessage(f"The demo simulator did not start, so nothing can be made ({why}). "
+                                      "The log has the details.")
+
+    ready.add_done_callback(said)
+
+
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
     engine = services.engine
@@ -276,6 +285,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
                                   output_dir=output_for, make_settings=make_settings)
     close_money.append(wire_money(window, services, settings, bridge, compose, controller.open_settings))
     window.controller, window.services = controller, services
+    if services.simulator_ready is not None:
+        report_simulator(window, services.simulator_ready)
     window.compose, window.player, window.queue = compose, player, queue
     window.compare = compare
     # The prompt's memory (issue 14): recent prompts and saved styles
