@@ -8,6 +8,7 @@ reaches the engine, the theme and the menus). Closing while jobs run says they c
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -84,10 +85,15 @@ class WindowController(QObject):
     # Life cycle ----------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Recovery and the first catalogue/balance fetch run in the background; the form opens from the cache."""
-        await self._ports.start()
+        """The form opens with the models the catalogue holds already (its cache, or a first demo start's
+        built-in list); the engine starts in the background: recovery, then the first catalogue and balance
+        fetches, whose first request imports the getimg SDK. None of it holds up the first paint."""
         self.compose.reload_models()
         self.compose.restore_draft()
+        self._tasks.start(self._start_engine(), name="engine")
+
+    async def _start_engine(self) -> None:
+        await self._ports.start()
         if not self.compose.has_models:
             self._tasks.start(self._fetch_models_until_listed(), name="models")
 
@@ -103,6 +109,9 @@ class WindowController(QObject):
         """Idle time after the first paint: load the player's multimedia stack before the first clip needs it."""
         if not self._shut_down:
             self.player.prepare()
+            # It and the SDK (the engine's first request) live as long as the app, as what start-up built:
+            # out of the collector's sight too (ui/launch.py says why).
+            gc.freeze()
 
     async def _fetch_models_until_listed(self) -> None:
         """First start offline (no cached list): say why the form is empty and keep trying, gently."""
