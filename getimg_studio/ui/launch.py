@@ -58,13 +58,14 @@ async def _create_main_window(args: argparse.Namespace, paths: Paths, key_store:
     from getimg_studio.secrets import KeyStore
     from getimg_studio.services import build_services, close_services
     from getimg_studio.settings import SettingsStore
-    from getimg_studio.ui.common.theme import apply_theme
+    from getimg_studio.ui.common.theme import apply_style_sheet, apply_theme
 
     loop = asyncio.get_running_loop()
     settings = await loop.run_in_executor(None, SettingsStore.open, paths.settings_file)
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        apply_theme(app, settings.current.theme)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else None
+    if app is not None:
+        apply_theme(app, settings.current.theme, style_sheet=False)  # the sheet once the window is built
         # Closing the window must not stop the loop under the shutdown that follows it.
         app.setQuitOnLastWindowClosed(False)
     from getimg_studio.services import demo_chosen
@@ -89,6 +90,8 @@ async def _create_main_window(args: argparse.Namespace, paths: Paths, key_store:
         raise
     try:
         window = build_window(services, settings)
+        if app is not None:
+            apply_style_sheet(app)
         await window.controller.start()
     except BaseException:
         await close_services(services)

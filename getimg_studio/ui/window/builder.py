@@ -20,7 +20,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from getimg_studio.jobs.model import Job, JobFilter
-from getimg_studio.jobs.reconcile import ServerCosts
 from getimg_studio.localzone import local_zone
 from getimg_studio.secrets import KeyStatus
 from getimg_studio.services import Services, close_services, output_dir, settings_budget
@@ -32,19 +31,20 @@ from getimg_studio.ui.money.status import BudgetLabel, BudgetStatus
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueueControl, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
-from getimg_studio.ui.spending.services import SpendingServices
 from getimg_studio.ui.window.controller import STATUS_MS, WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.jobs.imports import FrameFrom
     from getimg_studio.paths import Paths
     from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.compare.ports import KeepFn
     from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
+    from getimg_studio.ui.spending.services import SpendingServices
     from getimg_studio.ui.spending.window import SpendingWindow
     from getimg_studio.ui.storyboard.page import StoryboardPage
     from getimg_studio.ui.storyboard.ports import StoryboardPorts
@@ -106,10 +106,11 @@ def compare_page(window: MainWindow, engine: Engine, player: PlayerPanel, queue:
 # A video dropped onto the window (issue 14) ---------------------------------------------------------------
 
 def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDrop:
-    from getimg_studio.jobs.imports import FrameFrom, frame_from_video
     from getimg_studio.ui.imports.drop import DropPorts, VideoDrop
 
     async def frame_of(video: Path, which: FrameFrom) -> Path:
+        from getimg_studio.jobs.imports import frame_from_video  # with the first video dropped
+
         return await asyncio.get_running_loop().run_in_executor(None, frame_from_video, video, which, frames_dir)
 
     compose = window.compose
@@ -123,6 +124,9 @@ def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDro
 
 def spending_services(services: Services, settings: SettingsStore, unbilled: Callable[[], Decimal]
                       ) -> SpendingServices:
+    from getimg_studio.jobs.reconcile import ServerCosts
+    from getimg_studio.ui.spending.services import SpendingServices
+
     engine = services.engine
 
     async def server_costs(start: datetime, end: datetime) -> ServerCosts | None:
