@@ -13,6 +13,7 @@ demo start offers the simulator's own model list (`demo_models`) until the simul
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 from collections.abc import Callable
@@ -62,6 +63,8 @@ class Services:
     lock: InstanceLock | None = None
     # Demo mode: resolves once the simulator listens, to None, or to why it did not start (then every request fails).
     simulator_ready: asyncio.Future[str | None] | None = None
+    # What the engine's first request waits for, if anything (the window sets it once it has painted).
+    first_request_gate: concurrent.futures.Future[None] | None = None
 
     @property
     def key_source(self) -> KeySource | None:
@@ -115,11 +118,13 @@ async def build_services(
     base_url: str | None,
     key_store: KeyStore | None = None,
     key_status: KeyStatus | None = None,
+    first_request_gate: concurrent.futures.Future[None] | None = None,
 ) -> Services:
     """Everything wired; close it with `close_services`.
 
     `key_status` is the key store's status when the caller has already read it (the window reads it first
     when the key decides between demo and live, so that no two threads import at once).
+    `first_request_gate`: the engine's first request (which imports the getimg SDK) waits until it is set.
 
     Raises GetimgError when the history is unusable or another window or command is already working on it.
     """
@@ -127,7 +132,7 @@ async def build_services(
     lock.acquire()  # before anything else: the simulator's state and the history are this process's alone
     try:
         return await _build(paths, settings, demo=demo, base_url=base_url, key_store=key_store,
-                            key_status=key_status, lock=lock)
+                            key_status=key_status, lock=lock, gate=first_request_gate)
     except BaseException:
         lock.release()
         raise
@@ -154,7 +159,8 @@ def history_backend(settings: Settings, demo: bool | None, base_url: str | None,
 
 
 async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_url: str | None,
-                 key_store: KeyStore | None, key_status: KeyStatus | None, lock: InstanceLock) -> Services:
+                 key_store: KeyStore | None, key_status: KeyStatus | None, lock: InstanceLock,
+                 gate: concurrent.futures.Future[None] | None) -> Services:
     # Order matters for start-up time: the demo simulator boots in its own process, so it is started as soon
     # as demo mode is known, and this process's own work (the engine's imports, the history, the keyring)
     # happens while it boots; nothing waits for it. Only one thread imports at a time: the executor jobs
@@ -210,7 +216,8 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
             # Without a key the client refuses to exist; a placeholder makes every call a clear 401 instead.
             # Its pool: the polls in flight, a creation and a read (a larger pool costs CPU on every request).
             # An ImageClient: the video client plus image generation (issue 12).
-            client = ImageClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2)
+            client = ImageClient(url, key or "missing-key", max_connections=config.max_concurrent_polls + 2,
+                                 before_first_request=(lambda: asyncio.wrap_future(gate)) if gate else None)
             catalogue = ModelCatalogue(cache)
             # The form opens with the models at once: the cache, or on a first demo start the simulator's own
             # list (the engine's recovery reads the cache again and fetches the list in the background).
@@ -236,7 +243,7 @@ async def _build(paths: Paths, settings: Settings, *, demo: bool | None, base_ur
         raise
     return Services(paths=paths, settings=settings, engine=engine, mode="demo" if use_demo else "live",
                     base_url=url, host=host, key_status=status, key_store=key_store, simulator=simulator,
-                    lock=lock, simulator_ready=ready)
+                    lock=lock, simulator_ready=ready, first_request_gate=gate)
 
 
 def demo_models() -> list[ModelInfo]:

@@ -53,10 +53,13 @@ class GetimgClient:
         max_wait: float = 60.0,
         max_connections: int = 16,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        before_first_request: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """`base_url`/`api_key` default to `GETIMG_AI_BASE_URL`/`GETIMG_API_KEY`, then to getimg itself.
 
         A read whose server asks to wait longer than `max_wait` seconds gets the error instead of a wait.
+        `before_first_request` is awaited by the requests made before the SDK is loaded: the window holds them
+        until it has painted, so the SDK's import (a third of a second) does not compete with its first paint.
         """
         key = api_key or os.environ.get("GETIMG_API_KEY") or ""
         if not key:
@@ -75,6 +78,14 @@ class GetimgClient:
         self._timeout = timeout
         self._max_connections = max_connections
         self._made: AsyncGetimgAI | None = None
+        self._before_first = before_first_request
+
+    async def _connected(self) -> None:
+        """Each request's first step: the first ones wait for `before_first_request`, then load the SDK."""
+        if self._made is None:
+            if self._before_first is not None:
+                await self._before_first()
+            self._sdk  # noqa: B018 - made now, by the first request through
 
     @property
     def _sdk(self) -> AsyncGetimgAI:
@@ -128,6 +139,7 @@ class GetimgClient:
     # ------------------------------------------------------------------ reads
     async def _read(self, what: str, call: Callable[[], Awaitable[AsyncAPIResponse[Any]]]) -> tuple[Any, httpx.Headers]:
         """A GET with retries on connection trouble, timeouts, 408/409/429/5xx and unreadable answers."""
+        await self._connected()
         from .sdk import APIConnectionError, APIStatusError
 
         for attempt in range(self._read_retries + 1):
@@ -199,10 +211,12 @@ class GetimgClient:
     async def create_generation(self, request: GenerationRequest, frames: Sequence[PreparedFrame]) -> Created:
         """POST once (see the module docstring for what the errors it raises mean)."""
         from .frames import check_body_size
-        from .sdk import NEVER_SENT, APIConnectionError, APIStatusError, APITimeoutError
 
         check_body_size(frames)  # an oversized body would be refused anyway: refuse it before it costs a POST
         body = self._body(request, frames)
+        await self._connected()
+        from .sdk import NEVER_SENT, APIConnectionError, APIStatusError, APITimeoutError
+
         try:
             raw = await self._sdk.videos.generations.with_raw_response.create(**body)
         except APIStatusError as exc:

@@ -79,10 +79,12 @@ class ImageClient(GetimgClient):
         """POST once and return the image's URL(s). As for videos, the engine's queue decides on any resend:
         a surely-not-created refusal (429, 503, never connected) is raised as such, doubt as UNCERTAIN."""
         from .frames import check_body_size
-        from .sdk import NEVER_SENT, APIConnectionError, APIStatusError, APITimeoutError
 
         check_body_size(references)  # refused anyway: refuse it before it costs a POST
         body = self.image_body(request, references)
+        await self._connected()
+        from .sdk import NEVER_SENT, APIConnectionError, APIStatusError, APITimeoutError
+
         try:
             raw = await self._sdk.images.with_raw_response.generate(**body, timeout=self._image_timeout)
         except APIStatusError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import gc
 import logging
 import os
@@ -75,8 +76,10 @@ async def _create_main_window(args: argparse.Namespace, paths: Paths, key_store:
     # simulator is spawned first and the keyring read while it boots.
     key_store = key_store or KeyStore(paths.key_file)
     status = None if demo_chosen(settings.current, args.demo) else await key_store.aload()
+    # Set by the window once it has painted (`WindowPorts.painted`): the engine's first request waits for it.
+    painted: concurrent.futures.Future[None] = concurrent.futures.Future()
     building = loop.create_task(build_services(paths, settings.current, demo=args.demo, base_url=args.base_url,
-                                               key_store=key_store, key_status=status))
+                                               key_store=key_store, key_status=status, first_request_gate=painted))
     try:
         # One step of `building` spawns the demo simulator and imports the engine, up to opening the history
         # on an executor thread (which imports nothing); the window's modules are imported then.

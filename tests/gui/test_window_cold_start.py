@@ -3,11 +3,16 @@ built before it (bench/bench_startup.py measures how long it takes), and each pa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +81,29 @@ def test_a_demo_cold_start_shows_the_window_before_loading_what_it_does_not_need
     assert not seen["page"]
     assert seen["page_shown"]  # built when first shown
     assert seen["fetched"]  # and the engine still talks to the simulator (through the SDK) after the paint
+
+
+def test_a_window_never_painted_still_talks_to_getimg(sim: Any, paths: Any, run: Callable[..., Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's first request waits for the first paint, or `NETWORK_LATEST` seconds when none comes."""
+    from getimg_studio.app import build_parser
+    from getimg_studio.ui.launch import create_main_window
+    from getimg_studio.ui.window.controller import WindowController
+
+    monkeypatch.setattr(WindowController, "NETWORK_LATEST", 0.3)
+    monkeypatch.setenv("GETIMG_API_KEY", "sk-test-unpainted-0001")
+    args = build_parser().parse_args(["--data-dir", str(paths.data.parent), "--base-url", sim.base_url])
+
+    async def scenario() -> None:
+        window = await create_main_window(args, paths)  # never shown
+        try:
+            for _ in range(200):
+                if window.compose.has_models:
+                    break
+                await asyncio.sleep(0.05)
+            assert window.compose.has_models  # listed by the simulator: the request went without a paint
+        finally:
+            await window.shutdown()
+            window.deleteLater()
+
+    run(scenario(), timeout=60)

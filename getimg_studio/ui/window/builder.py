@@ -8,6 +8,7 @@ through `EngineBridge` alone.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -224,6 +225,11 @@ def report_simulator(window: MainWindow, ready: asyncio.Future[str | None]) -> N
     ready.add_done_callback(said)
 
 
+def open_gate(gate: concurrent.futures.Future[None] | None) -> None:
+    if gate is not None and not gate.done():
+        gate.set_result(None)
+
+
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
     engine = services.engine
@@ -263,7 +269,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
         start=engine.start, refresh_catalogue=engine.refresh_catalogue, session_spent=lambda: engine.session_spent,
         active_jobs=lambda: engine.store.count(JobFilter.ACTIVE), set_output_dir=engine.set_output_dir,
         set_auto_download=engine.set_auto_download, set_time_limit=engine.set_time_limit,
-        set_max_in_flight=engine.set_max_in_flight, set_api_key=engine.set_api_key, close=close)
+        set_max_in_flight=engine.set_max_in_flight, set_api_key=engine.set_api_key, close=close,
+        painted=partial(open_gate, services.first_request_gate))
 
     def make_settings(parent: QWidget) -> SettingsController:
         # Imported when first opened: the first paint does not need the settings window.

@@ -8,7 +8,6 @@ reaches the engine, the theme and the menus). Closing while jobs run says they c
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 from collections.abc import Callable
@@ -52,7 +51,7 @@ def _b64(data: QByteArray) -> str:
 
 class WindowController(QObject):
     MODELS_RETRY_FIRST = 5.0  # seconds before fetching a missing model list again (doubles, up to a minute)
-    ENGINE_START_LATEST = 1.0  # seconds after `start` the engine starts even if the window never painted
+    NETWORK_LATEST = 1.0  # seconds after `start` the first request goes even if the window never painted
 
     def __init__(self, window: MainWindow, actions: WindowActions, compose: ComposeController, player: PlayerPanel,
                  queue: QueuePanel, bridge: EngineBridge, settings: SettingsStore, ports: WindowPorts, *,
@@ -76,7 +75,6 @@ class WindowController(QObject):
         self._tasks = TaskOwner("window", on_error=report_exception)
         self._shut_down = False
         self._asking_quit = False
-        self._first_paint = asyncio.Event()
         self._unsubscribe = settings.subscribe(self._settings_changed)
         window.may_close = self.may_close
         window.on_shutdown = self.shutdown
@@ -88,26 +86,23 @@ class WindowController(QObject):
     # Life cycle ----------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """The form opens with the models the catalogue holds already (its cache, or a first demo start's
-        built-in list). The engine starts once the window has painted (or `ENGINE_START_LATEST` seconds
-        from now, painted or not): recovery, then the first catalogue and balance fetches, whose first
-        request imports the getimg SDK on the engine's thread. None of it holds up the first paint."""
+        """Recovery, then the first catalogue and balance fetches in the background; the form opens with the
+        models the catalogue holds already (its cache, or a first demo start's built-in list).
+
+        The engine's first request, which imports the getimg SDK on the engine's thread, waits until the window
+        has painted (or `NETWORK_LATEST` seconds, painted or not): that import would share the GIL with the
+        painting thread and slow the first paint down.
+        """
+        self.window.painted.connect(self._painted)
+        QTimer.singleShot(int(self.NETWORK_LATEST * 1000), self._ports.painted)
+        await self._ports.start()
         self.compose.reload_models()
         self.compose.restore_draft()
-        self.window.painted.connect(self._painted)
-        self._tasks.start(self._start_engine(), name="engine")
-
-    def _painted(self) -> None:
-        # Queued: the window's children paint after it, in the same pass.
-        QTimer.singleShot(0, self._first_paint.set)
-
-    async def _start_engine(self) -> None:
-        # Its imports and CPU on the engine's thread would slow the first paint down (they share the GIL).
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._first_paint.wait(), self.ENGINE_START_LATEST)
-        await self._ports.start()
         if not self.compose.has_models:
             self._tasks.start(self._fetch_models_until_listed(), name="models")
+
+    def _painted(self) -> None:
+        QTimer.singleShot(0, self._ports.painted)  # queued: the window's children paint after it, in this pass
 
     def show(self) -> None:
         """Show the window as it was left, or fitted to this screen on a first start; typing goes to the prompt."""
