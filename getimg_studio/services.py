@@ -274,7 +274,11 @@ def _spawn_demo(paths: Paths, spawn: Callable[..., SimulatorHandle]) -> Simulato
 
     paths.simulator_state.mkdir(parents=True, exist_ok=True)
     listen = listening_socket() if os.name == "posix" else None  # elsewhere: wait for it to say where it listens
-    return spawn(["--state-dir", str(paths.simulator_state)], background=True, listen=listen)
+    try:
+        return spawn(["--state-dir", str(paths.simulator_state)], background=True, listen=listen)
+    finally:
+        if listen is not None:
+            listen.close()  # the child has its own copy (spawn closed ours already, unless it failed first)
 
 
 def _listening(simulator: SimulatorHandle) -> str | None:

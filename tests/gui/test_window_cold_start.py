@@ -107,3 +107,38 @@ def test_a_window_never_painted_still_talks_to_getimg(sim: Any, paths: Any, run:
             window.deleteLater()
 
     run(scenario(), timeout=60)
+
+
+def test_a_demo_simulator_that_never_comes_up_is_said_in_the_status_bar(paths: Any, run: Callable[..., Any],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Demo mode does not wait for the simulator to boot, so its failure reaches the window afterwards."""
+    from getimg_studio.app import build_parser
+    from getimg_studio.simulator import process
+    from getimg_studio.ui.launch import create_main_window
+
+    class NeverUp:
+        base_url = "http://127.0.0.1:9"  # nothing listens: requests are refused at once
+
+        def wait_listening(self, timeout: float = 20) -> None:
+            raise process.SimulatorStartError("simulator did not start (exit code 2, said '')")
+
+        def stop(self, timeout: float = 10.0) -> int:
+            return 2
+
+    monkeypatch.setattr(process, "spawn_simulator", lambda *args, **kwargs: NeverUp())
+    args = build_parser(commands=False).parse_args(["--data-dir", str(paths.data.parent), "--demo"])
+
+    async def scenario() -> None:
+        window = await create_main_window(args, paths)
+        try:
+            for _ in range(100):
+                if "did not start" in window.status.currentMessage():
+                    break
+                await asyncio.sleep(0.05)
+            assert "The demo simulator did not start" in window.status.currentMessage()
+            assert window.compose.has_models  # the form still opens with the demo models
+        finally:
+            await window.shutdown()
+            window.deleteLater()
+
+    run(scenario(), timeout=60)
