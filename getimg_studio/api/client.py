@@ -85,17 +85,20 @@ class GetimgClient:
         if self._made is None:
             if self._before_first is not None:
                 await self._before_first()
-            self._sdk  # noqa: B018 - made now, by the first request through
+            if self._made is None:  # another request may have made it meanwhile
+                self._made = self._make_sdk()
 
     @property
     def _sdk(self) -> AsyncGetimgAI:
-        """The SDK's client, made (and the SDK imported: `sdk.py` says why so late) by the first request."""
         if self._made is None:
-            from . import sdk
-
-            self._made = sdk.make_sdk(self._key, self.base_url, timeout=self._timeout,
-                                      max_connections=self._max_connections)
+            self._made = self._make_sdk()
         return self._made
+
+    def _make_sdk(self) -> AsyncGetimgAI:
+        """The SDK's client, made (and the SDK imported: `sdk.py` says why so late) by the first request."""
+        from . import sdk
+
+        return sdk.make_sdk(self._key, self.base_url, timeout=self._timeout, max_connections=self._max_connections)
 
     async def aclose(self) -> None:
         if self._made is not None:

@@ -120,7 +120,8 @@ def listening_socket(host: str = "127.0.0.1") -> socket.socket:
 def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, timeout: float = 20,
                     stderr: int | IO[bytes] | None = None, env: dict[str, str] | None = None,
                     background: bool = False, listen: socket.socket | None = None) -> SimulatorProcess:
-    """Start the simulator in a child process; returns once it is listening. ``args`` go to the CLI.
+    """Start the simulator in a child process; returns once it is listening (with `listen`, at once).
+    ``args`` go to the CLI.
 
     ``background``: at a lower CPU priority than ours (`BACKGROUND_NICENESS`), as demo mode runs it.
     ``listen``: the child serves on this socket, which is closed here (the child has its own copy); the call

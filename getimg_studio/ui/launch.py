@@ -34,9 +34,9 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
 
     `key_store` carries a session-only key over when the window is rebuilt (demo mode to live mode).
     """
-    # Start-up makes hundreds of thousands of objects that live as long as the app, and the collector would
-    # walk them again and again while they are made (a sixth of the cold start, measured): it stays off
-    # until they are frozen out of its sight, below.
+    # Start-up makes hundreds of thousands of objects that live as long as the app, and the collector walked
+    # them again and again while they were made (150-200 ms of a cold start, measured): it stays off until
+    # they are frozen out of its sight, below.
     collecting = gc.isenabled()
     gc.disable()
     try:
