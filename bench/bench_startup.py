@@ -81,7 +81,9 @@ print("RESULT " + json.dumps(result))
 
 
 def one_run(platform: str) -> dict[str, Any]:
-    env = dict(os.environ, QT_QPA_PLATFORM=platform)
+    # PYTHONPATH too: the demo simulator is a process of its own, and it must run this tree's code as well.
+    env = dict(os.environ, QT_QPA_PLATFORM=platform,
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
     env.pop("GETIMG_API_KEY", None)
     with tempfile.TemporaryDirectory(prefix="getimg-bench-") as tmp:
         started = time.perf_counter()

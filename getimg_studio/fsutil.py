@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -46,6 +45,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def sha256_file(path: Path) -> str:
     """The file's SHA-256 as hex, read in 1 MiB chunks so a large video costs no memory."""
+    import hashlib  # never before the first paint: files are hashed after a download or for an export
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(_HASH_CHUNK):

@@ -196,6 +196,11 @@ class ModelCatalogue:
         self._models = list(models)
         self.fetched_at = fetched_at or datetime.now(UTC)
 
+    def seed(self, models: Iterable[ModelInfo]) -> None:
+        """Models to offer before any fetch (a first demo start: the simulator's own list); not cached, and
+        `fetched_at` stays None: they were never fetched."""
+        self._models = list(models)
+
     def load_cache(self) -> bool:
         """Read the disk cache (blocking, small); False when there is none or it cannot be read."""
         try:

@@ -17,26 +17,25 @@ import os
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
-
-import httpx
-from getimg import APIConnectionError, APIStatusError, APITimeoutError, AsyncGetimgAI, DefaultAsyncHttpxClient
-from getimg._response import AsyncAPIResponse
 
 from ..logs import register_secret
 from . import responses
 from .catalogue import parse_models
 from .errors import ErrorKind, GetimgError
-from .frames import PreparedFrame, check_body_size
 from .types import Balance, CostReport, Created, GenerationRequest, ModelInfo, RemoteStatus, wire_duration
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .frames import PreparedFrame
+    from .sdk import APIConnectionError, APIStatusError, AsyncAPIResponse, AsyncGetimgAI
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_BASE_URL = "https://api.getimg.ai"
 _QUIET_LOGGERS = ("httpx", "httpcore", "getimg")  # they log full URLs, and signed URLs are secrets
-# Connection failures that happen before a single byte of the request can have been sent.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 def _backoff(attempt: int, base: float = 0.5, cap: float = 8.0) -> float:
@@ -54,10 +53,13 @@ class GetimgClient:
         max_wait: float = 60.0,
         max_connections: int = 16,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        before_first_request: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """`base_url`/`api_key` default to `GETIMG_AI_BASE_URL`/`GETIMG_API_KEY`, then to getimg itself.
 
         A read whose server asks to wait longer than `max_wait` seconds gets the error instead of a wait.
+        `before_first_request` is awaited by the requests made before the SDK is loaded: the window holds them
+        until it has painted, so the SDK's import (a third of a second) does not compete with its first paint.
         """
         key = api_key or os.environ.get("GETIMG_API_KEY") or ""
         if not key:
@@ -72,21 +74,44 @@ class GetimgClient:
         self._read_retries = max(0, read_retries)
         self._max_wait = max_wait
         self._sleep = sleep
-        # A small pool: httpcore checks every pooled connection on each request, and the engine never has
-        # more than its polls in flight (8) plus a creation and a few reads at once.
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        self._sdk = AsyncGetimgAI(api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0,
-                                  http_client=DefaultAsyncHttpxClient(limits=limits, timeout=timeout))
+        self._key = key
+        self._timeout = timeout
+        self._max_connections = max_connections
+        self._made: AsyncGetimgAI | None = None
+        self._before_first = before_first_request
+
+    async def _connected(self) -> None:
+        """Each request's first step: the first ones wait for `before_first_request`, then load the SDK."""
+        if self._made is None:
+            if self._before_first is not None:
+                await self._before_first()
+            if self._made is None:  # another request may have made it meanwhile
+                self._made = self._make_sdk()
+
+    @property
+    def _sdk(self) -> AsyncGetimgAI:
+        if self._made is None:
+            self._made = self._make_sdk()
+        return self._made
+
+    def _make_sdk(self) -> AsyncGetimgAI:
+        """The SDK's client, made (and the SDK imported: `sdk.py` says why so late) by the first request."""
+        from . import sdk
+
+        return sdk.make_sdk(self._key, self.base_url, timeout=self._timeout, max_connections=self._max_connections)
 
     async def aclose(self) -> None:
-        await self._sdk.close()
+        if self._made is not None:
+            await self._made.close()
 
     def set_api_key(self, key: str) -> None:
         """Use another key from the next request on (the SDK reads it for every request)."""
         if not key:
             raise GetimgError(ErrorKind.AUTH, "No getimg API key: add one in Settings (getimg.ai → API keys).")
         register_secret(key)
-        self._sdk.api_key = key
+        self._key = key
+        if self._made is not None:
+            self._made.api_key = key
 
     # ------------------------------------------------------------------ errors
     def _offline(self) -> GetimgError:
@@ -94,10 +119,12 @@ class GetimgClient:
                            f"connection, then try again.")
 
     def _connection_error(self, exc: APIConnectionError) -> GetimgError:
-        if isinstance(exc, APITimeoutError) and not isinstance(exc.__cause__, _NEVER_SENT):
+        from .sdk import NEVER_SENT, APITimeoutError
+
+        if isinstance(exc, APITimeoutError) and not isinstance(exc.__cause__, NEVER_SENT):
             return GetimgError(ErrorKind.TIMEOUT, f"getimg ({self._host}) did not answer in time: try again "
                                f"in a moment.")
-        if isinstance(exc.__cause__, _NEVER_SENT):
+        if isinstance(exc.__cause__, NEVER_SENT):
             return self._offline()
         return GetimgError(ErrorKind.OFFLINE, f"The connection to getimg ({self._host}) broke: check the "
                            f"internet connection, then try again.")
@@ -115,6 +142,9 @@ class GetimgClient:
     # ------------------------------------------------------------------ reads
     async def _read(self, what: str, call: Callable[[], Awaitable[AsyncAPIResponse[Any]]]) -> tuple[Any, httpx.Headers]:
         """A GET with retries on connection trouble, timeouts, 408/409/429/5xx and unreadable answers."""
+        await self._connected()
+        from .sdk import APIConnectionError, APIStatusError
+
         for attempt in range(self._read_retries + 1):
             try:
                 raw = await call()
@@ -183,14 +213,19 @@ class GetimgClient:
 
     async def create_generation(self, request: GenerationRequest, frames: Sequence[PreparedFrame]) -> Created:
         """POST once (see the module docstring for what the errors it raises mean)."""
+        from .frames import check_body_size
+
         check_body_size(frames)  # an oversized body would be refused anyway: refuse it before it costs a POST
         body = self._body(request, frames)
+        await self._connected()
+        from .sdk import NEVER_SENT, APIConnectionError, APIStatusError, APITimeoutError
+
         try:
             raw = await self._sdk.videos.generations.with_raw_response.create(**body)
         except APIStatusError as exc:
             raise self._create_status_error(exc) from None
         except APIConnectionError as exc:
-            if not isinstance(exc.__cause__, _NEVER_SENT):
+            if not isinstance(exc.__cause__, NEVER_SENT):
                 what = "no answer came in time" if isinstance(exc, APITimeoutError) else "the connection broke"
                 raise self._uncertain(f"{what} before it answered") from None
             raise self._offline() from None
@@ -209,6 +244,8 @@ class GetimgClient:
         return err
 
     async def _created(self, raw: AsyncAPIResponse[Any]) -> Created:
+        import httpx
+
         try:
             data = responses.load_json(await raw.read())
         except (GetimgError, httpx.HTTPError):

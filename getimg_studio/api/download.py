@@ -22,15 +22,16 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
-
-import httpx
+from typing import IO, TYPE_CHECKING
 
 from getimg_studio.fsutil import fsync_dir, write_atomic
 
 from ..logs import redact
 from .errors import ErrorKind, GetimgError
 from .image_types import sniff_image_mime
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
@@ -134,13 +135,25 @@ class Downloader:
         self._chunk = chunk_size
         self._max_failures = max(1, max_failures)
         self._sleep = sleep
-        timeout = httpx.Timeout(connect=connect_timeout, read=stall_timeout, write=stall_timeout, pool=None)
-        # No auth, no cookies kept between URLs, and no compression: offsets must be file offsets.
-        self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=True,
-                                         headers={"Accept-Encoding": "identity"})
+        self._timeouts = (connect_timeout, stall_timeout)
+        self._made: httpx.AsyncClient | None = None
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        """Made by the first download: httpx (and its TLS context) is not needed before the first paint."""
+        if self._made is None:
+            import httpx
+
+            connect, stall = self._timeouts
+            timeout = httpx.Timeout(connect=connect, read=stall, write=stall, pool=None)
+            # No auth, no cookies kept between URLs, and no compression: offsets must be file offsets.
+            self._made = httpx.AsyncClient(timeout=timeout, follow_redirects=True,
+                                           headers={"Accept-Encoding": "identity"})
+        return self._made
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._made is not None:
+            await self._made.aclose()
 
     async def download(self, url: str, dest: Path, *, progress: Progress | None = None,
                        mime_type: str = "video/mp4") -> int:
@@ -182,6 +195,8 @@ class Downloader:
             await self._sleep(min(8.0, 0.25 * 2**failures) * (0.75 + random.random() / 2))
 
     async def _attempt(self, url: str, part: _Part, offset: int, progress: Progress | None) -> int:
+        import httpx
+
         headers = {}
         if offset and part.validator:
             headers = {"Range": f"bytes={offset}-", "If-Range": part.validator}

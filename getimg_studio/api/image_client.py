@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
-
-import httpx
-from getimg import APIConnectionError, APIStatusError, APITimeoutError
-from getimg._response import AsyncAPIResponse
+from typing import TYPE_CHECKING, Any
 
 from . import responses
 from .catalogue import parse_models
-from .client import _NEVER_SENT, GetimgClient
+from .client import GetimgClient
 from .errors import ErrorKind, GetimgError
-from .frames import PreparedFrame, check_body_size
 from .image_responses import image_result
 from .image_types import ImageRequest, ImageResult
 from .types import ModelInfo
+
+if TYPE_CHECKING:
+    from .frames import PreparedFrame
+    from .sdk import APIStatusError, AsyncAPIResponse
 
 log = logging.getLogger(__name__)
 IMAGE_TIMEOUT = 180.0  # seconds for one image request: a 4K image can take a while to make
@@ -79,14 +78,19 @@ class ImageClient(GetimgClient):
     async def generate_image(self, request: ImageRequest, references: Sequence[PreparedFrame]) -> ImageResult:
         """POST once and return the image's URL(s). As for videos, the engine's queue decides on any resend:
         a surely-not-created refusal (429, 503, never connected) is raised as such, doubt as UNCERTAIN."""
+        from .frames import check_body_size
+
         check_body_size(references)  # refused anyway: refuse it before it costs a POST
         body = self.image_body(request, references)
+        await self._connected()
+        from .sdk import NEVER_SENT, APIConnectionError, APIStatusError, APITimeoutError
+
         try:
             raw = await self._sdk.images.with_raw_response.generate(**body, timeout=self._image_timeout)
         except APIStatusError as exc:
             raise self._image_status_error(exc) from None
         except APIConnectionError as exc:
-            if not isinstance(exc.__cause__, _NEVER_SENT):
+            if not isinstance(exc.__cause__, NEVER_SENT):
                 why = ("no answer came in time" if isinstance(exc, APITimeoutError)
                        else "the connection broke before it answered")
                 raise self._image_uncertain(why) from None
@@ -94,6 +98,8 @@ class ImageClient(GetimgClient):
         return await self._result(raw, request)
 
     async def _result(self, raw: AsyncAPIResponse[Any], request: ImageRequest) -> ImageResult:
+        import httpx
+
         try:
             data = responses.load_json(await raw.read())
         except (GetimgError, httpx.HTTPError):

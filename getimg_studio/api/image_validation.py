@@ -10,12 +10,15 @@ video limit (4,096 characters) is used.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .errors import GetimgError
-from .frames import PreparedFrame, check_body_size, prepare_frame
 from .image_types import OUTPUT_FORMATS, ImageRequest
 from .types import FrameRef, GenerationRequest, ModelInfo, Role
 from .validation import Issue, _check_frame_source, _check_options, check_prompt
+
+if TYPE_CHECKING:
+    from .frames import PreparedFrame
 
 REFERENCES_FIELD = Role.REFERENCE_IMAGE.value
 _FORMAT_NAMES = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP"}
@@ -71,6 +74,8 @@ def prepare_references(references: Sequence[FrameRef]) -> list[PreparedFrame]:
     Each is converted, turned upright and downscaled by `frames.prepare_frame` where needed; one that cannot be
     used raises GetimgError(FRAME) saying which reference it is; so do references too large together.
     """
+    from .frames import check_body_size, prepare_frame  # Pillow: not before the first paint
+
     prepared: list[PreparedFrame] = []
     for number, ref in enumerate(references, 1):
         try:

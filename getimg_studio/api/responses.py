@@ -5,7 +5,6 @@ Bodies are parsed with `parse_float=Decimal` so a billed 0.225 stays exactly 0.2
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import time
@@ -69,6 +68,8 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # eight modules, for the rare Retry-After given as an HTTP date
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

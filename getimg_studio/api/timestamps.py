@@ -7,7 +7,6 @@ digits; unix seconds or milliseconds, as numbers or digit strings; RFC 2822 / HT
 
 from __future__ import annotations
 
-import email.utils
 import math
 import re
 from datetime import UTC, datetime
@@ -43,6 +42,8 @@ def _from_iso(text: str) -> datetime | None:
 
 
 def _from_rfc2822(text: str) -> datetime | None:
+    import email.utils  # eight modules of the email package, for the rare answer that dates this way
+
     try:
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

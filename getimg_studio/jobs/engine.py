@@ -19,7 +19,6 @@ import asyncio
 import logging
 import random
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -244,6 +243,8 @@ class Engine:
         request, estimate = await self._checked(request)
         if origin is not None and (existing := self.store.by_origin(origin)) is not None:
             return [existing]  # queued while this request's frames were being prepared
+        import uuid  # not at start-up: it loads `platform`
+
         jobs = self.lifecycle.add(request, count=variations, estimate=estimate, batch_id=uuid.uuid4().hex[:12],
                                   backend=self.backend, origin=origin)
         if until_sent:  # after `add`: a refused action (the budget) leaves a held queue held
@@ -579,6 +580,8 @@ class Engine:
                                 cancel: Callable[[], bool] | None = None) -> Job:
         """Join `files` (the chosen takes, from `storyboard_export.plan_storyboard_export`) into `out` off
         this loop, then add the file to the history as a ready job that was never sent."""
+        import uuid
+
         from getimg_studio.jobs.storyboard_export import export_request, join_takes
         from getimg_studio.media.probe import probe
 

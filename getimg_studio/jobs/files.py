@@ -8,7 +8,6 @@ is plain ASCII, short, and resolves to a file directly in the output folder.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import unicodedata
@@ -41,6 +40,8 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
 
 def short_id(*parts: object) -> str:
     """Six hex digits from the job's ids: stable for a job, distinct between jobs."""
+    import hashlib  # not at start-up: nothing is named before a job is saved
+
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:6]
 
 

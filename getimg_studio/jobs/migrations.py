@@ -9,7 +9,7 @@ version so the test suite opens each one.
 from __future__ import annotations
 
 from getimg_studio.jobs.ledger import LEDGER_MIGRATION
-from getimg_studio.jobs.storyboard.tables import SCHEMA_STEP as _STORYBOARD_TABLES
+from getimg_studio.jobs.storyboard.schema import SCHEMA_STEP as _STORYBOARD_TABLES
 
 # Timestamps are ISO 8601 text in UTC; money is decimal text (never a float); the request is JSON.
 # `prompt_folded` is the case-folded prompt, so search is case-insensitive beyond ASCII.

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import statistics
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -173,6 +172,8 @@ class HistoryReads(StoryboardReads):
             (datetime.fromisoformat(r["completed_at"]) - datetime.fromisoformat(r["submitted_at"])).total_seconds()
             for r in rows
         ]
+        import statistics  # not at start-up: it loads `fractions`
+
         return statistics.median(spans) if spans else None
 
     # Imported files and recipes (issue 14) -----------------------------------------------------------

@@ -16,14 +16,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from getimg_studio.jobs.storyboard import tables
-from getimg_studio.jobs.storyboard.model import Storyboard
-from getimg_studio.jobs.storyboard.slots import RunState, Slot
-from getimg_studio.jobs.storyboard.tables import StoryboardSummary
+from getimg_studio.jobs.storyboard import schema
 
 if TYPE_CHECKING:
     from getimg_studio.api.types import GenerationRequest
     from getimg_studio.jobs.model import Job
+    from getimg_studio.jobs.storyboard.model import Storyboard
+    from getimg_studio.jobs.storyboard.slots import RunState, Slot
+    from getimg_studio.jobs.storyboard.tables import StoryboardSummary
+
+# Each method imports `tables` (and through it the storyboard's values) when first called: opening the
+# history needs only `schema`, and the window's first paint reads no storyboard.
 
 
 class StoryboardReads:
@@ -33,22 +36,30 @@ class StoryboardReads:
 
     def storyboards(self) -> list[StoryboardSummary]:
         """Every storyboard, the most recently saved first."""
+        from getimg_studio.jobs.storyboard import tables
+
         return tables.list_storyboards(self._db)
 
     def storyboard(self, storyboard_id: int) -> Storyboard | None:
+        from getimg_studio.jobs.storyboard import tables
+
         return tables.load_storyboard(self._db, storyboard_id)
 
     def run_state(self, storyboard_id: int) -> RunState:
+        from getimg_studio.jobs.storyboard import tables
+
         return tables.load_run_state(self._db, storyboard_id)
 
     def running_storyboards(self) -> list[int]:
-        return tables.running_storyboards(self._db)
+        return schema.running_storyboards(self._db)
 
     def storyboard_is_running(self, storyboard_id: int) -> bool:
         row = self._db.execute("SELECT running FROM storyboards WHERE id = ?", (storyboard_id,)).fetchone()
         return bool(row[0]) if row is not None else False
 
     def storyboard_from_source(self, path: Path) -> int | None:
+        from getimg_studio.jobs.storyboard import tables
+
         return tables.storyboard_from_source(self._db, path)
 
 
@@ -60,12 +71,16 @@ class StoryboardWrites:
     get: Callable[[int], Job | None]
 
     def add_storyboard(self, storyboard: Storyboard, *, now: datetime, source_path: Path | None = None) -> Storyboard:
+        from getimg_studio.jobs.storyboard import tables
+
         with self._write() as db:
             return tables.insert_storyboard(db, storyboard, now=now, source_path=source_path)
 
     def save_storyboard(self, storyboard: Storyboard, *, now: datetime,
                         slots: Iterable[Slot] = ()) -> Storyboard:
         """The storyboard's edits and (for a regeneration) its new slots, in one transaction."""
+        from getimg_studio.jobs.storyboard import tables
+
         assert storyboard.id is not None
         with self._write() as db:
             saved = tables.save_storyboard(db, storyboard, now=now)
@@ -73,15 +88,21 @@ class StoryboardWrites:
         return saved
 
     def delete_storyboard(self, storyboard_id: int) -> None:
+        from getimg_studio.jobs.storyboard import tables
+
         with self._write() as db:
             tables.delete_storyboard(db, storyboard_id)
 
     def set_storyboard_running(self, storyboard_id: int, running: bool) -> None:
+        from getimg_studio.jobs.storyboard import tables
+
         with self._write() as db:
             tables.set_running(db, storyboard_id, running)
 
     def save_slots(self, storyboard_id: int, slots: Iterable[Slot]) -> None:
         """Committed before the engine is asked for anything the slots claim."""
+        from getimg_studio.jobs.storyboard import tables
+
         rows = list(slots)
         if not rows:
             return

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="getimg-studio-sim", description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p.add_argument("--listen-fd", type=int, default=None,
+                   help="serve on this inherited, listening socket instead of --host/--port (POSIX): whoever "
+                        "started us knows the address at once, and requests sent while we boot wait for us")
     p.add_argument("--pending-seconds", type=float, default=SimulatorConfig.pending_seconds,
                    help="minimum time a generation stays pending")
     p.add_argument("--image-seconds", type=float, default=SimulatorConfig.image_seconds,
@@ -75,7 +79,10 @@ async def _run(args: argparse.Namespace) -> int:
         except NotImplementedError:  # Windows: no loop signal handlers
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     try:
-        base = await server.start(args.host, args.port)
+        if args.listen_fd is not None:
+            base = await server.start(sock=socket.socket(fileno=args.listen_fd))
+        else:
+            base = await server.start(args.host, args.port)
         if args.balance is not None:
             server.configure(balance=args.balance)
         sys.stdout.write(f"listening on {base}\n")

@@ -4,6 +4,11 @@
 ``listening on`` line and returns a :class:`SimulatorProcess`. ``--exit-with-parent`` makes the child exit on
 its own if we die without stopping it (it notices being re-parented), which also covers threads that spawn it:
 unlike PR_SET_PDEATHSIG, it does not fire when the spawning *thread* exits.
+
+``spawn_simulator(listen=listening_socket())`` (POSIX) hands the child a socket this process has already bound:
+the base URL is known at once and the call returns without waiting for the child to boot (about half a second),
+because requests sent meanwhile wait in the socket's backlog until it serves them. Demo mode starts this way, so
+the window does not wait for the simulator; ``SimulatorProcess.wait_listening`` says whether it came up.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +29,7 @@ _PREFIX = "listening on "
 # two cores its renders and answers otherwise take the cores the window paints with (the window's loop ran
 # late by twice as much at the median with 200 demo jobs polling, bench/bench_loop_stall.py).
 BACKGROUND_NICENESS = 10
+BACKLOG = 128  # requests the window sends while the simulator boots: a handful
 
 
 class SimulatorStartError(RuntimeError):
@@ -30,9 +37,16 @@ class SimulatorStartError(RuntimeError):
 
 
 class SimulatorProcess:
-    def __init__(self, proc: subprocess.Popen[str], base_url: str) -> None:
+    def __init__(self, proc: subprocess.Popen[str], base_url: str, *, listening: bool = True) -> None:
         self._proc = proc
         self.base_url = base_url
+        self._listening = listening
+
+    def wait_listening(self, timeout: float = 20) -> None:
+        """Block until the child said it listens (at once when it already has); SimulatorStartError otherwise."""
+        if not self._listening:
+            _listening_url(self._proc, timeout)
+            self._listening = True
 
     @property
     def pid(self) -> int:
@@ -91,21 +105,48 @@ def _read_first_line(stream: IO[str], timeout: float) -> str | None:
     return buf.split("\n", 1)[0]
 
 
+def listening_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A socket on a free port of `host`, listening, for `spawn_simulator(listen=...)`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, 0))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, timeout: float = 20,
                     stderr: int | IO[bytes] | None = None, env: dict[str, str] | None = None,
-                    background: bool = False) -> SimulatorProcess:
-    """Start the simulator in a child process; returns once it is listening. ``args`` go to the CLI.
+                    background: bool = False, listen: socket.socket | None = None) -> SimulatorProcess:
+    """Start the simulator in a child process; returns once it is listening (with `listen`, at once).
+    ``args`` go to the CLI.
 
     ``background``: at a lower CPU priority than ours (`BACKGROUND_NICENESS`), as demo mode runs it.
+    ``listen``: the child serves on this socket, which is closed here (the child has its own copy); the call
+    returns at once, and `wait_listening` tells whether the child came up.
     """
     # In a PyInstaller bundle sys.executable is the app, which has no -m: packaging/entry.py takes this flag.
     frozen = getattr(sys, "frozen", False) and python == sys.executable
     runner = [python, "--run-simulator"] if frozen else [python, "-m", "getimg_studio.simulator"]
-    cmd = [*runner, "--port", "0", "--exit-with-parent", *args]
+    where = ["--listen-fd", str(listen.fileno())] if listen is not None else ["--port", "0"]
+    cmd = [*runner, *where, "--exit-with-parent", *args]
     if background:
         cmd += ["--nice", str(BACKGROUND_NICENESS)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
-                            env=env)
+    if listen is None:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
+                                env=env)
+        return SimulatorProcess(proc, _listening_url(proc, timeout))
+    host, port = listen.getsockname()[:2]
+    with listen:  # ours closed once the child has its copy: when the child exits, waiting requests fail at once
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
+                                env=env, pass_fds=(listen.fileno(),))
+    return SimulatorProcess(proc, f"http://{host}:{port}", listening=False)
+
+
+def _listening_url(proc: subprocess.Popen[str], timeout: float) -> str:
+    """The base URL the child's first line gives; SimulatorStartError (the child killed) when it says none."""
     assert proc.stdout is not None
     line = _read_first_line(proc.stdout, timeout)
     if line is None or not line.startswith(_PREFIX):
@@ -114,4 +155,4 @@ def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, t
         proc.wait()
         proc.stdout.close()
         raise SimulatorStartError(f"simulator did not start (exit code {proc.returncode}, said {line!r})")
-    return SimulatorProcess(proc, line[len(_PREFIX):].strip())
+    return line[len(_PREFIX):].strip()

@@ -28,6 +28,7 @@ import gzip
 import ipaddress
 import logging
 import math
+import socket
 import tempfile
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -78,8 +79,9 @@ class SimulatorServer:
         self.reset_stats()
 
     # ------------------------------------------------------------------ lifecycle
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Load state, resume renders, listen. Returns the base URL."""
+    async def start(self, host: str = "127.0.0.1", port: int = 0, *, sock: socket.socket | None = None) -> str:
+        """Load state, resume renders, listen (on `sock` when given: a bound, listening socket). Returns the
+        base URL."""
         root = self.config.state_dir
         if root is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="getimg-sim-")
@@ -93,7 +95,7 @@ class SimulatorServer:
         # access_log=None: access lines would carry signed URLs, which are secrets
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        site = web.SockSite(self._runner, sock) if sock is not None else web.TCPSite(self._runner, host, port)
         await site.start()
         addr = self._runner.addresses[0]
         shown = f"[{addr[0]}]" if ":" in addr[0] else addr[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import gc
 import logging
 import os
@@ -33,18 +34,39 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
 
     `key_store` carries a session-only key over when the window is rebuilt (demo mode to live mode).
     """
+    # Start-up makes hundreds of thousands of objects that live as long as the app, and the collector walked
+    # them again and again while they were made (150-200 ms of a cold start, measured): it stays off until
+    # they are frozen out of its sight, below.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        window = await _create_main_window(args, paths, key_store)
+    finally:
+        # What start-up built lives as long as the app: frozen out of the collector's sight, a full collection
+        # walks only newer objects. It stops every thread, the painting one included: measured with 200 jobs
+        # polling, 110 ms before, a few ms after (docs/ARCHITECTURE.md). Frozen without collecting first:
+        # start-up leaves about a thousand objects of garbage, not worth the 50-70 ms a collection costs
+        # before the first paint. What loads after it (the SDK, multimedia) is frozen in `warm_up`.
+        gc.freeze()
+        if collecting:
+            gc.enable()
+    return window
+
+
+async def _create_main_window(args: argparse.Namespace, paths: Paths, key_store: KeyStore | None) -> MainWindow:
     from PySide6.QtWidgets import QApplication
 
     from getimg_studio.secrets import KeyStore
     from getimg_studio.services import build_services, close_services
     from getimg_studio.settings import SettingsStore
-    from getimg_studio.ui.common.theme import apply_theme
+    from getimg_studio.ui.common.theme import apply_style_sheet, apply_theme
 
     loop = asyncio.get_running_loop()
     settings = await loop.run_in_executor(None, SettingsStore.open, paths.settings_file)
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        apply_theme(app, settings.current.theme)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else None
+    if app is not None:
+        apply_theme(app, settings.current.theme, style_sheet=False)  # the sheet once the window is built
         # Closing the window must not stop the loop under the shutdown that follows it.
         app.setQuitOnLastWindowClosed(False)
     from getimg_studio.services import demo_chosen
@@ -54,11 +76,13 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
     # simulator is spawned first and the keyring read while it boots.
     key_store = key_store or KeyStore(paths.key_file)
     status = None if demo_chosen(settings.current, args.demo) else await key_store.aload()
+    # Set by the window once it has painted (`WindowPorts.painted`): the engine's first request waits for it.
+    painted: concurrent.futures.Future[None] = concurrent.futures.Future()
     building = loop.create_task(build_services(paths, settings.current, demo=args.demo, base_url=args.base_url,
-                                               key_store=key_store, key_status=status))
+                                               key_store=key_store, key_status=status, first_request_gate=painted))
     try:
-        # One step of `building` spawns the demo simulator and imports the HTTP stack, up to opening the
-        # history on an executor thread (which imports nothing); the window's modules are imported then.
+        # One step of `building` spawns the demo simulator and imports the engine, up to opening the history
+        # on an executor thread (which imports nothing); the window's modules are imported then.
         await asyncio.sleep(0)
         from getimg_studio.ui.window.builder import build_window
 
@@ -69,16 +93,13 @@ async def create_main_window(args: argparse.Namespace, paths: Paths, *, key_stor
         raise
     try:
         window = build_window(services, settings)
+        if app is not None:
+            apply_style_sheet(app)
         await window.controller.start()
     except BaseException:
         await close_services(services)
         await loop.run_in_executor(None, settings.close)
         raise
-    # What start-up built (modules, Qt wrappers, the SDK) lives as long as the app: out of the collector's
-    # sight, a full collection walks only newer objects. It stops every thread, the painting one included:
-    # measured with 200 jobs polling, 110 ms before, a few ms after (docs/ARCHITECTURE.md).
-    gc.collect()
-    gc.freeze()
     return window
 
 

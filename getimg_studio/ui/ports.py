@@ -119,3 +119,4 @@ class WindowPorts:
     set_max_in_flight: Callable[[int], None]  # 0: learn the account's cap
     set_api_key: Callable[[str], Coroutine[Any, Any, None]]  # live mode: jobs and the queue waiting on the key carry on
     close: Callable[[], Awaitable[None]]  # the engine, the HTTP clients, the history, the demo simulator
+    painted: Callable[[], None] = lambda: None  # the window has painted: the engine's first request may go

@@ -41,7 +41,8 @@ def test_a_keyframe_first_frame_set_on_the_page_is_made_and_starts_the_shot(
     async def scenario() -> None:
         window: MainWindow = await open_window(sim.base_url)
         qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-        page = window.storyboard
+        page = window.storyboard.controller
+        assert page is not None  # built by Ctrl+B
         await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
         v, f = page.view, page.view.form
         pick(v.default_model, "seedance-v1-5-pro")

@@ -221,3 +221,68 @@ def test_the_keyframe_fields_are_in_the_tab_order_and_a_page_without_compare_hid
             f.takes)
 
     run(scenario())
+
+
+def _page_host(qtbot: QtBot) -> tuple[Any, Any]:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel, QStackedWidget
+
+    stage = QStackedWidget()
+    qtbot.addWidget(stage)
+    stage.addWidget(QLabel("player"))
+    action = QAction("Storyboard", stage)
+    action.setCheckable(True)
+    return stage, action
+
+
+def test_the_page_is_built_when_first_shown_not_at_start(qtbot: QtBot, qloop: Any, tmp_path: Path) -> None:
+    from getimg_studio.ui.storyboard.page import StoryboardPage
+
+    history = FakeHistory(board(plain("a")), RunState())
+    made: list[StoryboardPorts] = []
+
+    def ports() -> StoryboardPorts:
+        made.append(history.ports(tmp_path))
+        return made[-1]
+
+    stage, action = _page_host(qtbot)
+    page = StoryboardPage(stage, action, ports, on_job=lambda _handler: None, running=list)
+    assert page.controller is None  # nothing of the page exists before View > Storyboard
+    assert not made
+    assert stage.count() == 1
+    action.setChecked(True)
+    controller = page.controller
+    assert controller is not None
+    assert len(made) == 1
+    assert stage.currentWidget() is controller.view
+    assert controller.board is not None  # the list was read on showing
+    assert controller.board.shots[0].id == "a"
+    action.setChecked(False)
+    assert stage.currentIndex() == 0
+    action.setChecked(True)
+    assert page.controller is controller  # built once
+    assert len(made) == 1
+
+
+def test_a_run_left_running_is_resumed_at_start_with_the_page_built(qtbot: QtBot, qloop: Any,
+                                                                     run: Callable[..., Any], tmp_path: Path) -> None:
+    from getimg_studio.ui.storyboard.page import StoryboardPage
+
+    history = FakeHistory(board(plain("a")), RunState())
+    resumed: list[bool] = []
+
+    async def resume() -> list[int]:
+        resumed.append(True)
+        return [1]
+
+    stage, action = _page_host(qtbot)
+
+    async def scenario() -> None:  # as the builder makes it: on the running loop
+        page = StoryboardPage(stage, action, lambda: dataclasses.replace(history.ports(tmp_path), resume=resume),
+                              on_job=lambda _handler: None, running=lambda: [1])
+        assert page.controller is not None  # it follows the run's jobs from the start, as before
+        await until(lambda: bool(resumed), what="the run resumed")
+        assert stage.currentIndex() == 0  # resumed in the background: the player stays in front
+        await page.close()
+
+    run(scenario())

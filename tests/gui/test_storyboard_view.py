@@ -54,7 +54,8 @@ def test_a_storyboard_made_run_played_and_exported_from_the_window(
     async def scenario() -> None:
         window: MainWindow = await open_window(sim.base_url)
         qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-        page = window.storyboard
+        page = window.storyboard.controller
+        assert page is not None  # built by Ctrl+B
         assert window.stage.currentWidget() is page.view
         await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
         v = page.view

@@ -220,3 +220,37 @@ def test_accepted_but_unreadable_answer_is_uncertain(sim: RunningSimulator, faul
         with_client(sim, lambda c: c.create_generation(REQUEST, []), sleep=Sleeps(real=False))
     assert caught.value.kind is ErrorKind.UNCERTAIN
     assert sim.stats()["total_creations"] == 1
+
+
+def test_the_first_requests_wait_for_their_gate_then_go(sim: RunningSimulator) -> None:
+    """The window holds the engine's first requests (and the SDK's import) until it has painted."""
+
+    def listed() -> int:
+        return sum(sim.stats()["requests"].get("models", {}).values())
+
+    async def body() -> None:
+        gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        opened: list[bool] = []
+
+        async def before() -> None:
+            opened.append(False)
+            await asyncio.shield(gate)
+
+        client = GetimgClient(sim.base_url, "sk-test-key-123", before_first_request=before)
+        try:
+            before_count = listed()
+            first = asyncio.ensure_future(client.list_models())
+            second = asyncio.ensure_future(client.balance())
+            await asyncio.sleep(0.3)
+            assert not first.done()
+            assert not second.done()  # both wait: not only the very first
+            assert listed() == before_count  # nothing reached getimg
+            gate.set_result(None)
+            assert await first
+            assert (await second).amount is not None
+            await client.list_models()  # once loaded, requests go at once
+            assert len(opened) == 2
+        finally:
+            await client.aclose()
+
+    asyncio.run(body())

@@ -29,6 +29,12 @@ def test_no_key_and_no_url_means_demo_mode_with_its_own_simulator(paths: Paths) 
             assert services.simulator is not None
             assert services.host.startswith("demo simulator (127.0.0.1:")
             assert services.key_source is KeySource.NONE
+            # Before the simulator has answered anything, the form has its models: the simulator's own list.
+            seeded = services.engine.catalogue
+            assert LITE in {m.id for m in seeded.models()}
+            assert seeded.image_models()
+            assert seeded.fetched_at is None
+            assert await services.simulator_ready is None  # it came up
             models = await services.engine.refresh_catalogue()
             assert LITE in {m.id for m in models}
             await services.engine.start()

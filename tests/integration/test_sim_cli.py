@@ -13,7 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from getimg_studio.simulator.process import BACKGROUND_NICENESS, SimulatorStartError, spawn_simulator
+from getimg_studio.simulator.process import (
+    BACKGROUND_NICENESS,
+    SimulatorStartError,
+    listening_socket,
+    spawn_simulator,
+)
 from getimg_studio.simulator.testing import AUTH, create, poll
 
 
@@ -66,6 +71,35 @@ def test_spawn_and_stop() -> None:
 def test_spawn_failure_is_reported() -> None:
     with pytest.raises(SimulatorStartError):
         spawn_simulator(["--pending-seconds", "not-a-number"], env=_env(), stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="an inherited socket is POSIX's")
+def test_on_a_socket_we_bound_the_address_is_known_at_once_and_early_requests_wait() -> None:
+    """Demo mode's start: nothing waits for the child to boot; what is sent meanwhile is answered once it is up."""
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    began = time.monotonic()
+    with spawn_simulator(["--balance", "7.25"], env=_env(), listen=sock) as proc:
+        returned = time.monotonic() - began
+        assert proc.base_url == f"http://127.0.0.1:{port}"
+        assert sock.fileno() == -1  # ours is closed: the child holds the only copy
+        with httpx.Client(base_url=proc.base_url, timeout=30) as c:  # sent while the child boots
+            assert c.get("/v2/billing/balance", headers=AUTH).json()["balance"] == "7.25"
+        booted = time.monotonic() - began
+        proc.wait_listening()  # it did say so
+        assert proc.stop() == 0
+    assert returned < booted / 2  # the spawn did not wait for the boot
+
+
+@pytest.mark.skipif(os.name != "posix", reason="an inherited socket is POSIX's")
+def test_on_a_socket_a_child_that_fails_is_reported_and_refuses_requests() -> None:
+    proc = spawn_simulator(["--pending-seconds", "not-a-number"], env=_env(), stderr=subprocess.DEVNULL,
+                           listen=listening_socket())
+    with pytest.raises(SimulatorStartError):
+        proc.wait_listening()
+    with pytest.raises(httpx.ConnectError):  # nobody holds the socket any more: refused at once, not hung
+        httpx.get(f"{proc.base_url}/v2/models", headers=AUTH, timeout=5)
+    proc.stop()
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ collected, not just the first, so one round of fixes is enough.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +152,8 @@ class _Reader:
             return {}
         for key in value:
             if key not in keys:
+                import difflib  # only for a file with a misspelt field
+
                 close = difflib.get_close_matches(str(key), list(keys), n=1)
                 hint = f" (did you mean “{close[0]}”?)" if close else f"; known fields: {', '.join(keys)}"
                 self.fail(_join(path, key), f"unknown field{hint}")

@@ -13,7 +13,6 @@ form itself (the draft) is kept in the settings, so a restart finds it as it was
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import logging
 from decimal import Decimal
@@ -293,6 +292,8 @@ class ComposeController(QObject):
                 if exc.kind is ErrorKind.AUTH:
                     self._show_form_message(f"{exc.message} <a href='settings'>Open settings</a>", "error")
                 elif exc.kind is ErrorKind.BUDGET:  # nothing was queued: the numbers, and the way to Settings
+                    import html  # only a budget refusal's message is rich text
+
                     self._show_form_message(f"{html.escape(exc.message)} <a href='budget'>Raise budget…</a>",
                                             "error")
                 return

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from getimg_studio.fsutil import write_atomic
 from getimg_studio.jobs.budget import Budget
 from getimg_studio.jobs.ledger import LedgerEntry
-from getimg_studio.jobs.ledger_csv import csv_bytes
-from getimg_studio.jobs.reconcile import ServerCosts
+
+if TYPE_CHECKING:
+    from getimg_studio.jobs.reconcile import ServerCosts
 
 
 def utcnow() -> datetime:
@@ -37,6 +39,8 @@ def _nothing_unbilled() -> Decimal:
 
 async def save_csv_file(path: Path, text: str) -> None:
     """The default `save_csv`: UTF-8 with a BOM, written atomically, off the painting thread."""
+    from getimg_studio.jobs.ledger_csv import csv_bytes
+
     await asyncio.to_thread(write_atomic, path, csv_bytes(text))
 
 

@@ -7,6 +7,8 @@ through `EngineBridge` alone.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +21,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from getimg_studio.jobs.model import Job, JobFilter
-from getimg_studio.jobs.reconcile import ServerCosts
 from getimg_studio.localzone import local_zone
 from getimg_studio.secrets import KeyStatus
 from getimg_studio.services import Services, close_services, output_dir, settings_budget
@@ -31,21 +32,22 @@ from getimg_studio.ui.money.status import BudgetLabel, BudgetStatus
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueueControl, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
-from getimg_studio.ui.spending.services import SpendingServices
 from getimg_studio.ui.window.controller import STATUS_MS, WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
 
 if TYPE_CHECKING:
     from getimg_studio.jobs.facade import EngineFacade as Engine  # the engine on its own thread
+    from getimg_studio.jobs.imports import FrameFrom
     from getimg_studio.paths import Paths
     from getimg_studio.ui.compare.page import ComparePage
     from getimg_studio.ui.compare.ports import KeepFn
     from getimg_studio.ui.imports.drop import VideoDrop
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.settings.controller import SettingsController
+    from getimg_studio.ui.spending.services import SpendingServices
     from getimg_studio.ui.spending.window import SpendingWindow
-    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.page import StoryboardPage
     from getimg_studio.ui.storyboard.ports import StoryboardPorts
 
 LIVE_URL = "https://api.getimg.ai"
@@ -65,8 +67,6 @@ def queue_ports(engine: Engine, thumbnails_dir: Path) -> QueuePorts:
 
 async def save_copy_with_recipe(engine: Engine, job: Job, dest: Path) -> Path:
     """The queue's "Save a copy as…": getimg's packets unchanged, the recipe in the copy's metadata (issue 14)."""
-    import asyncio
-
     from getimg_studio.jobs.exports import save_job_copy
 
     def write() -> Path:
@@ -107,12 +107,11 @@ def compare_page(window: MainWindow, engine: Engine, player: PlayerPanel, queue:
 # A video dropped onto the window (issue 14) ---------------------------------------------------------------
 
 def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDrop:
-    import asyncio
-
-    from getimg_studio.jobs.imports import FrameFrom, frame_from_video
     from getimg_studio.ui.imports.drop import DropPorts, VideoDrop
 
     async def frame_of(video: Path, which: FrameFrom) -> Path:
+        from getimg_studio.jobs.imports import frame_from_video  # with the first video dropped
+
         return await asyncio.get_running_loop().run_in_executor(None, frame_from_video, video, which, frames_dir)
 
     compose = window.compose
@@ -126,6 +125,9 @@ def video_drop(window: MainWindow, engine: Engine, frames_dir: Path) -> VideoDro
 
 def spending_services(services: Services, settings: SettingsStore, unbilled: Callable[[], Decimal]
                       ) -> SpendingServices:
+    from getimg_studio.jobs.reconcile import ServerCosts
+    from getimg_studio.ui.spending.services import SpendingServices
+
     engine = services.engine
 
     async def server_costs(start: datetime, end: datetime) -> ServerCosts | None:
@@ -211,6 +213,23 @@ def keyframe_controller(engine: Engine, catalogue: Catalogue, compose: ComposeCo
     return keyframes
 
 
+def report_simulator(window: MainWindow, ready: asyncio.Future[str | None]) -> None:
+    """Demo mode does not wait for its simulator to boot: should it never come up, the status bar says so."""
+
+    def said(done: asyncio.Future[str | None]) -> None:
+        why = None if done.cancelled() else done.result()
+        if why:
+            window.status.showMessage(f"The demo simulator did not start, so nothing can be made ({why}). "
+                                      "The log has the details.")
+
+    ready.add_done_callback(said)
+
+
+def open_gate(gate: concurrent.futures.Future[None] | None) -> None:
+    if gate is not None and not gate.done():
+        gate.set_result(None)
+
+
 def build_window(services: Services, settings: SettingsStore) -> MainWindow:
     """The wired, not yet shown window. Start it with `window.controller.start()` (create_main_window does)."""
     engine = services.engine
@@ -250,7 +269,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
         start=engine.start, refresh_catalogue=engine.refresh_catalogue, session_spent=lambda: engine.session_spent,
         active_jobs=lambda: engine.store.count(JobFilter.ACTIVE), set_output_dir=engine.set_output_dir,
         set_auto_download=engine.set_auto_download, set_time_limit=engine.set_time_limit,
-        set_max_in_flight=engine.set_max_in_flight, set_api_key=engine.set_api_key, close=close)
+        set_max_in_flight=engine.set_max_in_flight, set_api_key=engine.set_api_key, close=close,
+        painted=partial(open_gate, services.first_request_gate))
 
     def make_settings(parent: QWidget) -> SettingsController:
         # Imported when first opened: the first paint does not need the settings window.
@@ -276,6 +296,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
                                   output_dir=output_for, make_settings=make_settings)
     close_money.append(wire_money(window, services, settings, bridge, compose, controller.open_settings))
     window.controller, window.services = controller, services
+    if services.simulator_ready is not None:
+        report_simulator(window, services.simulator_ready)
     window.compose, window.player, window.queue = compose, player, queue
     window.compare = compare
     # The prompt's memory (issue 14): recent prompts and saved styles
@@ -287,7 +309,7 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
         lambda text: window.status.showMessage(text, STATUS_MS))
     compare.statusMessage.connect(lambda text: window.status.showMessage(text, STATUS_MS))
     window.keyframes = keyframes
-    window.storyboard = build_storyboard_page(window, actions, engine, paths, catalogue, bridge)
+    window.storyboard = storyboard_page(window, actions, engine, paths, catalogue, bridge)
     for button in window.findChildren(QPushButton):
         button.setAutoDefault(True)  # Enter presses a focused button (Space belongs to the player)
     return window
@@ -314,34 +336,24 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue,
         compare_takes=compare_takes)
 
 
-def build_storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
-                          catalogue: Catalogue, bridge: EngineBridge) -> StoryboardController:
-    from getimg_studio.ui.storyboard.controller import StoryboardController
-    from getimg_studio.ui.storyboard.view import StoryboardView
-
-    view = StoryboardView()
+def storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
+                    catalogue: Catalogue, bridge: EngineBridge) -> StoryboardPage:
+    """The Storyboard page (View > Storyboard, Ctrl+B), built when first shown; its tasks close before the
+    window's shutdown."""
+    from getimg_studio.ui.storyboard.page import StoryboardPage
 
     def on_job(handler: Callable[[Job], None]) -> None:
         bridge.jobChanged.connect(lambda job, _previous: handler(job))
 
-    ports = storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare)
-    controller = StoryboardController(view, ports, on_job=on_job)
-    window.stage.addWidget(view)
-    controller.resume()
-    action = actions.show_storyboard
-
-    def show(on: bool) -> None:
-        if on:
-            controller.refresh_list()
-        window.stage.setCurrentIndex(window.stage.indexOf(view) if on else 0)
-
-    action.toggled.connect(show)
+    page = StoryboardPage(window.stage, actions.show_storyboard,
+                          lambda: storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare),
+                          on_job, engine.store.running_storyboards)
     window_shutdown = window.on_shutdown
 
     async def shutdown() -> None:  # the page's own tasks first, then the window's shutdown as before
-        await controller.close()
+        await page.close()
         if window_shutdown is not None:
             await window_shutdown()
 
     window.on_shutdown = shutdown
-    return controller
+    return page

@@ -8,13 +8,14 @@ reaches the engine, the theme and the menus). Closing while jobs run says they c
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QRect, Qt
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from getimg_studio.api.errors import GetimgError
@@ -50,6 +51,7 @@ def _b64(data: QByteArray) -> str:
 
 class WindowController(QObject):
     MODELS_RETRY_FIRST = 5.0  # seconds before fetching a missing model list again (doubles, up to a minute)
+    NETWORK_LATEST = 1.0  # seconds after `start` the first request goes even if the window never painted
 
     def __init__(self, window: MainWindow, actions: WindowActions, compose: ComposeController, player: PlayerPanel,
                  queue: QueuePanel, bridge: EngineBridge, settings: SettingsStore, ports: WindowPorts, *,
@@ -84,12 +86,23 @@ class WindowController(QObject):
     # Life cycle ----------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Recovery and the first catalogue/balance fetch run in the background; the form opens from the cache."""
+        """Recovery, then the first catalogue and balance fetches in the background; the form opens with the
+        models the catalogue holds already (its cache, or a first demo start's built-in list).
+
+        The engine's first request, which imports the getimg SDK on the engine's thread, waits until the window
+        has painted (or `NETWORK_LATEST` seconds, painted or not): that import would share the GIL with the
+        painting thread and slow the first paint down.
+        """
+        self.window.painted.connect(self._painted)
+        QTimer.singleShot(int(self.NETWORK_LATEST * 1000), self._ports.painted)
         await self._ports.start()
         self.compose.reload_models()
         self.compose.restore_draft()
         if not self.compose.has_models:
             self._tasks.start(self._fetch_models_until_listed(), name="models")
+
+    def _painted(self) -> None:
+        QTimer.singleShot(0, self._ports.painted)  # queued: the window's children paint after it, in this pass
 
     def show(self) -> None:
         """Show the window as it was left, or fitted to this screen on a first start; typing goes to the prompt."""
@@ -103,6 +116,9 @@ class WindowController(QObject):
         """Idle time after the first paint: load the player's multimedia stack before the first clip needs it."""
         if not self._shut_down:
             self.player.prepare()
+            # It and the SDK (the engine's first request) live as long as the app, as what start-up built:
+            # out of the collector's sight too (ui/launch.py says why).
+            gc.freeze()
 
     async def _fetch_models_until_listed(self) -> None:
         """First start offline (no cached list): say why the form is empty and keep trying, gently."""

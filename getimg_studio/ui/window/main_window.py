@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from getimg_studio import APP_NAME
@@ -27,12 +27,13 @@ if TYPE_CHECKING:
     from getimg_studio.ui.keyframes.controller import KeyframeController
     from getimg_studio.ui.player.panel import PlayerPanel
     from getimg_studio.ui.queue.panel import QueuePanel
-    from getimg_studio.ui.storyboard.controller import StoryboardController
+    from getimg_studio.ui.storyboard.page import StoryboardPage
     from getimg_studio.ui.window.controller import WindowController
 
 
 class MainWindow(QMainWindow):
     closing = Signal()  # closing for good: the launcher shuts everything down
+    painted = Signal()  # once, when it is first painted: what the first paint does not need starts then
     # Set before `closing` when the creator asked to leave demo mode: the launcher then opens a live window.
     switch_to_live = False
     # Set by the builder, for the launcher, the self-check and tests; the window itself never uses them.
@@ -43,7 +44,7 @@ class MainWindow(QMainWindow):
     queue: QueuePanel
     compare: ComparePage  # the stage's compare page (issue 14): open_compare(job_ids, keep)
     keyframes: KeyframeController
-    storyboard: StoryboardController  # the stage's storyboard page (issue 13)
+    storyboard: StoryboardPage  # the stage's storyboard page (issue 13): `.controller` once first shown
 
     def __init__(self, compose: QWidget, player: QWidget, queue: QWidget, *, demo: bool,
                  parent: QWidget | None = None) -> None:
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.may_close: Callable[[], bool] = lambda: True  # the controller's say on a close request
         self.on_shutdown: Callable[[], Awaitable[None]] | None = None
         self._forced = False
+        self._painted = False
 
         self.banner = DemoBanner()
         self.stage = QStackedWidget()
@@ -91,6 +93,12 @@ class MainWindow(QMainWindow):
         """Stop taking work, close the parts and the services (see WindowController.shutdown)."""
         if self.on_shutdown is not None:
             await self.on_shutdown()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._forced or self.may_close():
