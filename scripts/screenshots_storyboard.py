@@ -103,7 +103,8 @@ async def _shot(label: str, data: Path) -> None:
         if not engine.catalogue.models():
             await engine.refresh_catalogue()
         window.controller.actions.show_storyboard.setChecked(True)
-        page = window.storyboard
+        page = window.storyboard.controller  # the page is built when first shown
+        assert page is not None
         await _until(lambda: page.board is not None and page.board.id is not None)
         v = page.view
         v.name.setText("The lighthouse at dawn")
