@@ -134,14 +134,16 @@ def spawn_simulator(args: Sequence[str] = (), *, python: str = sys.executable, t
     cmd = [*runner, *where, "--exit-with-parent", *args]
     if background:
         cmd += ["--nice", str(BACKGROUND_NICENESS)]
-    if listen is None:
+    address = listen.getsockname()[:2] if listen is not None else None
+    try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
-                                env=env)
+                                env=env, pass_fds=(listen.fileno(),) if listen is not None else ())
+    finally:
+        if listen is not None:  # ours closed once the child has its copy: when it exits, waiting requests fail
+            listen.close()
+    if address is None:
         return SimulatorProcess(proc, _listening_url(proc, timeout))
-    host, port = listen.getsockname()[:2]
-    with listen:  # ours closed once the child has its copy: when the child exits, waiting requests fail at once
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
-                                env=env, pass_fds=(listen.fileno(),))
+    host, port = address
     return SimulatorProcess(proc, f"http://{host}:{port}", listening=False)
 
 

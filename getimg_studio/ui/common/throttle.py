@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 
 class Throttle(QObject):
     """Calls `action` at once when the last call was at least `interval` seconds ago, else once when it
-    is; requests meanwhile join that one call. `flush` makes a pending call now."""
+    is; requests meanwhile join that one call."""
 
     def __init__(self, action: Callable[[], None], interval: float, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -25,10 +25,6 @@ class Throttle(QObject):
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._call)
 
-    @property
-    def pending(self) -> bool:
-        return self._timer.isActive()
-
     def request(self) -> None:
         if self._timer.isActive():
             return
@@ -37,11 +33,6 @@ class Throttle(QObject):
             self._call()
         else:
             self._timer.start(max(1, round(wait * 1000)))
-
-    def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self._call()
 
     def stop(self) -> None:
         """Drop a pending call (the owner is closing)."""

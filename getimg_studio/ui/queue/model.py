@@ -369,7 +369,7 @@ class QueueModel(QAbstractListModel):
         wanted = matches(job, self._view, self._search, self._kind)
         if row is not None and wanted:
             self._remember(job)
-            self._changed([job.id])
+            self.repaint([job.id])
         elif row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
@@ -411,7 +411,7 @@ class QueueModel(QAbstractListModel):
     def _on_progress(self, job_id: int, received: int, total: int | None) -> None:
         self._progress[job_id] = (received, total)
         if self.row_of(job_id) is not None:
-            self._changed([job_id])
+            self.repaint([job_id])
 
     def _on_queue(self, status: QueueStatus) -> None:
         """Positions and reasons change on rows not sent yet: repaint those; in the Queued view, rearrange."""
@@ -421,15 +421,12 @@ class QueueModel(QAbstractListModel):
             order = self._queue_order(self._ids)
             if order != self._ids:
                 self._rearrange(order)
-        self._changed(set(old.order) | set(status.order))
+        self.repaint(set(old.order) | set(status.order))
         self.queueChanged.emit(status)
 
     def repaint(self, ids: Iterable[int]) -> None:
-        """Rows whose words change with time alone (elapsed, time left): announced with the next batch."""
-        self._changed(ids)
-
-    def _changed(self, ids: Iterable[int]) -> None:
-        """Rows whose job changed: announced now if the rows have been quiet, else with the next batch."""
+        """Rows whose words changed (their job, or time alone: elapsed, time left): announced now if the rows
+        have been quiet, else with the next batch."""
         self._dirty.update(ids)
         self._batch.request()
 
