@@ -14,23 +14,12 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSizePolicy,
     QSlider,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from getimg_studio.ui.common.theme import bind_icon
-from getimg_studio.ui.player.controls import speed_combo
-
-
-def _tool(parent: QWidget, icon: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton(parent)
-    bind_icon(button, icon)
-    button.setText(name)
-    button.setAccessibleName(name)
-    button.setToolTip(tip)
-    button.setAutoRaise(True)
-    return button
+from getimg_studio.ui.player.controls import speed_combo, transport_button
 
 
 class CompareTile(QFrame):
@@ -92,18 +81,18 @@ class CompareView(QWidget):
         self.grid.setSpacing(6)
         self.tiles: list[CompareTile] = []
 
-        self.play_button = _tool(self, "play", "Play", "Play or pause all (Space)")
-        self.back_button = _tool(self, "frame-back", "Previous frame", "One frame back (,)")
-        self.forward_button = _tool(self, "frame-forward", "Next frame", "One frame forward (.)")
+        self.play_button = transport_button(self, "play", "Play", "Play or pause all (Space)")
+        self.back_button = transport_button(self, "frame-back", "Previous frame", "One frame back (,)")
+        self.forward_button = transport_button(self, "frame-forward", "Next frame", "One frame forward (.)")
         self.seek = QSlider(Qt.Orientation.Horizontal, self)
         self.seek.setAccessibleName("Seek all")
         self.time = QLabel("0:00.00 / 0:00.00", self)
         self.time.setAccessibleName("Time")
-        self.loop_button = _tool(self, "loop", "Loop", "Loop all (L)")
+        self.loop_button = transport_button(self, "loop", "Loop", "Loop all (L)")
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
         self.speed = speed_combo(self)
-        self.mute_all = _tool(self, "muted", "Mute all", "Hear none of them (M)")
+        self.mute_all = transport_button(self, "muted", "Mute all", "Hear none of them (M)")
         self.mute_all.setCheckable(True)
         transport = QHBoxLayout()
         for widget in (self.back_button, self.play_button, self.forward_button):

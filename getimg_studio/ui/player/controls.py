@@ -32,7 +32,8 @@ def speed_combo(parent: QWidget) -> QComboBox:
 DEFAULT_VOLUME = 0.8
 
 
-def _button(parent: QWidget, icon: str, name: str, tip: str) -> QToolButton:
+def transport_button(parent: QWidget, icon: str, name: str, tip: str) -> QToolButton:
+    """A transport control (play, frame step, loop, mute): the player's and the compare page's."""
     button = QToolButton(parent)
     bind_icon(button, icon)
     button.setText(name)
@@ -49,27 +50,27 @@ class PlayerControls(QWidget):
     def __init__(self, parent: QWidget | None = None, *, fullscreen: bool = False) -> None:
         super().__init__(parent)
         self.service: PlayerService | None = None
-        self.play_button = _button(self, "play", "Play", "Play or pause (Space)")
-        self.back_button = _button(self, "frame-back", "Previous frame", "One frame back (,)")
-        self.forward_button = _button(self, "frame-forward", "Next frame", "One frame forward (.)")
+        self.play_button = transport_button(self, "play", "Play", "Play or pause (Space)")
+        self.back_button = transport_button(self, "frame-back", "Previous frame", "One frame back (,)")
+        self.forward_button = transport_button(self, "frame-forward", "Next frame", "One frame forward (.)")
         self.seek = QSlider(Qt.Orientation.Horizontal, self)
         self.seek.setAccessibleName("Seek")
         self.seek.setRange(0, 0)
         self.time = QLabel("0:00 / 0:00", self)
         self.time.setAccessibleName("Time")
-        self.loop_button = _button(self, "loop", "Loop", "Loop the clip (L)")
+        self.loop_button = transport_button(self, "loop", "Loop", "Loop the clip (L)")
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
         self.speed = speed_combo(self)
         self.speed.setToolTip("Playback speed ([ slower, ] faster)")
-        self.mute_button = _button(self, "volume", "Mute", "Mute (M)")
+        self.mute_button = transport_button(self, "volume", "Mute", "Mute (M)")
         self.mute_button.setCheckable(True)
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
         self.volume.setAccessibleName("Volume")
         self.volume.setRange(0, 100)
         self.volume.setValue(round(DEFAULT_VOLUME * 100))
         self.volume.setMaximumWidth(90)
-        self.fullscreen_button = _button(self, "leave-fullscreen" if fullscreen else "fullscreen",
+        self.fullscreen_button = transport_button(self, "leave-fullscreen" if fullscreen else "fullscreen",
                                          "Leave fullscreen" if fullscreen else "Fullscreen",
                                          "Leave fullscreen (Esc)" if fullscreen else "Fullscreen (F)")
 
