@@ -477,25 +477,37 @@ class JobStore(StoryboardWrites, HistoryReads):
         stamp = iso(now or utcnow())
         request = item.request
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, finished_at, "
-                "currency, kind, provenance, title) VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)",
-                (JobState.READY.value, request.model, search_text(request.prompt, item.title),
-                 json.dumps(request.to_json()), stamp, stamp, stamp, item.kind.value, JobProvenance.IMPORTED.value,
-                 item.title),
-            )
-            job_id = int(cursor.lastrowid or 0)
-            db.execute(
-                "INSERT INTO outputs (job_id, idx, mime_type, file_path, saved, bytes_done, bytes_total, width, "
-                "height, duration, fps, has_sound, sha256) VALUES (?, 0, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (job_id, item.mime_type, str(item.file), item.size, item.size, item.width, item.height,
-                 item.duration, item.fps, int(item.has_sound) if item.has_sound is not None else None, item.sha256),
-            )
+            job_id = insert_ready_file(
+                db, request, stamp, kind=item.kind, provenance=JobProvenance.IMPORTED, title=item.title,
+                mime_type=item.mime_type, file=item.file, size=item.size, width=item.width, height=item.height,
+                duration=item.duration, fps=item.fps, has_sound=item.has_sound, sha256=item.sha256)
             db.execute("INSERT INTO imports (job_id, recipes, recipe_from, imported_at) VALUES (?, ?, ?, ?)",
                        (job_id, item.recipes_json, item.recipe_from, stamp))
         job = self.get(job_id)
         assert job is not None
         return job
+
+
+def insert_ready_file(db: sqlite3.Connection, request: JobRequest, stamp: str, *, kind: JobKind,
+                      provenance: JobProvenance, mime_type: str, file: Path, size: int, width: int | None,
+                      height: int | None, duration: float | None, fps: float | None, has_sound: bool | None,
+                      title: str | None = None, origin: str | None = None, sha256: str | None = None) -> int:
+    """The rows of a finished job whose one file is already on disk, never sent and never billed (a file added
+    to the history, a storyboard's export): its job row and its saved output, in the caller's transaction."""
+    cursor = db.execute(
+        "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, finished_at, "
+        "currency, kind, provenance, title, origin) VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?)",
+        (JobState.READY.value, request.model, search_text(request.prompt, title), json.dumps(request.to_json()),
+         stamp, stamp, stamp, kind.value, provenance.value, title, origin),
+    )
+    job_id = int(cursor.lastrowid or 0)
+    db.execute(
+        "INSERT INTO outputs (job_id, idx, mime_type, file_path, saved, bytes_done, bytes_total, width, "
+        "height, duration, fps, has_sound, sha256) VALUES (?, 0, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (job_id, mime_type, str(file), size, size, width, height, duration, fps,
+         int(has_sound) if has_sound is not None else None, sha256),
+    )
+    return job_id
 
 
 def _queue_where(states: tuple[str, ...], backend: str | None) -> tuple[str, tuple[str, ...]]:

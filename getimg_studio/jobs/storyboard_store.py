@@ -8,7 +8,6 @@ the engine's thread only, like every other write of the history.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -114,22 +113,15 @@ class StoryboardWrites:
                         size: int) -> Job:
         """A job row for a file this app made itself (a storyboard's export): ready, never sent, never billed,
         so it shows in the history like any finished video, and a retry of it is a request like any other."""
+        from getimg_studio.jobs.model import JobKind, JobProvenance
         from getimg_studio.jobs.rows import iso
+        from getimg_studio.jobs.store import insert_ready_file
 
-        stamp = iso(now)
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO jobs (state, model, prompt_folded, request, created_at, updated_at, finished_at, "
-                "currency, kind, origin) VALUES ('ready', ?, ?, ?, ?, ?, ?, 'USD', 'video', ?)",
-                (request.model, request.prompt.casefold(), json.dumps(request.to_json()), stamp, stamp, stamp,
-                 origin),
-            )
-            job_id = int(cursor.lastrowid or 0)
-            db.execute(
-                "INSERT INTO outputs (job_id, idx, mime_type, file_path, saved, bytes_done, bytes_total, width, "
-                "height, duration, fps, has_sound) VALUES (?, 0, 'video/mp4', ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-                (job_id, str(file), size, size, width, height, duration, fps, int(has_sound)),
-            )
+            job_id = insert_ready_file(
+                db, request, iso(now), kind=JobKind.VIDEO, provenance=JobProvenance.GENERATED, origin=origin,
+                mime_type="video/mp4", file=file, size=size, width=width, height=height, duration=duration,
+                fps=fps, has_sound=has_sound)
         job = self.get(job_id)
         assert job is not None
         return job
