@@ -1,8 +1,8 @@
 """What a creator must always see, checked on the real window: for the GUI tests and their 2x subprocess.
 
 `offscreen_parts(window)` names every must-see widget (Generate, the estimate, the status bar, the queue's
-search and toolbar) that is hidden or not wholly inside the screen's available area, after a frame with
-the longest plausible name is loaded and with each model chosen in turn.
+search, every button of its two toolbars and every tab) that is hidden or not wholly inside the screen's
+available area, after a frame with the longest plausible name is loaded and with each model chosen in turn.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
 
 LONG_NAME = "harbour-at-dusk-reference-still-from-the-location-scout-day-two-final-graded-v3-" + "x" * 60 + ".png"
 
@@ -42,6 +42,17 @@ def problems(window: Any, when: str) -> list[str]:
     form = scroll.widget()
     if scroll.isVisible() and form.width() > scroll.viewport().width():  # no horizontal bar: the right is cut
         found.append(f"{when}: the form is {form.width()} px wide in a {scroll.viewport().width()} px panel")
+    for bar in (window.queue.toolbar, window.queue.queue_bar):  # none behind the toolbar's overflow arrow
+        for action in bar.actions():
+            button = bar.widgetForAction(action)
+            if not action.isSeparator() and (button is None or not button.isVisible()):
+                found.append(f"{when}: the queue's '{action.text()}' is behind the overflow arrow")
+    tabs = window.queue.tabs
+    for index in range(tabs.count()):  # none behind the tab bar's scroll arrows
+        if not tabs.rect().contains(tabs.tabRect(index)):
+            found.append(f"{when}: the queue's '{tabs.tabText(index)}' tab is cut off")
+    if any(arrow.isVisible() for arrow in tabs.findChildren(QToolButton)):
+        found.append(f"{when}: the queue's tabs scroll")
     if window.frameGeometry().width() > screen.width() or window.frameGeometry().height() > screen.height():
         found.append(f"{when}: the window {window.frameGeometry()} is larger than the screen {screen}")
     return found

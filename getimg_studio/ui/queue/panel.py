@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QTabBar,
     QTableView,
     QToolBar,
     QToolButton,
@@ -29,6 +28,7 @@ from getimg_studio.jobs.model import UNSENT_STATES, Job, JobFilter, JobKind, Que
 from getimg_studio.settings import SettingsStore
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.common.fitting_tabs import FittingTabBar
 from getimg_studio.ui.common.throttle import Throttle
 from getimg_studio.ui.ports import QueuePorts
 from getimg_studio.ui.queue.actions import QueueActions
@@ -46,6 +46,8 @@ VIEWS: tuple[tuple[JobFilter, str], ...] = (
     (JobFilter.FAILED, "Failed"),
     (JobFilter.QUEUED, "Queued"),
 )
+# What a tab shows while the full names do not fit (a narrow queue): the star every favourite row wears.
+SHORT_VIEWS = {JobFilter.FAVOURITES: "★"}
 # Short labels: the combo shares a row with the queue's controls in a narrow queue.
 KINDS: tuple[tuple[JobKind | None, str], ...] = ((None, "All kinds"), (JobKind.VIDEO, "Videos"),
                                                 (JobKind.IMAGE, "Images"))
@@ -79,11 +81,10 @@ class QueuePanel(QWidget):
         self.thumbnails = ThumbnailCache(ports.thumbnails_dir, self)
         self.model.set_decorator(self.thumbnails.pixmap)
 
-        self.tabs = QTabBar(self)
+        self.tabs = FittingTabBar(self)
         self.tabs.setAccessibleName("Queue view")
-        self.tabs.setExpanding(False)
-        for _view, label in VIEWS:
-            self.tabs.addTab(label)
+        for view, label in VIEWS:
+            self.tabs.add_tab(label, SHORT_VIEWS.get(view))
         self.tabs.setCurrentIndex(1)
         self.kinds = QComboBox(self)  # videos and images share the history (issue 12)
         self.kinds.setAccessibleName("Show videos or images")
@@ -186,10 +187,15 @@ class QueuePanel(QWidget):
         order_row.setContentsMargins(0, 0, 0, 0)
         order_row.addWidget(self.queue_bar)
         order_row.addStretch(1)
-        order_row.addWidget(self.kinds)  # beside the queue's controls: the tabs' row has no room left
         layout.addLayout(order_row)
+        # The kinds filter beside the line, not the controls: at the queue's narrowest the controls' words
+        # need the whole row, and the line wraps.
+        line_row = QHBoxLayout()
+        line_row.setContentsMargins(0, 0, 4, 0)
         self.queue_line.setContentsMargins(6, 0, 6, 2)
-        layout.addWidget(self.queue_line)
+        line_row.addWidget(self.queue_line, 1)
+        line_row.addWidget(self.kinds, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(line_row)
         layout.addWidget(self.view, 1)
 
         # The queue's line follows the rows' pace: a draining queue changes it with every job sent.

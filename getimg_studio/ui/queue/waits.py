@@ -38,7 +38,7 @@ def queue_reason(status: QueueStatus) -> str:
         return f"the queue is paused: Resume the queue ({QUEUE_KEY}) to send"
     if status.held is not None:
         return _held_note(status.held)
-    if status.reason == "sending":
+    if status.reason == QueueStatus.SENDING:
         return ""
     if status.reason and status.cap is not None and status.in_flight >= status.cap:
         return f"slots full ({status.in_flight} of {status.cap} in use)"  # short: rows are narrow on a laptop
@@ -52,7 +52,7 @@ def unsent_text(job: Job, status: QueueStatus) -> str:
     place = f"#{position}" if position is not None else "Queued"
     if job.state is JobState.PAUSED:
         return f"Paused by you · {place} · Resume ({RESUME_KEY}) to send it"
-    if position == 1 and status.reason == "sending" and not status.paused and status.held is None:
+    if position == 1 and status.reason == QueueStatus.SENDING and not status.paused and status.held is None:
         return "Sending now"
     why = queue_reason(status)
     if position is not None and position > 1 and not why:
