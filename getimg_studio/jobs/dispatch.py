@@ -176,7 +176,7 @@ class Dispatcher:
         if not room.ok:
             self.reason = room.reason
             return room.wait
-        self.reason = "sending"
+        self.reason = QueueStatus.SENDING
         await self._send(job)
         return 0
 

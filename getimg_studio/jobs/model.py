@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.types import CostEstimate, FrameRef, GenerationRequest
@@ -258,6 +259,8 @@ _VIEW_STATES = {JobFilter.ACTIVE: ACTIVE_STATES, JobFilter.FAILED: FAILED_STATES
 @dataclass(frozen=True, slots=True)
 class QueueStatus:
     """The local queue as the creator sees it: its order and why the next job is not being sent."""
+
+    SENDING: ClassVar[str] = "sending"  # `reason` while the next job is on its way: nothing waits
 
     order: tuple[int, ...] = ()  # queued and paused job ids, the next one to send first
     reason: str = ""  # e.g. "waiting for a free slot: 2 of 2 in use"; "" while nothing waits
