@@ -1,8 +1,9 @@
 """`getimg-studio budget [set AMOUNT [--daily]] [clear [--daily]]`: the spending budget Settings shows.
 
 The same two settings (`budget_monthly`, `budget_daily`) in the same file; the engine enforces them before
-anything is queued, in the window and in every command that creates generations. A window already open
-keeps the budget it read until it is restarted or its Settings change it.
+anything is queued, in the window and in every command that creates generations. Only those fields are
+written, under the file's lock, and a window already open takes the change in at once
+(ui/settings/outside.py), so neither undoes the other.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace, paths: Paths) -> int:
-    from dataclasses import replace
     from datetime import UTC, datetime
 
     from getimg_studio.cli.common import UsageError
@@ -35,22 +35,20 @@ def run(args: argparse.Namespace, paths: Paths) -> int:
     from getimg_studio.jobs.spend_guard import spend_figures
     from getimg_studio.localzone import local_zone
     from getimg_studio.services import settings_budget
-    from getimg_studio.settings import load_settings, save_settings
+    from getimg_studio.settings import change_settings_file, load_settings
 
-    settings = load_settings(paths.settings_file)
     daily = bool(getattr(args, "daily", False))
+    changes: dict[str, str] = {}
     if args.budget_command == "set":
         try:
             text = budget_to_text(parse_amount(args.amount))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        settings = replace(settings, budget_daily=text) if daily else replace(settings, budget_monthly=text)
+        changes = {"budget_daily": text} if daily else {"budget_monthly": text}
     elif args.budget_command == "clear":
-        settings = replace(settings, budget_daily="") if daily else replace(settings, budget_monthly="",
-                                                                             budget_daily="")
-    if args.budget_command is not None:
-        paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
-        save_settings(paths.settings_file, settings)
+        changes = {"budget_daily": ""} if daily else {"budget_monthly": "", "budget_daily": ""}
+    path = paths.settings_file
+    settings = change_settings_file(path, **changes) if changes else load_settings(path)
     budget = settings_budget(settings)
     with history(paths) as store:
         figures = spend_figures(store, budget, backend(args, paths, settings), datetime.now(UTC), local_zone())

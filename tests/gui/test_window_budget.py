@@ -105,3 +105,40 @@ def test_budget_in_status_bar_refusal_raise_budget_and_spending(sim: Any, open_w
         view.close()
 
     run(scenario(), timeout=120)
+
+
+def test_a_budget_set_from_the_command_line_applies_in_the_open_window_and_stays(
+        sim: Any, open_window: OpenWindow, paths: Any, run: Callable[..., Any]) -> None:
+    """`getimg-studio budget set` while the window is open: the window enforces it at once, says so, and its
+    own next save (the draft, as the creator types) keeps it instead of writing the old budget back."""
+    from getimg_studio.settings import change_settings_file, load_settings
+
+    paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text(json.dumps({"extra": {"poll_initial": "0.2", "poll_max": "0.5"},
+                                               "confirm_batch_over": 5}))
+
+    async def scenario() -> None:
+        window = await open_window(sim.base_url)
+        label = window.findChild(BudgetLabel)
+        assert label is not None
+        await _until(lambda: label.text().startswith("This month:"), "the month in the status bar")
+        assert "left this month" not in label.text()
+        loop = asyncio.get_running_loop()
+        # What `getimg-studio budget set 0.05` writes, from outside the window's settings store
+        await loop.run_in_executor(None, lambda: change_settings_file(paths.settings_file, budget_monthly="0.05"))
+        await _until(lambda: "$0.05 left this month" in label.text(), "the budget set outside the window")
+        assert "spending budget was changed outside the window" in window.statusBar().currentMessage()
+        assert window.controller.settings.current.budget_monthly == "0.05"
+
+        compose = window.compose
+        assert compose.select_model(LITE)
+        compose.view.prompt.setPlainText("A kite over the hills")  # saved as the draft
+        await window.controller.settings.aflush()
+        assert load_settings(paths.settings_file).budget_monthly == "0.05"
+        compose.view.variations.setValue(2)  # $0.08 > $0.05
+        compose.view.generate_button.click()
+        await compose.wait_submitted()
+        assert "over your monthly budget of $0.05" in compose.view.form_message.text()
+        assert sum(sim.stats()["requests"].get("create", {}).values()) == 0
+
+    run(scenario())

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
-from getimg_studio.settings import Settings, SettingsStore, Theme, load_settings, save_settings
+from getimg_studio.settings import (
+    Settings,
+    SettingsStore,
+    Theme,
+    change_settings_file,
+    load_settings,
+    save_settings,
+)
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -76,4 +84,106 @@ def test_the_store_changes_only_the_named_fields_and_saves_off_the_calling_threa
     assert threading.current_thread().name not in writers
     with pytest.raises(TypeError, match="no such setting"):
         store.update(colour="red")
+    store.close()
+
+
+def test_a_save_never_undoes_what_another_process_wrote(tmp_path: Path) -> None:
+    """The window's store, then `getimg-studio budget set 20` (another process: a plain save), then the window
+    saves its draft: the file keeps both, and refresh() brings the budget into the window."""
+    import asyncio
+
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings(theme=Theme.DARK))
+    store = SettingsStore.open(path)
+    heard: list[frozenset[str]] = []
+    store.subscribe(lambda _new, changed: heard.append(changed))
+    from dataclasses import replace
+
+    save_settings(path, replace(load_settings(path), budget_monthly="20"))  # the command line's write
+    store.update(draft_variations=3)
+    store.flush()
+    on_disk = load_settings(path)
+    assert (on_disk.budget_monthly, on_disk.draft_variations, on_disk.theme) == ("20", 3, Theme.DARK)
+    assert store.current.budget_monthly == ""  # not read yet
+
+    assert asyncio.run(store.refresh()) == frozenset({"budget_monthly"})
+    assert store.current.budget_monthly == "20"
+    assert store.current.draft_variations == 3
+    assert heard == [frozenset({"draft_variations"}), frozenset({"budget_monthly"})]
+    assert asyncio.run(store.refresh()) == frozenset()  # nothing new: nobody is told again
+    store.close()
+
+
+def test_a_change_made_here_and_not_yet_saved_wins_over_the_file(tmp_path: Path) -> None:
+    """The command line writes while the window's save is under way: it waits for the file's lock, so the
+    window's save cannot write over it, and each keeps the other's change."""
+    import asyncio
+
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings())
+    saving, release = threading.Event(), threading.Event()
+
+    def slow_save(target: Path, settings: Settings) -> None:
+        saving.set()
+        release.wait(10)
+        save_settings(target, settings)
+
+    store = SettingsStore.open(path)
+    store._save = slow_save
+    store.update(budget_monthly="5")
+    assert saving.wait(10)
+    elsewhere = threading.Thread(target=change_settings_file, args=(path,),
+                                 kwargs={"budget_monthly": "50", "theme": Theme.LIGHT})
+    elsewhere.start()
+    elsewhere.join(0.2)
+    assert elsewhere.is_alive()  # waiting for the lock the window's save holds
+    release.set()
+    elsewhere.join(10)
+    store.flush()
+    on_disk = load_settings(path)
+    assert (on_disk.budget_monthly, on_disk.theme) == ("50", Theme.LIGHT)  # the last writer's, whole
+
+    assert asyncio.run(store.refresh()) == frozenset({"budget_monthly", "theme"})
+    assert (store.current.budget_monthly, store.current.theme) == ("50", Theme.LIGHT)
+    store.close()
+
+
+def test_an_unsaved_change_here_keeps_its_value_over_a_refresh(tmp_path: Path) -> None:
+    import asyncio
+
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings())
+    release = threading.Event()
+    store = SettingsStore.open(path)
+    store._save = lambda target, settings: (release.wait(10), save_settings(target, settings))[1]
+    change_settings_file(path, theme=Theme.DARK, budget_monthly="50")
+    store.update(budget_monthly="5")  # its save waits
+    refreshed = asyncio.run(_refresh_then_release(store, release))
+    assert refreshed == frozenset({"theme"})
+    assert (store.current.budget_monthly, store.current.theme) == ("5", Theme.DARK)
+    store.flush()
+    on_disk = load_settings(path)
+    assert (on_disk.budget_monthly, on_disk.theme) == ("5", Theme.DARK)
+    store.close()
+
+
+async def _refresh_then_release(store: SettingsStore, release: threading.Event) -> frozenset[str]:
+    import asyncio
+
+    refreshing = asyncio.ensure_future(store.refresh())
+    await asyncio.sleep(0)
+    release.set()
+    return await refreshing
+
+
+def test_an_unreadable_file_from_elsewhere_changes_nothing_here(tmp_path: Path) -> None:
+    import asyncio
+
+    path = tmp_path / "settings.json"
+    store = SettingsStore.open(path)
+    path.write_text("{ half a file", encoding="utf-8")
+    assert asyncio.run(store.refresh()) == frozenset()
+    store.update(theme=Theme.DARK)
+    store.flush()
+    assert load_settings(path).theme == Theme.DARK  # written whole over it
     store.close()

@@ -32,6 +32,7 @@ from getimg_studio.ui.money.status import BudgetLabel, BudgetStatus
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import Catalogue, ComposePorts, PlayerPorts, QueueControl, QueuePorts, WindowPorts
 from getimg_studio.ui.queue.panel import QueuePanel
+from getimg_studio.ui.settings.outside import OutsideChanges, outside_message
 from getimg_studio.ui.window.controller import STATUS_MS, WindowController
 from getimg_studio.ui.window.main_window import MainWindow
 from getimg_studio.ui.window.menus import WindowActions, build_menus
@@ -258,8 +259,12 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
 
     keyframes = keyframe_controller(engine, catalogue, compose, queue, settings, window)
     close_money: list[Callable[[], Any]] = []
+    # A budget set from the command line while the window is open applies here at once.
+    outside = OutsideChanges(settings, window)
+    outside.taken.connect(lambda names: window.status.showMessage(outside_message(names), STATUS_MS))
 
     async def close() -> None:
+        await outside.close()
         await keyframes.shutdown()
         for closing in close_money:
             await closing()
