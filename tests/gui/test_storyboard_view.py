@@ -134,3 +134,43 @@ def test_a_storyboard_made_run_played_and_exported_from_the_window(
         assert [j.file_path for j in exports] == [target]
 
     run(scenario(), timeout=180)
+
+
+def test_a_storyboard_over_the_budget_is_refused_with_the_way_to_raise_it(
+        sim: Any, open_window: OpenWindow, paths: Any, run: Callable[..., Any], qtbot: QtBot) -> None:
+    import json
+
+    paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text(json.dumps({"budget_monthly": "0.10"}))
+
+    async def scenario() -> None:
+        window: MainWindow = await open_window(sim.base_url)
+        qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+        page = window.storyboard.controller
+        assert page is not None
+        await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
+        v = page.view
+        pick(v.default_model, "seedance-v1-5-pro")
+        pick(v.default_resolution, "480p")
+        await type_prompt(page, qtbot, "Dawn over the harbour")
+        v.add.click()
+        await type_prompt(page, qtbot, "The boats leave")
+        v.generate.click()
+        box = await until(lambda: page.last_question, what="the question before generating")
+        answer(box, "Generate")  # $0.30 asked for, $0.10 allowed
+        await until(lambda: "Raise budget…" in v.status.text(), what=f"the refusal with its link ({v.status.text()!r}, {v.summary.text()!r})")
+        assert "over your monthly budget of $0.10" in v.status.text()
+        assert sim.stats()["total_creations"] == 0
+        # Keyboard: Tab into the line's link, Enter follows it to Settings at the budget
+        v.status.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.keyClick(v.status, Qt.Key.Key_Tab)
+        qtbot.keyClick(v.status, Qt.Key.Key_Return)
+        dialog = window.controller.settings_dialog
+        assert dialog is not None
+        await until(lambda: dialog.view.isVisible(), what="the settings window")
+        await until(lambda: dialog.view.budget_monthly.selectedText() == "0.10", what="the budget selected")
+        dialog.view.close()
+        v.say("Plain again: <b>not bold</b>")
+        assert v.status.textFormat() == Qt.TextFormat.PlainText
+
+    run(scenario())

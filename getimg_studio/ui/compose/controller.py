@@ -40,6 +40,7 @@ from getimg_studio.ui.compose.fields import (
 )
 from getimg_studio.ui.compose.queued_edit import STOP_EDIT, edit_banner, edited_message
 from getimg_studio.ui.compose.view import ComposeView
+from getimg_studio.ui.money.refusal import RAISE_BUDGET, budget_refusal_html
 from getimg_studio.ui.ports import ComposePorts
 
 log = logging.getLogger(__name__)
@@ -292,10 +293,7 @@ class ComposeController(QObject):
                 if exc.kind is ErrorKind.AUTH:
                     self._show_form_message(f"{exc.message} <a href='settings'>Open settings</a>", "error")
                 elif exc.kind is ErrorKind.BUDGET:  # nothing was queued: the numbers, and the way to Settings
-                    import html  # only a budget refusal's message is rich text
-
-                    self._show_form_message(f"{html.escape(exc.message)} <a href='budget'>Raise budget…</a>",
-                                            "error")
+                    self._show_form_message(budget_refusal_html(exc.message), "error")
                 return
         finally:
             self._submitting = None
@@ -338,7 +336,7 @@ class ComposeController(QObject):
     def _link(self, link: str) -> None:
         if link == STOP_EDIT:
             self.stop_editing("The queued job is unchanged.")
-        elif link == "budget":
+        elif link == RAISE_BUDGET:
             self.budgetRequested.emit()
         else:
             self.settingsRequested.emit()

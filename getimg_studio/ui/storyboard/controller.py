@@ -5,6 +5,7 @@ an executor; every question that creates generations says how many and how much 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
-from getimg_studio.api.errors import GetimgError
+from getimg_studio.api.errors import ErrorKind, GetimgError
 from getimg_studio.api.types import CostEstimate, ModelInfo, Role
 from getimg_studio.jobs.model import Job
 from getimg_studio.jobs.storyboard import edits
@@ -28,6 +29,7 @@ from getimg_studio.jobs.storyboard_runner import priced
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.confirm import ask, generations_question
 from getimg_studio.ui.compose.fields import ratio_text
+from getimg_studio.ui.money.refusal import RAISE_BUDGET, budget_refusal_html
 from getimg_studio.ui.queue.thumbnails import ThumbnailCache
 from getimg_studio.ui.storyboard.cards import card_text, plural, shot_cost_text, stops_text, summary_text
 from getimg_studio.ui.storyboard.keyframes import KeyframeEditor, new_keyframe
@@ -53,6 +55,9 @@ class StoryboardController(QObject):
         self.plan: Plan | None = None
         self.problems: list[ShotProblem] = []
         self.running = False
+        # Why the last Generate sent nothing (markup: a budget refusal links to Settings); shown in the run's
+        # status until the board changes or runs again, where the next summary used to wipe it at once.
+        self._refusal: str | None = None
         self._tasks = TaskOwner("storyboard")
         self._saving: asyncio.Lock | None = None
         self._thumbs = ThumbnailCache(ports.thumbnails_dir, self)
@@ -108,6 +113,11 @@ class StoryboardController(QObject):
         v.generate.clicked.connect(lambda: self._spawn(self.generate()))
         v.play.clicked.connect(lambda: self._spawn(self.play()))
         v.export.clicked.connect(self.open_export)
+        v.status.linkActivated.connect(self._link)
+
+    def _link(self, link: str) -> None:
+        if link == RAISE_BUDGET and self.ports.raise_budget is not None:
+            self.ports.raise_budget()
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         self._tasks.start(coro)
@@ -142,6 +152,7 @@ class StoryboardController(QObject):
             return
         self.board = board
         self.state = self.ports.run_state(storyboard_id)
+        self._refusal = None
         self.render(select=0)
 
     async def new_storyboard(self) -> None:
@@ -304,15 +315,17 @@ class StoryboardController(QObject):
         v.summary.setText(summary_text(board, plan, cost))
         stops = stops_text(board, plan)
         if self.problems:
-            v.status.setText(f"Fix {plural(len(self.problems), 'problem')} before generating: "
-                             "each is shown on its shot.")
+            v.say(f"Fix {plural(len(self.problems), 'problem')} before generating: "
+                  "each is shown on its shot.")
         elif stops:
-            v.status.setText(stops)
+            v.say(stops)
         elif self.running or plan.in_flight:
-            v.status.setText("Generating: shots go out as the account has room; chained shots wait for the one "
-                             "before.")
+            v.say("Generating: shots go out as the account has room; chained shots wait for the one "
+                  "before.")
+        elif self._refusal:
+            v.say_rich(self._refusal)
         else:
-            v.status.setText("")
+            v.say("")
         v.generate.setEnabled(not self.problems and not self.running and not plan.in_flight and bool(cost.count))
         v.play.setEnabled(plan.complete)
         v.export.setEnabled(plan.complete)
@@ -326,11 +339,12 @@ class StoryboardController(QObject):
         try:
             board = change(self.board)
         except ValueError as exc:  # an edit the model refuses (the form offers none): show it, keep the board
-            self.view.status.setText(str(exc))
+            self.view.say(str(exc))
             return
         if board == self.board:
             return
         self.board = board
+        self._refusal = None
         self.render(select)
         self._spawn(self._save(board))
 
@@ -341,7 +355,7 @@ class StoryboardController(QObject):
             try:
                 await self.ports.save(board)
             except GetimgError as exc:
-                self.view.status.setText(f"The storyboard could not be saved: {exc.message}")
+                self.view.say(f"The storyboard could not be saved: {exc.message}")
                 return
         self._refresh_picker()
 
@@ -435,13 +449,15 @@ class StoryboardController(QObject):
 
     async def _run(self, storyboard_id: int) -> None:
         self.running = True
+        self._refusal = None
         self.render_summary()
         try:
             result = await self.ports.run(storyboard_id)
             if self.board is not None and self.board.id == storyboard_id:
                 self.state = result.state
-        except GetimgError as exc:
-            self.view.status.setText(exc.message)
+        except GetimgError as exc:  # refused before anything was queued: by the budget, or by getimg
+            budget = exc.kind is ErrorKind.BUDGET and self.ports.raise_budget is not None
+            self._refusal = budget_refusal_html(exc.message) if budget else html.escape(exc.message)
         finally:
             self.running = False
             self._reload()
@@ -524,15 +540,15 @@ class StoryboardController(QObject):
         files = self.chosen_files()
         if not files or self.board is None:
             return
-        self.view.status.setText("Preparing the storyboard to play…")
+        self.view.say("Preparing the storyboard to play…")
         labels = [f"shot {i + 1}" for i in range(len(files))]
         try:
             preview = await asyncio.get_running_loop().run_in_executor(
                 None, _make_preview, files, self.ports.preview_dir, labels)
         except GetimgError as exc:
-            self.view.status.setText(f"The storyboard cannot play: {exc.message}")
+            self.view.say(f"The storyboard cannot play: {exc.message}")
             return
-        self.view.status.setText("")
+        self.view.say("")
         self.player = SequencePlayer(preview, self.board.name, self.view)
         self.player.show()
 
@@ -548,7 +564,7 @@ class StoryboardController(QObject):
 
     def _exported(self, path: str) -> None:
         self.last_export = Path(path)
-        self.view.status.setText(f"Exported to {path}. It is in the history too.")
+        self.view.say(f"Exported to {path}. It is in the history too.")
 
     async def close(self) -> None:
         await self._tasks.close()

@@ -44,3 +44,5 @@ class StoryboardPorts:
     # The compare page with these takes side by side; its "Keep this one" calls the given keep. None: no
     # compare page in this window (the button is not shown).
     compare_takes: Callable[[Sequence[int], KeepFn], bool] | None = None
+    # Settings at the monthly budget, from a run the budget refused ("Raise budget…"). None: no link.
+    raise_budget: Callable[[], None] | None = None

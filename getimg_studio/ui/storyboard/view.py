@@ -234,6 +234,9 @@ class StoryboardView(QWidget):
         self.status = QLabel()
         self.status.setAccessibleName("Run status")
         self.status.setWordWrap(True)
+        # Its one link (a budget refusal's "Raise budget…") is reached with Tab and followed with Enter too.
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.generate = QPushButton("Generate storyboard")
         self.generate.setObjectName("primary")
         self.play = QPushButton("Play")
@@ -298,3 +301,13 @@ class StoryboardView(QWidget):
         page.addWidget(self.status)
         page.addLayout(play)
         page.addLayout(run)
+
+    def say(self, text: str) -> None:
+        """The run's status, as plain text (prompts and file names are never read as markup)."""
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setText(text)
+
+    def say_rich(self, markup: str) -> None:
+        """The run's status with a link (its text escaped by whoever built it)."""
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setText(markup)

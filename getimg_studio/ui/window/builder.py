@@ -323,7 +323,8 @@ def build_window(services: Services, settings: SettingsStore) -> MainWindow:
 # Storyboards (issue 13): a page of the stage with its own controller and narrow ports ------------------------
 
 def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue,
-                     compare_takes: Callable[[Sequence[int], KeepFn], bool] | None = None) -> StoryboardPorts:
+                     compare_takes: Callable[[Sequence[int], KeepFn], bool] | None = None,
+                     raise_budget: Callable[[], None] | None = None) -> StoryboardPorts:
     from getimg_studio.ui.storyboard.ports import StoryboardPorts
 
     reader = engine.store
@@ -338,7 +339,7 @@ def storyboard_ports(engine: Engine, paths: Paths, catalogue: Catalogue,
         export=lambda board_id, files, out, options, progress, cancel: engine.export_storyboard(
             board_id, files, out, options, progress=progress, cancel=cancel),
         preview_dir=paths.cache / "storyboard-previews", thumbnails_dir=paths.thumbnails,
-        compare_takes=compare_takes)
+        compare_takes=compare_takes, raise_budget=raise_budget)
 
 
 def storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, paths: Paths,
@@ -350,8 +351,12 @@ def storyboard_page(window: MainWindow, actions: WindowActions, engine: Engine, 
     def on_job(handler: Callable[[Job], None]) -> None:
         bridge.jobChanged.connect(lambda job, _previous: handler(job))
 
+    def raise_budget() -> None:
+        window.controller.open_settings().raise_budget()
+
     page = StoryboardPage(window.stage, actions.show_storyboard,
-                          lambda: storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare),
+                          lambda: storyboard_ports(engine, paths, catalogue, compare_takes=window.compare.open_compare,
+                                                   raise_budget=raise_budget),
                           on_job, engine.store.running_storyboards)
     window_shutdown = window.on_shutdown
 
