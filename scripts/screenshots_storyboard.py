@@ -7,8 +7,9 @@
 Each run is a fresh app in demo mode under its own Xvfb screen (real windows, xcb). It builds a storyboard
 of three shots (the first opens on a keyframe from a prompt with a reference image, the second continues
 the first, the third has two takes) and shows the keyframe's fields, adds one without a prompt, shows the
-problem on that shot, deletes it, asks Generate's question, runs it, and opens the export dialog and the
-sequence player. Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
+problem on that shot, deletes it, is refused by a budget below the run's cost, asks Generate's question,
+runs it, and opens the export dialog and the sequence player.
+Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
 """
 
 from __future__ import annotations
@@ -139,6 +140,17 @@ async def _shot(label: str, data: Path) -> None:
         _shoot(label, "1-problem")
         v.delete.click()
         v.shots.setCurrentRow(1)
+        await _settle()
+        window.controller.settings.update(budget_monthly="0.10")  # below the run's cost: refused, with the way out
+        v.generate.click()
+        box = await _until(lambda: page.last_question)
+        assert isinstance(box, QMessageBox)
+        [yes] = [b for b in box.buttons() if b.text().startswith("Generate")]
+        yes.click()
+        await _until(lambda: "Raise budget" in v.status.text())
+        await _settle()
+        _shoot(label, "8-over-budget")
+        window.controller.settings.update(budget_monthly="")
         await _settle()
         v.generate.click()
         box = await _until(lambda: page.last_question)

@@ -105,6 +105,8 @@ class QueueControl:
 class PlayerPorts:
     redownload: Callable[[int], Awaitable[None]]
     frames_dir: Path  # where "use last frame" writes its PNGs
+    # "Save frame…": (job, PNG path, seconds) -> the PNG, with the clip's recipe; raises MediaError or OSError
+    save_frame: Callable[[Job, Path, float], Awaitable[Path]]
 
 
 @dataclass(frozen=True)

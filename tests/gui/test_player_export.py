@@ -22,7 +22,7 @@ from getimg_studio.media.tags import read_recipes
 from getimg_studio.simulator.render import RenderSpec, render_video
 from getimg_studio.ui.bridge import EngineBridge
 from getimg_studio.ui.export.attach import PlayerExport
-from getimg_studio.ui.export.ports import export_ports
+from getimg_studio.ui.export.ports import export_ports, frame_saver
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import PlayerPorts
 
@@ -44,7 +44,7 @@ def player(qapp: Any, tmp_path: Path) -> Iterator[tuple[PlayerPanel, PlayerExpor
     async def no_redownload(job_id: int) -> None:
         raise AssertionError("never downloads")
 
-    panel = PlayerPanel(PlayerPorts(no_redownload, tmp_path / "frames"), bridge)
+    panel = PlayerPanel(PlayerPorts(no_redownload, tmp_path / "frames", frame_saver(lambda _job_id: None)), bridge)
     attached = PlayerExport(panel, export_ports(lambda _job_id: None))
     panel.resize(700, 480)
     panel.show()

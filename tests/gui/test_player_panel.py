@@ -33,6 +33,7 @@ from getimg_studio.paths import Paths
 from getimg_studio.simulator.harness import RunningSimulator
 from getimg_studio.simulator.render import RenderSpec, render_video
 from getimg_studio.ui.bridge import EngineBridge
+from getimg_studio.ui.export.ports import frame_saver
 from getimg_studio.ui.player.panel import PlayerPanel
 from getimg_studio.ui.ports import PlayerPorts
 from getimg_studio.ui.window.builder import player_ports
@@ -81,7 +82,7 @@ def panel(qapp: Any, tmp_path: Path) -> Any:
     async def no_redownload(job_id: int) -> None:
         raise AssertionError("these tests never download again")
 
-    player = PlayerPanel(PlayerPorts(no_redownload, tmp_path / "frames"), bridge)
+    player = PlayerPanel(PlayerPorts(no_redownload, tmp_path / "frames", frame_saver(lambda _job_id: None)), bridge)
     player.resize(640, 480)
     player.show()
     yield player
@@ -164,24 +165,36 @@ def test_last_frame_chains_into_a_new_job(run: Any, panel: PlayerPanel, clip: Pa
     assert np.abs(got - expected).mean() < 2.0
 
 
-def test_save_this_frame_as_png(run: Any, panel: PlayerPanel, clip: Path, tmp_path: Path) -> None:
+def test_save_this_frame_as_png_with_the_clips_recipe(run: Any, panel: PlayerPanel, clip: Path,
+                                                      tmp_path: Path) -> None:
+    from getimg_studio.media.tags import read_recipes
+
     dest = tmp_path / "still.png"
+    said: list[str] = []
+    panel.statusMessage.connect(said.append)
+    job = ready_job(clip)
 
     async def scenario() -> None:
         frames = Frames(panel)
-        panel.load_job(ready_job(clip))
+        panel.load_job(job)
         await until(lambda: frames.times, what="a frame")
         panel.service.pause()
+        panel.service.seek(1000)
+        await until(lambda: frames.times and abs(frames.times[-1] - 1000) < 42, what="the seek")
         panel.save_frame.click()
         dialog = next(d for d in panel.findChildren(QFileDialog) if d.isVisible())
         dialog.selectFile(str(dest))
         dialog.accept()
-        await until(dest.exists, what="the PNG")
+        await until(lambda: said, what="the PNG saved")
 
     run(scenario())
+    assert said == [f"Saved {dest} (with the clip's recipe)"]
     with Image.open(dest) as image:
         assert image.format == "PNG"
         assert image.size == (320, 180)
+    [recipe] = read_recipes(dest)  # the prompt and model it was made with, as an export carries them
+    assert recipe.to_request() == job.request
+    assert any(note.startswith("frame at 1.0") for note in recipe.notes), recipe.notes
 
 
 def test_unreadable_file_is_said_in_words(run: Any, panel: PlayerPanel, tmp_path: Path) -> None:

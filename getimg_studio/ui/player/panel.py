@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.types import format_money
-from getimg_studio.fsutil import write_atomic
 from getimg_studio.jobs.model import Job, JobKind, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.bridge import EngineBridge
@@ -67,21 +66,6 @@ class _Unwound:
     def __await__(self) -> Generator[Any, None, None]:
         if self._tasks:
             yield from asyncio.wait(self._tasks, timeout=5).__await__()
-
-
-def _save_png(image: QImage, dest: Path) -> bool:
-    """Blocking: writes through a temporary name, so the chosen name never holds half a PNG."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    png: Any = "PNG"  # the stubs say bytes; PySide6 accepts only str here
-    if not image.save(buffer, png):
-        return False
-    try:
-        write_atomic(dest, bytes(data.data()))
-    except OSError:
-        return False
-    return True
 
 
 class PlayerPanel(QWidget):
@@ -415,11 +399,10 @@ class PlayerPanel(QWidget):
     def _save_frame(self) -> None:
         if self.service is None or self.job is None:
             return
-        frame = self.service.sink().videoFrame()
-        if not frame.isValid():
+        if not self.service.sink().videoFrame().isValid():
             self.statusMessage.emit("No frame to save yet")
             return
-        image = frame.toImage().copy()
+        job = self.job
         seconds = self.service.player.position() / 1000
         name = f"{self.job.file_path.stem if self.job.file_path else 'frame'}-{seconds:06.2f}s.png"
         dialog = QFileDialog(self.window(), "Save this frame as PNG", str(Path.home() / name))
@@ -427,13 +410,18 @@ class PlayerPanel(QWidget):
         dialog.setNameFilter("PNG image (*.png)")
         dialog.setDefaultSuffix("png")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda chosen: self._start(self._write_image(image, Path(chosen))))
+        dialog.fileSelected.connect(lambda chosen: self._start(self._write_frame(job, seconds, Path(chosen))))
         dialog.open()
 
-    async def _write_image(self, image: QImage, dest: Path) -> None:
-        loop = asyncio.get_running_loop()
-        ok = await loop.run_in_executor(None, _save_png, image, dest)
-        self.statusMessage.emit(f"Saved {dest}" if ok else f"Could not write {dest}")
+    async def _write_frame(self, job: Job, seconds: float, dest: Path) -> None:
+        # Decoded again from the file at that time, as an export is: the PNG carries the clip's recipe.
+        try:
+            await self._ports.save_frame(job, dest, seconds)
+        except Exception as exc:  # OSError or the media package's MediaError
+            log.info("save frame of job %s: %s", job.id, exc)
+            self.statusMessage.emit(f"Could not write {dest}: {getattr(exc, 'message', exc)}")
+            return
+        self.statusMessage.emit(f"Saved {dest} (with the clip's recipe)")
 
     def _use_last_frame(self) -> None:
         if self.job is not None and self.job.file_path is not None and self.clip is not None:

@@ -78,7 +78,10 @@ async def save_copy_with_recipe(engine: Engine, job: Job, dest: Path) -> Path:
 
 
 def player_ports(engine: Engine, frames_dir: Path) -> PlayerPorts:
-    return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir)
+    from getimg_studio.ui.export.ports import frame_saver
+
+    return PlayerPorts(redownload=engine.redownload, frames_dir=frames_dir,
+                       save_frame=frame_saver(engine.store.import_record))
 
 
 # Compare takes (issue 14) --------------------------------------------------------------------------------
