@@ -67,6 +67,12 @@ async def _run(theme: str, out: Path, data: Path) -> None:
         assert dialog is not None
         dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("sim-image-pro"))
         dialog.variations.setValue(3)
+        look = data / "harbour-look-reference.png"  # what "Add…" under References would pick
+        from PIL import Image
+
+        with Image.new("RGB", (960, 540), "#2f5d7c") as picture:
+            picture.save(look)
+        await keyframes.add_references([look])
         await _settle()
         grab(1, "image-form")
 

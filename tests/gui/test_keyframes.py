@@ -289,3 +289,43 @@ def test_the_keyboard_alone_makes_and_uses_an_image(
     run(act())
     assert slot.frame is not None
     assert slot.frame.path == fake.jobs[0].file_path
+
+
+def test_reference_images_are_added_checked_limited_and_sent(
+        make_compose: Callable[..., Any], video_models: list[ModelInfo], sim_models: list[ModelInfo],
+        tmp_path: Path, run: Callable[..., Any]) -> None:
+    from PIL import Image
+
+    _compose, controller, fake = _form(make_compose, video_models, sim_models, tmp_path)
+    pictures = []
+    for name, colour in (("harbour-look.png", "#335577"), ("sunset-look.jpg", "#aa5522"), ("third.png", "#225533")):
+        path = tmp_path / name
+        Image.new("RGB", (640, 360), colour).save(path)
+        pictures.append(path)
+    broken = tmp_path / "not-a-picture.png"
+    broken.write_bytes(b"this is text, not an image")
+
+    async def act() -> None:
+        dialog = controller.open_for("First frame", lambda _path: None)
+        dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("sim-image-pro"))  # takes 2
+        assert dialog.references.full_text() == "None"
+        assert dialog.add_reference.isEnabled()
+        assert not dialog.clear_references.isEnabled()
+        await controller.add_references([pictures[0], broken])
+        assert dialog.references.full_text() == "harbour-look.png"
+        assert "not-a-picture.png" in dialog.references_note.text()
+        await controller.add_references([pictures[1], pictures[2]])
+        assert dialog.references.full_text() == "2 images: harbour-look.png, sunset-look.jpg"
+        assert "takes up to 2 reference images: third.png was left out" in dialog.references_note.text()
+        assert not dialog.add_reference.isEnabled()  # full
+        assert dialog.generate_button.isEnabled(), dialog.message.text()
+        dialog.generate_button.click()
+        await controller.wait_done()
+        dialog.clear_references.click()
+        assert dialog.references.full_text() == "None"
+        assert controller.request().references == ()
+
+    run(act())
+    [(request, _count)] = fake.asked
+    assert [ref.path for ref in request.references] == pictures[:2]
+    assert {ref.role for ref in request.references} == {Role.REFERENCE_IMAGE}

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from getimg_studio.api.errors import GetimgError
 from getimg_studio.api.image_types import ImageRequest
 from getimg_studio.api.image_validation import validate_image
-from getimg_studio.api.types import CostEstimate, ModelInfo, format_money
+from getimg_studio.api.types import CostEstimate, FrameRef, ModelInfo, Role, format_money
 from getimg_studio.jobs.model import Job, JobState
 from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.confirm import confirm_generations, plural
@@ -68,6 +68,10 @@ class KeyframeController(QObject):
         self._running: asyncio.Task[None] | None = None
         self._chosen_model: str | None = None
         self._preset: ImageRequest | None = None  # kept between forms: the creator's last image model
+        # The form's reference images and the names they are shown by (the file's, not a history hash)
+        self._references: tuple[FrameRef, ...] = ()
+        self._reference_names: list[str] = []
+        self._reference_note = ""
         self._problem = ""  # the form problem shown in the message line, if any
         self.last_seconds: float | None = None  # from Generate to the images shown (the closing note's figure)
 
@@ -85,10 +89,12 @@ class KeyframeController(QObject):
         dialog.heading.setText(f"An image for the {title.lower()}")
         dialog.setWindowTitle(f"Generate image: {title.lower()}")
         dialog.prompt.setPlainText(preset.prompt if preset is not None else video.prompt)
-        if preset is not None and preset.references:
-            dialog.references_note.setText(f"Keeps {plural(len(preset.references), 'reference image')} of the "
-                                           "remixed image, so the look stays.")
-            dialog.references_note.show()
+        self._references = preset.references if preset is not None else ()
+        self._reference_names = [ref.path.name if ref.path else ref.url or "" for ref in self._references]
+        self._reference_note = ("The remixed image's references: kept, so the look stays."
+                                if self._references else "")
+        if self._references:
+            self._tasks.start(self._name_references(dialog), name="reference-names")
         self._models = self._ports.image_models()
         dialog.model_combo.blockSignals(True)
         for model in self._models:
@@ -103,6 +109,8 @@ class KeyframeController(QObject):
         dialog.variations.valueChanged.connect(self._refresh)
         dialog.prompt.textChanged.connect(self._refresh)
         dialog.generate_button.clicked.connect(self.generate)
+        dialog.add_reference.clicked.connect(self._choose_references)
+        dialog.clear_references.clicked.connect(self.clear_references)
         dialog.use_button.clicked.connect(self.use_chosen)
         dialog.group.buttonToggled.connect(lambda _b, _on: self._update_use())
         dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
@@ -128,7 +136,7 @@ class KeyframeController(QObject):
             aspect_ratio=d.aspect_combo.currentData() if d.aspect_combo.count() else None,
             resolution=d.resolution_combo.currentData() if d.resolution_combo.count() else None,
             output_format=self._preset.output_format if self._preset is not None else None,
-            references=self._preset.references if self._preset is not None else (),
+            references=self._references,
         )
 
     def estimate(self) -> CostEstimate:
@@ -157,6 +165,71 @@ class KeyframeController(QObject):
         self._fill(job.file_path)
         self.filled.emit(job.file_path)
         self.dialog.accept()
+
+    def clear_references(self) -> None:
+        self._references, self._reference_names, self._reference_note = (), [], ""
+        self._refresh()
+
+    async def add_references(self, paths: list[Path]) -> None:
+        """Add the pictures at `paths` as references, each checked first (off the painting thread); one that
+        cannot be used, or one more than the model takes, is said in the form and left out."""
+        from getimg_studio.api.frames import inspect_frame, original_name  # Pillow: never before the paint
+
+        def check(path: Path) -> str:
+            inspect_frame(path)
+            return original_name(path)
+
+        dialog = self.dialog
+        loop = asyncio.get_running_loop()
+        refused: list[str] = []
+        for path in paths:
+            try:
+                name = await loop.run_in_executor(None, check, path)
+            except GetimgError as exc:
+                refused.append(exc.message)
+                continue
+            except OSError as exc:
+                refused.append(f"{path.name} cannot be read: {exc.strerror or exc}.")
+                continue
+            if self.dialog is not dialog:
+                return
+            limit = self._reference_limit()
+            if len(self._references) >= limit:
+                refused.append(f"{self.model.name if self.model else 'This model'} takes up to "
+                               f"{plural(limit, 'reference image')}: {path.name} was left out.")
+                continue
+            self._references = (*self._references, FrameRef(Role.REFERENCE_IMAGE, path=path))
+            self._reference_names.append(name)
+        self._reference_note = " ".join(refused)
+        self._refresh()
+
+    def _choose_references(self) -> None:
+        if self.dialog is None:
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        from getimg_studio.ui.compose.frame_slot import IMAGE_FILTER
+
+        chooser = QFileDialog(self.dialog, "Choose reference images")
+        chooser.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        chooser.setNameFilter(IMAGE_FILTER)
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.filesSelected.connect(
+            lambda chosen: self._tasks.start(self.add_references([Path(p) for p in chosen]), name="references"))
+        chooser.open()
+
+    async def _name_references(self, dialog: ImageDialog) -> None:
+        from getimg_studio.api.frames import original_name
+
+        refs = self._references
+        names = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: [original_name(r.path) if r.path else r.url or "" for r in refs])
+        if self.dialog is dialog and self._references == refs:
+            self._reference_names = names
+            self._refresh()
+
+    def _reference_limit(self) -> int:
+        return self.model.max_count(Role.REFERENCE_IMAGE) if self.model is not None else 0
 
     async def wait_done(self) -> None:
         """For tests: until the images being made are shown (or the attempt ended)."""
@@ -258,6 +331,7 @@ class KeyframeController(QObject):
             d.show_message("No image models are listed yet: check the connection, then open this again.", "error")
             d.generate_button.setEnabled(False)
             return
+        d.show_references(self._reference_names, self._reference_limit(), self._reference_note)
         issues = validate_image(self.request(), self.model)
         count = d.variations.value()
         d.cost.setText(cost_text(self.estimate(), count))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from getimg_studio.ui.common.count_spin import CountSpinBox
+from getimg_studio.ui.common.elide import ElidedLabel
 from getimg_studio.ui.common.theme import set_hint
 from getimg_studio.ui.compose.frame_io import thumbnail
 
@@ -78,7 +79,16 @@ class ImageDialog(QDialog):
         self.variations.setRange(1, MAX_VARIATIONS)
         self.aspect_note = _label("Aspect ratio note", "muted")
         self.aspect_note.hide()
-        self.references_note = _label("Reference images kept", "muted")
+        # References: pictures whose look the image follows (one kept across keyframes keeps one look).
+        self.references = ElidedLabel("None")
+        self.references.setAccessibleName("Reference images")
+        self.add_reference = QPushButton("Add…")
+        self.add_reference.setAccessibleName("Add reference images")
+        self.add_reference.setToolTip("Pictures whose look the image should follow; the same reference for "
+                                      "several keyframes keeps one look across shots")
+        self.clear_references = QPushButton("Clear")
+        self.clear_references.setAccessibleName("Remove the reference images")
+        self.references_note = _label("Reference images note", "muted")
         self.references_note.hide()
         self.cost = _label("Estimated image cost")
         self.message = _label("Image form message")
@@ -112,6 +122,13 @@ class ImageDialog(QDialog):
         form.addRow("&Aspect ratio", self.aspect_combo)
         form.addRow("", self.aspect_note)
         form.addRow("&Variations", self.variations)
+        references = QHBoxLayout()
+        references.addWidget(self.references, 1)
+        references.addWidget(self.add_reference)
+        references.addWidget(self.clear_references)
+        references_label = QLabel("Refere&nces")
+        references_label.setBuddy(self.add_reference)  # Alt+N: to Add…
+        form.addRow(references_label, references)
         form.addRow("", self.references_note)
         buttons = QHBoxLayout()
         buttons.addWidget(self.cost, 1)
@@ -129,6 +146,17 @@ class ImageDialog(QDialog):
         layout.addLayout(bottom)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setMinimumWidth(560)
+
+    def show_references(self, names: list[str], limit: int, note: str = "") -> None:
+        """The reference images by name; what the model allows (`limit`: 0 takes none), and `note`."""
+        shown = ", ".join(names)
+        self.references.setText(shown if len(names) < 2 else f"{len(names)} images: {shown}")
+        if not names:
+            self.references.setText("None" if limit else "None (this model takes no reference images)")
+        self.add_reference.setEnabled(len(names) < limit)
+        self.clear_references.setEnabled(bool(names))
+        self.references_note.setText(note)
+        self.references_note.setVisible(bool(note))
 
     def show_message(self, text: str, hint: str = "") -> None:
         self.message.setText(text)
