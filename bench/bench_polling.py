@@ -48,6 +48,7 @@ async def run(args: argparse.Namespace, base_url: str, root: Path) -> dict[str, 
     engine = Engine(store, GetimgClient(base_url, "bench"), Downloader(), ModelCatalogue(root / "models.json"),
                     frames_dir=root / "frames", output_dir=root / "videos", config=config)
     try:
+        await engine.start()  # the local queue sends what is queued only once the engine runs
         await engine.refresh_catalogue()
         start = time.monotonic()
         jobs = await engine.submit(GenerationRequest(model=MODEL, prompt="bench clip", aspect_ratio="1:1"),
