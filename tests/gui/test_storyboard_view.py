@@ -42,6 +42,18 @@ async def type_prompt(page: StoryboardController, qtbot: QtBot, text: str) -> No
     await until(lambda: page.board is not None and page.board.shots[row].prompt == text, what="the prompt saved")
 
 
+async def open_page(window: MainWindow, qtbot: QtBot) -> StoryboardController:
+    """Ctrl+B: the page is built, a new storyboard opens; its defaults set to a quick model at 480p."""
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    page = window.storyboard.controller
+    assert page is not None  # built by Ctrl+B
+    assert window.stage.currentWidget() is page.view
+    await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
+    pick(page.view.default_model, "seedance-v1-5-pro")
+    pick(page.view.default_resolution, "480p")
+    return page
+
+
 def answer(box: QMessageBox, starting: str) -> str:
     text = box.text() + "\n" + box.informativeText()
     [yes] = [b for b in box.buttons() if b.text().startswith(starting)]
@@ -53,14 +65,8 @@ def test_a_storyboard_made_run_played_and_exported_from_the_window(
         sim: Any, open_window: OpenWindow, run: Callable[..., Any], qtbot: QtBot) -> None:
     async def scenario() -> None:
         window: MainWindow = await open_window(sim.base_url)
-        qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-        page = window.storyboard.controller
-        assert page is not None  # built by Ctrl+B
-        assert window.stage.currentWidget() is page.view
-        await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
+        page = await open_page(window, qtbot)
         v = page.view
-        pick(v.default_model, "seedance-v1-5-pro")
-        pick(v.default_resolution, "480p")
         await type_prompt(page, qtbot, "Dawn over the harbour")
         v.add.click()
         assert v.shots.count() == 2
@@ -145,13 +151,8 @@ def test_a_storyboard_over_the_budget_is_refused_with_the_way_to_raise_it(
 
     async def scenario() -> None:
         window: MainWindow = await open_window(sim.base_url)
-        qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-        page = window.storyboard.controller
-        assert page is not None
-        await until(lambda: page.board is not None and page.board.id is not None, what="a new storyboard")
+        page = await open_page(window, qtbot)
         v = page.view
-        pick(v.default_model, "seedance-v1-5-pro")
-        pick(v.default_resolution, "480p")
         await type_prompt(page, qtbot, "Dawn over the harbour")
         v.add.click()
         await type_prompt(page, qtbot, "The boats leave")

@@ -27,6 +27,11 @@ def small_frame_warning(width: int, height: int) -> str:
             "on its short side makes a sharper frame.")
 
 
+def unreadable(path: Path, exc: OSError) -> str:
+    """A picture the system would not read (gone, no permission), in the words every frame slot uses."""
+    return f"“{path.name}” cannot be read: {exc.strerror or exc}."
+
+
 def human_size(n: int) -> str:
     size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):

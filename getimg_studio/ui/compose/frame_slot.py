@@ -50,6 +50,7 @@ from getimg_studio.ui.compose.frame_io import (
     import_bytes,
     inspect_file,
     small_frame_warning,
+    unreadable,
 )
 
 if TYPE_CHECKING:
@@ -379,7 +380,7 @@ class FrameSlot(QFrame):
             self._fail(exc.message)
             return
         except OSError as exc:
-            self._fail(f"“{path.name}” cannot be read: {exc.strerror or exc}.")
+            self._fail(unreadable(path, exc))
             return
         self._loaded(FrameRef(self.role, path=path), info, thumb, name)
 

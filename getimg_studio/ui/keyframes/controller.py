@@ -28,6 +28,7 @@ from getimg_studio.tasks import TaskOwner
 from getimg_studio.ui.common.confirm import confirm_generations, plural
 from getimg_studio.ui.common.crash import report_exception
 from getimg_studio.ui.compose.fields import cost_text, fill_combo, ratio_text, resolution_order
+from getimg_studio.ui.compose.frame_io import unreadable
 from getimg_studio.ui.compose.frames_panel import parse_ratio
 from getimg_studio.ui.keyframes.dialog import ImageDialog, choice_thumbnail
 from getimg_studio.ui.keyframes.ports import KeyframePorts
@@ -189,7 +190,7 @@ class KeyframeController(QObject):
                 refused.append(exc.message)
                 continue
             except OSError as exc:
-                refused.append(f"{path.name} cannot be read: {exc.strerror or exc}.")
+                refused.append(unreadable(path, exc))
                 continue
             if self.dialog is not dialog:
                 return
