@@ -177,6 +177,23 @@ def test_save_never_undoes_a_change_made_elsewhere_meanwhile(qtbot: QtBot, paths
         assert not settings.notifications
 
 
+def test_save_writes_only_the_fields_changed_in_the_dialog(qtbot: QtBot, paths: Paths, run: Callable[..., Any],
+                                                          store: SettingsStore) -> None:
+    """`getimg-studio budget set 7` lands while the dialog is open: saving another field keeps the 7."""
+    dialog = make_dialog(qtbot, paths, KeyStore(paths.key_file, env={}), run, store)
+    assert dialog.view.budget_monthly.text() == ""
+    store.update(budget_monthly="7.00")  # what the store's refresh() brings in from the command line
+    dialog.view.theme.setCurrentIndex(dialog.view.theme.findData("dark"))
+    dialog.save()
+    run(store.aflush())
+    for settings in (store.current, load_settings(paths.settings_file)):
+        assert (settings.budget_monthly, settings.theme) == ("7.00", Theme.DARK)
+    assert dialog.view.budget_monthly.text() == "7.00"  # the dialog now shows what is saved
+    dialog.view.budget_monthly.setText("")  # a change made here is saved, clearing included
+    dialog.save()
+    assert store.current.budget_monthly == ""
+
+
 def test_closing_without_save_discards_the_edits(qtbot: QtBot, paths: Paths, run: Callable[..., Any],
                                                  store: SettingsStore) -> None:
     dialog = make_dialog(qtbot, paths, KeyStore(paths.key_file, env={}), run, store)

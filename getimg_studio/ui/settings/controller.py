@@ -38,6 +38,7 @@ class SettingsController(QObject):
         self._default_output = default_output
         self._tasks = TaskOwner("settings", on_error=report_exception)
         self._folder_dialog: QFileDialog | None = None
+        self._filled: dict[str, object] = {}  # the fields as `fill` set them: Save writes what differs
         v = view
         v.save_key_button.clicked.connect(lambda: self._tasks.start(self.save_key(), name="key"))
         v.test_key_button.clicked.connect(lambda: self._tasks.start(self.test_key(), name="test"))
@@ -76,6 +77,7 @@ class SettingsController(QObject):
         v.budget_daily.setText(s.budget_daily)
         v.saved_note.setText("")
         set_hint(v.saved_note, "muted")
+        self._filled = self.edited()
 
     def edited(self) -> dict[str, object]:
         """The dialog's fields, by setting name: all Save ever writes."""
@@ -95,18 +97,20 @@ class SettingsController(QObject):
         }
 
     def save(self) -> Settings:
-        edited = self.edited()
+        # Only what was changed here: a field left as it was filled must not write back a value that another
+        # part of the window, or `getimg-studio budget set`, changed while the dialog stood open.
+        edited = {name: value for name, value in self.edited().items() if value != self._filled.get(name)}
         try:  # money (issue 15): a budget is saved as the amount it is, or not at all
             for name in ("budget_monthly", "budget_daily"):
-                text = str(edited[name])
-                edited[name] = budget_to_text(parse_amount(text)) if text else ""
+                if name in edited:
+                    text = str(edited[name])
+                    edited[name] = budget_to_text(parse_amount(text)) if text else ""
         except ValueError as exc:
             self.view.saved_note.setText(f"Not saved: {exc}")
             set_hint(self.view.saved_note, "error")
             return self._store.current
         new = self._store.update(**edited)
-        self.view.budget_monthly.setText(new.budget_monthly)
-        self.view.budget_daily.setText(new.budget_daily)
+        self.fill()  # what is saved now, budgets as amounts, and the baseline for the next Save
         self.view.saved_note.setText("Saved.")
         set_hint(self.view.saved_note, "muted")
         return new
