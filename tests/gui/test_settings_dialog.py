@@ -183,11 +183,14 @@ def test_save_writes_only_the_fields_changed_in_the_dialog(qtbot: QtBot, paths: 
     dialog = make_dialog(qtbot, paths, KeyStore(paths.key_file, env={}), run, store)
     assert dialog.view.budget_monthly.text() == ""
     store.update(budget_monthly="7.00")  # what the store's refresh() brings in from the command line
+    assert dialog.view.budget_monthly.text() == "7.00"  # nothing edited here yet: shown at once
     dialog.view.theme.setCurrentIndex(dialog.view.theme.findData("dark"))
+    store.update(budget_daily="1.00")  # once editing has begun, the fields stay as the creator left them
+    assert dialog.view.budget_daily.text() == ""
     dialog.save()
     run(store.aflush())
     for settings in (store.current, load_settings(paths.settings_file)):
-        assert (settings.budget_monthly, settings.theme) == ("7.00", Theme.DARK)
+        assert (settings.budget_monthly, settings.budget_daily, settings.theme) == ("7.00", "1.00", Theme.DARK)
     assert dialog.view.budget_monthly.text() == "7.00"  # the dialog now shows what is saved
     dialog.view.budget_monthly.setText("")  # a change made here is saved, clearing included
     dialog.save()

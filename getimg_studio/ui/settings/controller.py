@@ -48,6 +48,9 @@ class SettingsController(QObject):
         v.buttons.rejected.connect(v.close)
         self._show_status(self._status)
         self.fill()
+        # A change made elsewhere while the dialog stands open (the window, `getimg-studio budget set`) is shown
+        # at once, unless the creator has begun editing here: then Save still writes only their changes.
+        self._unsubscribe = store.subscribe(lambda _new, _changed: self._show_outside_change())
         self._read_keyring = key_status is None  # demo mode started without reading it: read it now
 
     def open(self) -> None:
@@ -163,7 +166,14 @@ class SettingsController(QObject):
         self._result(result.message, hint)
 
     async def shutdown(self) -> None:
+        self._unsubscribe()
         await self._tasks.close()
+
+    def _show_outside_change(self) -> None:
+        if self.edited() == self._filled:
+            note = self.view.saved_note.text()
+            self.fill()
+            self.view.saved_note.setText(note)  # "Saved." stays after our own Save's update
 
     # Internals -------------------------------------------------------------------------------------------
 
