@@ -304,6 +304,9 @@ def test_reference_images_are_added_checked_limited_and_sent(
         pictures.append(path)
     broken = tmp_path / "not-a-picture.png"
     broken.write_bytes(b"this is text, not an image")
+    animated = tmp_path / "wave.gif"
+    Image.new("RGB", (320, 180), "#123456").save(animated, save_all=True,
+                                                 append_images=[Image.new("RGB", (320, 180), "#654321")])
 
     async def act() -> None:
         dialog = controller.open_for("First frame", lambda _path: None)
@@ -324,6 +327,9 @@ def test_reference_images_are_added_checked_limited_and_sent(
         dialog.clear_references.click()
         assert dialog.references.full_text() == "None"
         assert controller.request().references == ()
+        await controller.add_references([animated])
+        assert "wave.gif: GIF: its first frame will be sent as PNG." in dialog.references_note.text()
+        dialog.clear_references.click()
 
     run(act())
     [(request, _count)] = fake.asked

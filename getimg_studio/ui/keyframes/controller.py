@@ -176,16 +176,17 @@ class KeyframeController(QObject):
         cannot be used, or one more than the model takes, is said in the form and left out."""
         from getimg_studio.api.frames import inspect_frame, original_name  # Pillow: never before the paint
 
-        def check(path: Path) -> str:
-            inspect_frame(path)
-            return original_name(path)
+        def check(path: Path) -> tuple[str, str]:
+            info = inspect_frame(path)
+            return original_name(path), info.note
 
         dialog = self.dialog
         loop = asyncio.get_running_loop()
         refused: list[str] = []
+        said: list[str] = []
         for path in paths:
             try:
-                name = await loop.run_in_executor(None, check, path)
+                name, note = await loop.run_in_executor(None, check, path)
             except GetimgError as exc:
                 refused.append(exc.message)
                 continue
@@ -201,7 +202,9 @@ class KeyframeController(QObject):
                 continue
             self._references = (*self._references, FrameRef(Role.REFERENCE_IMAGE, path=path))
             self._reference_names.append(name)
-        self._reference_note = " ".join(refused)
+            if note:  # what will be done to it before it is sent (a GIF's first frame, a large file re-encoded)
+                said.append(f"{name}: {note}.")
+        self._reference_note = " ".join((*refused, *said))
         self._refresh()
 
     def _choose_references(self) -> None:
