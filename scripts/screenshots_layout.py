@@ -13,13 +13,8 @@ the money question for several videos, the shortcuts list, settings, and the ful
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,22 +37,10 @@ def name(screen: str, theme: str, scale: int) -> str:
 
 def drive(only: str | None) -> int:
     """Start one Xvfb per shot, each running this script with --one."""
-    if shutil.which("xvfb-run") is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb xauth")
-    OUT.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    for screen, theme, scale in runs():
-        label = name(screen, theme, scale)
-        if only and only != label:
-            continue
-        env = dict(os.environ, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR=str(scale), QT_API="pyside6",
-                   QT_LOGGING_RULES="qt.multimedia.*=false")
-        env.pop("GETIMG_API_KEY", None)
-        cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, "--one", label]
-        print(f"{label}: ", end="", flush=True)
-        done = subprocess.run(cmd, env=env, cwd=ROOT, timeout=400, check=False)
-        failed += done.returncode != 0
-    return 1 if failed else 0
+    from shots_common import drive_xvfb  # this script's folder
+
+    return drive_xvfb(__file__, ((name(screen, theme, scale), screen, {"QT_SCALE_FACTOR": str(scale)})
+                                 for screen, theme, scale in runs()), only, timeout=400)
 
 
 async def _settle(seconds: float = 0.4) -> None:
@@ -179,14 +162,9 @@ def one(label: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--only", help="one shot, e.g. 1280x720-dark or 1920x1080-light-2x")
-    parser.add_argument("--one", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.one:
-        sys.path.insert(0, str(ROOT))
-        return one(args.one)
-    return drive(args.only)
+    from shots_common import xvfb_main  # this script's folder
+
+    return xvfb_main(__doc__, "one shot, e.g. 1280x720-dark or 1920x1080-light-2x", drive, one)
 
 
 if __name__ == "__main__":

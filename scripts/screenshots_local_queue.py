@@ -14,13 +14,8 @@ sending order, one job paused).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +28,11 @@ SHOTS = ("Harbour at dawn, fishing boats leaving, gulls", "Harbour at dawn, clos
 
 
 def drive(only: str | None) -> int:
-    if shutil.which("xvfb-run") is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb xauth")
-    OUT.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    for screen in SCREENS:
-        for theme in ("light", "dark"):
-            label = f"{screen}-{theme}"
-            if only and only != label:
-                continue
-            env = dict(os.environ, QT_QPA_PLATFORM="xcb", QT_API="pyside6", GETIMG_API_KEY="sim-key",
-                       QT_LOGGING_RULES="qt.multimedia.*=false")
-            cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, "--one", label]
-            print(f"{label}: ", end="", flush=True)
-            failed += subprocess.run(cmd, env=env, cwd=ROOT, timeout=400, check=False).returncode != 0
-    return 1 if failed else 0
+    from shots_common import drive_xvfb  # this script's folder
+
+    # A key for the loopback simulator (--base-url): the window runs live against it, capped at 2 in flight
+    return drive_xvfb(__file__, ((f"{screen}-{theme}", screen, {"GETIMG_API_KEY": "sim-key"})
+                                 for screen in SCREENS for theme in ("light", "dark")), only, timeout=400)
 
 
 def _shoot(file_name: str) -> None:
@@ -135,14 +120,9 @@ def one(label: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--only", help="one shot, e.g. 1280x720-dark")
-    parser.add_argument("--one", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.one:
-        sys.path.insert(0, str(ROOT))
-        return one(args.one)
-    return drive(args.only)
+    from shots_common import xvfb_main  # this script's folder
+
+    return xvfb_main(__doc__, "one run, e.g. 1366x768-dark", drive, one)
 
 
 if __name__ == "__main__":

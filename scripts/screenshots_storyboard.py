@@ -14,14 +14,8 @@ Saves docs/screenshots/storyboard-<screen>-<theme>-<n>-<what>.png.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,20 +27,9 @@ SHOTS = ("A lighthouse on a rocky headland at dawn, fishing boats in the harbour
 
 
 def drive(only: str | None) -> int:
-    if shutil.which("xvfb-run") is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb xauth")
-    OUT.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    for label in RUNS:
-        if only and only != label:
-            continue
-        env = dict(os.environ, QT_QPA_PLATFORM="xcb", QT_API="pyside6", QT_LOGGING_RULES="qt.multimedia.*=false")
-        env.pop("GETIMG_API_KEY", None)
-        screen = label.split("-")[0]
-        cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, "--one", label]
-        print(f"{label}: ", flush=True)
-        failed += subprocess.run(cmd, env=env, cwd=ROOT, timeout=600, check=False).returncode != 0
-    return 1 if failed else 0
+    from shots_common import drive_xvfb  # this script's folder
+
+    return drive_xvfb(__file__, ((label, label.split("-")[0], {}) for label in RUNS), only)
 
 
 async def _settle(seconds: float = 0.5) -> None:
@@ -189,30 +172,15 @@ async def _shot(label: str, data: Path) -> None:
 
 
 def one(label: str) -> int:
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from shots_common import run_in_app  # this script's folder
 
-    from getimg_studio import APP_ID, APP_NAME
-
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)
-    with tempfile.TemporaryDirectory(prefix="getimg-storyboard-", ignore_cleanup_errors=True) as tmp, \
-            asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(_shot(label, Path(tmp)))
-    return 0
+    return run_in_app(lambda data: _shot(label, data), "getimg-storyboard-")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--only", help="one run, e.g. 1366x768-dark")
-    parser.add_argument("--one", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.one:
-        sys.path.insert(0, str(ROOT))
-        return one(args.one)
-    return drive(args.only)
+    from shots_common import xvfb_main  # this script's folder
+
+    return xvfb_main(__doc__, "one run, e.g. 1366x768-dark", drive, one)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,8 @@ the player (player-trim-<theme>.png) and opens the Export dialog for a GIF (expo
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,18 +22,9 @@ PROMPT = "A red kite climbing over green hills on a windy afternoon, handheld, g
 
 
 def drive(only: str | None) -> int:
-    if shutil.which("xvfb-run") is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb xauth")
-    OUT.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    for theme in ("light", "dark"):
-        if only and only != theme:
-            continue
-        env = dict(os.environ, QT_QPA_PLATFORM="xcb", QT_API="pyside6", QT_LOGGING_RULES="qt.multimedia.*=false")
-        env.pop("GETIMG_API_KEY", None)
-        cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", sys.executable, __file__, "--one", theme]
-        failed += subprocess.run(cmd, env=env, cwd=ROOT, timeout=600, check=False).returncode != 0
-    return 1 if failed else 0
+    from shots_common import drive_xvfb  # this script's folder
+
+    return drive_xvfb(__file__, ((theme, SCREEN, {}) for theme in ("light", "dark")), only)
 
 
 async def _settle(seconds: float = 0.5) -> None:
@@ -109,30 +94,15 @@ async def _shots(theme: str, data: Path) -> None:
 
 
 def one(theme: str) -> int:
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from shots_common import run_in_app  # this script's folder
 
-    from getimg_studio import APP_ID, APP_NAME
-
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)
-    with tempfile.TemporaryDirectory(prefix="getimg-takes-", ignore_cleanup_errors=True) as tmp, \
-            asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(_shots(theme, Path(tmp)))
-    return 0
+    return run_in_app(lambda data: _shots(theme, data), "getimg-takes-")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--only", choices=["light", "dark"])
-    parser.add_argument("--one", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.one:
-        sys.path.insert(0, str(ROOT))
-        return one(args.one)
-    return drive(args.only)
+    from shots_common import xvfb_main  # this script's folder
+
+    return xvfb_main(__doc__, "light or dark", drive, one)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +77,41 @@ def run_in_app(shot: Callable[[Path], Coroutine[Any, Any, None]], prefix: str) -
             asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         runner.run(shot(Path(tmp)))
     return 0
+
+
+# (label, screen "WxH", extra environment): one run of a script under its own Xvfb screen
+XvfbRun = tuple[str, str, Mapping[str, str]]
+
+
+def drive_xvfb(script: str, runs: Iterable[XvfbRun], only: str | None, *, timeout: float = 600) -> int:
+    """Each run in a fresh Xvfb of its screen's size (real windows, xcb), running `script --one LABEL`,
+    without the developer's API key unless the run's environment gives one. Returns 1 if any failed."""
+    if shutil.which("xvfb-run") is None:
+        raise SystemExit("xvfb-run is missing: apt-get install xvfb xauth")
+    (ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for label, screen, extra in runs:
+        if only and only != label:
+            continue
+        env = dict(os.environ, QT_QPA_PLATFORM="xcb", QT_API="pyside6", QT_LOGGING_RULES="qt.multimedia.*=false")
+        env.pop("GETIMG_API_KEY", None)
+        env.update(extra)
+        cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, script, "--one", label]
+        print(f"{label}: ", end="", flush=True)
+        failed += subprocess.run(cmd, env=env, cwd=ROOT, timeout=timeout, check=False).returncode != 0
+    return 1 if failed else 0
+
+
+def xvfb_main(doc: str | None, only_help: str, drive: Callable[[str | None], int],
+              one: Callable[[str], int]) -> int:
+    """The scripts' command line: `--only LABEL` (or every run) drives Xvfb; `--one LABEL` is one run inside."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0] if doc else None)
+    parser.add_argument("--only", help=only_help)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        return one(args.one)
+    return drive(args.only)
 
 
 def make_frame(path: Path) -> None:

@@ -9,11 +9,13 @@ creation, or always when the prompt contains ``[fail]``).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import secrets
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, timezone
@@ -27,7 +29,7 @@ from . import catalog
 from .clock import SimClock
 from .config import SimulatorConfig
 from .faults import Fault
-from .render import RenderCancelled, RenderImage, RenderSpec, VideoInfo, probe_video, render_cached
+from .render import TAKES, RenderCancelled, RenderImage, RenderSpec, VideoInfo, probe_video, render_cached
 from .signing import signature
 from .state import Generation, State
 from .validation import CreateRequest
@@ -53,6 +55,8 @@ class Engine:
         self.state = state
         self.clock = clock
         self.rng = random.Random(config.seed)
+        # How often each exact request was made: its nth repeat is drawn as take n (render.TAKES apart)
+        self._repeats: Counter[str] = Counter()
         self._executor = ThreadPoolExecutor(max_workers=max(1, config.render_workers),
                                             thread_name_prefix="sim-render")
         self._cancel = threading.Event()
@@ -105,7 +109,7 @@ class Engine:
         elif roll < self.config.fail_rate:
             fail_code, fail_message = "generation_failed", "The model could not generate this video."
         g = Generation(
-            id=gid, model=req.model.id, prompt=req.prompt, aspect_ratio=req.aspect_ratio,
+            id=gid, take=self._take(req), model=req.model.id, prompt=req.prompt, aspect_ratio=req.aspect_ratio,
             resolution=req.resolution, duration=req.duration, sound=req.sound, width=width, height=height,
             images=images, created_at=now, ready_at=now + self.config.pending_seconds,
             unit_price=str(price), estimated_cost=str(cost), fail_code=fail_code, fail_message=fail_message,
@@ -116,6 +120,18 @@ class Engine:
             self._ensure_render(g)
         return g
 
+    def _take(self, req: CreateRequest) -> int:
+        """How often this exact request was made before, modulo `TAKES`: a repeat is drawn as another take."""
+        key = hashlib.sha256(repr((req.model.id, req.prompt, req.aspect_ratio, req.resolution, req.duration,
+                                   req.sound, [(i.role, i.remote_host) for i in req.images])).encode())
+        for image in req.images:
+            if image.data is not None:
+                key.update(image.data)
+        digest = key.hexdigest()
+        take = self._repeats[digest] % TAKES
+        self._repeats[digest] += 1
+        return take
+
     # ------------------------------------------------------------------ rendering
     def _video_path(self, g: Generation) -> Path:
         return self.state.videos_dir / f"{g.id}.mp4"
@@ -124,7 +140,7 @@ class Engine:
         if self._stopped or g.id in self._renders:
             return
         spec = RenderSpec(
-            prompt=g.prompt, width=g.width, height=g.height, duration=g.duration, sound=g.sound,
+            prompt=g.prompt, width=g.width, height=g.height, duration=g.duration, sound=g.sound, take=g.take,
             images=tuple(RenderImage(str(i["role"]), str(self.state.root / i["path"]) if i["path"] else None,
                                      i["remote_host"]) for i in g.images),
         )

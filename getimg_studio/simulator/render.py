@@ -6,6 +6,8 @@ What a clip shows, derived from the request so a person can tell clips apart:
 - reference_image: a Ken Burns pan and zoom over the (first) reference image;
 - otherwise: a plasma-like animation whose colours and motion come from a hash of the prompt, with a glowing
   orb drifting across it.
+Takes of one request differ, as a real model's do: `RenderSpec.take` (the nth repeat of the same request,
+`TAKES` apart) seeds the animation and the sound anew, and turns the pan or the zoom's drift another way.
 The prompt's words are drawn once with Pillow into an overlay (lower third) and composited on every frame with
 numpy, in YUV, so no per-frame Pillow work and no per-frame RGB->YUV conversion for the generated animation.
 Remote (https) images cannot be fetched offline: they render as a labelled placeholder card.
@@ -60,6 +62,17 @@ class RenderSpec:
     sound: bool = False
     images: tuple[RenderImage, ...] = ()
     fps: int = FPS
+    take: int = 0  # the nth repeat of the same request (0 to TAKES-1): another animation, pan and sound
+
+    @property
+    def seed_text(self) -> str:
+        """What the animation and the sound are derived from: the prompt, and for a later take its number."""
+        return self.prompt if not self.take else f"{self.prompt}\ntake {self.take}"
+
+
+# Takes that look different before they repeat: enough to compare (the window compares up to 4), few enough
+# that tests making hundreds of one request still render a handful of files.
+TAKES = 4
 
 
 @dataclass(frozen=True)
@@ -251,12 +264,12 @@ class _Plasma(_Frames):
 class _Crossfade(_Frames):
     """First frame slowly zooming in, cross-fading to the last frame over the middle of the clip."""
 
-    def __init__(self, first: Image.Image, last: Image.Image | None, w: int, h: int) -> None:
+    def __init__(self, first: Image.Image, last: Image.Image | None, w: int, h: int, take: int = 0) -> None:
         self.w, self.h = w, h
         self.a = _rgb_to_i420(_cover(first, w, h)).astype(np.uint16)
         self.b = _rgb_to_i420(_cover(last, w, h)).astype(np.uint16) if last is not None else None
         self.first = first
-        self.zoom: _KenBurns | None = _KenBurns(first, w, h, pan=False) if last is None else None
+        self.zoom: _KenBurns | None = _KenBurns(first, w, h, pan=False, take=take) if last is None else None
 
     def frame(self, i: int, n: int) -> np.ndarray:
         if self.zoom is not None:
@@ -269,8 +282,12 @@ class _Crossfade(_Frames):
 
 
 class _KenBurns(_Frames):
-    def __init__(self, im: Image.Image, w: int, h: int, pan: bool = True) -> None:
+    def __init__(self, im: Image.Image, w: int, h: int, pan: bool = True, take: int = 0) -> None:
         self.w, self.h, self.pan = w, h, pan
+        # Each take pans (or drifts while zooming) another way; take 0 is the original move.
+        self.take = take
+        self.dx = -1.0 if take & 1 else 1.0
+        self.dy = -1.0 if take & 2 else 1.0
         # a source 1.25x the frame: each frame crops a window and swscale resizes it, in one step, to I420
         self.sw, self.sh = int(w * 1.25), int(h * 1.25)
         self.src = _cover(im, self.sw, self.sh)
@@ -282,8 +299,11 @@ class _KenBurns(_Frames):
         cw -= cw % 2
         ch -= ch % 2
         if self.pan:
-            x0 = int((self.sw - cw) * t)
-            y0 = int((self.sh - ch) * (0.5 + 0.5 * (t - 0.5)))
+            x0 = int((self.sw - cw) * (t if self.dx > 0 else 1.0 - t))
+            y0 = int((self.sh - ch) * (0.5 + 0.5 * (t - 0.5) * self.dy))
+        elif self.take:  # the zoom drifts toward a corner; its first frame is still the whole picture
+            x0 = int((self.sw - cw) * (0.5 + 0.45 * self.dx))
+            y0 = int((self.sh - ch) * (0.5 + 0.45 * self.dy))
         else:
             x0, y0 = (self.sw - cw) // 2, (self.sh - ch) // 2
         crop = np.ascontiguousarray(self.src[y0:y0 + ch, x0:x0 + cw])
@@ -300,10 +320,10 @@ def _frames_for(spec: RenderSpec) -> _Frames:
     if "first_frame" in by_role:
         first = _load_image(by_role["first_frame"][0], w, h)
         last = _load_image(by_role["last_frame"][0], w, h) if "last_frame" in by_role else None
-        return _Crossfade(first, last, w, h)
+        return _Crossfade(first, last, w, h, spec.take)
     if "reference_image" in by_role:
-        return _KenBurns(_load_image(by_role["reference_image"][0], w, h), w, h)
-    return _Plasma(spec.prompt, w, h)
+        return _KenBurns(_load_image(by_role["reference_image"][0], w, h), w, h, take=spec.take)
+    return _Plasma(spec.seed_text, w, h)
 
 
 # ---------------------------------------------------------------- encoding
@@ -325,7 +345,7 @@ def render_video(spec: RenderSpec, out_path: Path, cancel: threading.Event | Non
             if spec.sound:
                 astream = container.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
                 astream.bit_rate = 128_000
-                audio = synth_audio(spec.prompt, spec.duration)
+                audio = synth_audio(spec.seed_text, spec.duration)
             a_pos = 0
             for i in range(n_frames):
                 if cancel is not None and cancel.is_set():
@@ -383,7 +403,7 @@ def render_cached(spec: RenderSpec, out_path: Path, cancel: threading.Event | No
     if cache is None:
         return render_video(spec, out_path, cancel)
     key = hashlib.sha256(repr((spec.prompt, spec.width, spec.height, spec.duration, spec.sound, spec.fps,
-                                [(i.role, i.remote_host) for i in spec.images])).encode())
+                                [(i.role, i.remote_host) for i in spec.images], spec.take)).encode())
     for image in spec.images:
         if image.path is not None:
             key.update(Path(image.path).read_bytes())

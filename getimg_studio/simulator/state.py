@@ -47,6 +47,7 @@ class Generation:
     items: int = 1  # files its completed answer lists (more only through an injected fault)
     kind: str = "video"  # video | image (images are made synchronously by POST /v2/images/generations)
     mime_type: str = "video/mp4"  # of the file at video_file
+    take: int = 0  # the nth repeat of the same request (render.TAKES apart): drawn as another take
 
     @property
     def cost(self) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -12,6 +13,7 @@ import pytest
 from PIL import Image
 
 from getimg_studio.simulator.render import (
+    TAKES,
     RenderCancelled,
     RenderImage,
     RenderSpec,
@@ -116,3 +118,47 @@ def test_720p_five_seconds_timing(tmp_path: Path, sound: bool) -> None:
             a = c.streams.audio[0]
             assert (a.codec_context.name, a.channels) == ("aac", 2)
     assert elapsed < 8  # target ~3 s on 2 cores; generous for a loaded CI machine
+
+
+def test_takes_of_one_request_differ_and_a_zoom_take_still_opens_on_its_frame(tmp_path: Path) -> None:
+    base = RenderSpec("a red kite over green hills", 320, 180, 1)
+    renders = []
+    for take in range(2):
+        out = tmp_path / f"take{take}.mp4"
+        render_video(replace(base, take=take), out)
+        renders.append(_frames(out))
+    top = slice(0, 100)  # above the caption, which is the prompt in every take
+    assert not np.array_equal(renders[0][12][top], renders[1][12][top])
+    # A first frame zoomed into: every take starts on the picture, then drifts its own way
+    quarter = tmp_path / "quarters.png"
+    picture = Image.new("RGB", (320, 180), (200, 60, 60))
+    picture.paste((30, 30, 200), (0, 0, 160, 90))
+    picture.save(quarter)
+    zoom = RenderSpec("zoom", 320, 180, 1, images=(RenderImage("first_frame", str(quarter)),))
+    starts, ends = [], []
+    for take in (0, 3):
+        out = tmp_path / f"zoom{take}.mp4"
+        render_video(replace(zoom, take=take), out)
+        frames = _frames(out)
+        starts.append(frames[0][top].astype(int))
+        ends.append(frames[-1][top].astype(int))
+    assert np.abs(starts[0] - starts[1]).mean() < 3  # the same opening frame
+    assert np.abs(ends[0] - ends[1]).mean() > 10  # another drift
+
+
+def test_the_simulator_draws_repeats_of_a_request_as_other_takes(tmp_path: Path) -> None:
+    import hashlib
+
+    import httpx
+
+    from getimg_studio.simulator.harness import SimulatorConfig, start_simulator
+    from getimg_studio.simulator.testing import create, poll
+
+    with start_simulator(SimulatorConfig(pending_seconds=0.1, seed=3)) as sim, \
+            httpx.Client(base_url=sim.base_url) as client:
+        files = []
+        for _ in range(TAKES + 1):
+            done = poll(client, create(client, prompt="the same prompt every time").json()["id"])
+            files.append(hashlib.sha256(httpx.get(done["data"][0]["url"]).content).hexdigest())
+    assert len(set(files[:TAKES])) == TAKES  # each take its own video
+    assert files[TAKES] == files[0]  # then they repeat: a handful of renders for many identical requests
