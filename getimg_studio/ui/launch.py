@@ -125,8 +125,18 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
     app.setQuitOnLastWindowClosed(False)
     crash = CrashHandler(paths.log_file, parent_getter=lambda: app.activeWindow())
     failure: list[str] = []
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        code = runner.run(_run(args, paths, crash, failure))
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            code = runner.run(_run(args, paths, crash, failure))
+    except RuntimeError as exc:
+        # Qt ended its event loop under us: the display went away (the X server or the session ended). The
+        # history is on disk as each change is made, so this is a message, not a traceback.
+        if "Event loop stopped before Future completed" not in str(exc):
+            raise
+        log.error("Qt ended the event loop before the window was closed: %s", exc)
+        sys.stderr.write(f"{APP_NAME}: the display went away, so the window closed. Jobs that were generating "
+                         "carry on at the next start.\n")
+        return 1
     if failure:
         from PySide6.QtWidgets import QMessageBox
 

@@ -64,3 +64,38 @@ def test_an_exception_in_a_task_nobody_awaited_reaches_the_dialog(handler: Crash
     assert "lost in a task" in handler.reports[-1]
     assert handler.dialog is not None
     assert handler.dialog.isVisible()
+
+
+LOOP_ENDED_UNDER_US = r"""
+import asyncio, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from getimg_studio.ui import launch
+
+
+async def window_open(*_args):
+    # What Qt does when the X server dies: it ends its own event loop while the window is up.
+    QTimer.singleShot(50, lambda: QApplication.instance().exit(1))
+    await asyncio.Event().wait()
+    return 0
+
+launch._run = window_open
+app = QApplication([sys.argv[0]])
+sys.exit(launch.run_gui(None, None))
+"""
+
+
+def test_the_display_going_away_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    script = LOOP_ENDED_UNDER_US.replace("run_gui(None, None)", f"run_gui(None, resolve_paths({str(tmp_path)!r}))")
+    script = script.replace("from getimg_studio.ui import launch", "from getimg_studio.ui import launch\n"
+                            "from getimg_studio.paths import resolve_paths")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "the display went away, so the window closed" in done.stderr
+    assert "Traceback" not in done.stderr
