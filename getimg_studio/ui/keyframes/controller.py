@@ -204,6 +204,8 @@ class KeyframeController(QObject):
             self._reference_names.append(name)
             if note:  # what will be done to it before it is sent (a GIF's first frame, a large file re-encoded)
                 said.append(f"{name}: {note}.")
+        if self.dialog is not dialog:  # closed (or another opened) while the last file was checked
+            return
         self._reference_note = " ".join((*refused, *said))
         self._refresh()
 
