@@ -9,6 +9,8 @@ changed, as if it had been changed in Settings.
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from getimg_studio.settings import SettingsStore
@@ -46,8 +48,13 @@ class OutsideChanges(QObject):
         return self._watcher is not None
 
     def _read(self) -> None:
-        if not self._tasks.closed:
-            self._tasks.start(self._take(), name="settings-refresh")
+        if self._tasks.closed:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # Qt ran its events with no asyncio loop running (a test's teardown): nothing to do
+            return
+        self._tasks.start(self._take(), name="settings-refresh")
 
     async def _take(self) -> None:
         changed = await self._store.refresh()
